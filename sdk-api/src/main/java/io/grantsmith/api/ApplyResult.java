@@ -70,7 +70,7 @@ public abstract class ApplyResult {
      * @return a builder
      */
     public static Builder builder() {
-      return ImmutableApplyResult.DatabaseResult.builder();
+      return ImmutableDatabaseResult.builder();
     }
 
     /**

@@ -32,7 +32,7 @@ public abstract class Integration {
       Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
   private static final Pattern IPV4 = Pattern.compile(
       "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
   Integration() {}
 
@@ -332,7 +332,7 @@ public abstract class Integration {
     if (host.indexOf(':') >= 0) {
       String h = host.startsWith("[") && host.endsWith("]")
           ? host.substring(1, host.length() - 1) : host;
-      return IPV6.matcher(h).matches() && !h.contains(":::");
+      return isIpv6(h);
     }
     String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     if (h.isEmpty()) {
@@ -345,5 +345,40 @@ public abstract class Integration {
     }
     // An all-numeric dotted name that is not a valid IPv4 address (999.1.1.1) is rejected.
     return !h.matches("[0-9.]+");
+  }
+
+  /**
+   * Whether {@code h} is an IPv6 address in text form (RFC 4291 2.2): eight groups of 1 to 4
+   * hex digits, at most one {@code ::}, the last 32 bits optionally as an IPv4 address. A
+   * host:port pair such as {@code 10.0.0.1:5432} or {@code db:5432} is not one.
+   */
+  private static boolean isIpv6(String h) {
+    int gap = h.indexOf("::");
+    if (gap >= 0 && h.indexOf("::", gap + 1) >= 0) {
+      return false;
+    }
+    String[] halves = gap < 0 ? new String[] {h}
+        : new String[] {h.substring(0, gap), h.substring(gap + 2)};
+    int groups = 0;
+    for (int i = 0; i < halves.length; i++) {
+      if (halves[i].isEmpty()) {
+        if (gap < 0) {
+          return false;
+        }
+        continue;
+      }
+      String[] parts = halves[i].split(":", -1);
+      for (int j = 0; j < parts.length; j++) {
+        boolean last = i == halves.length - 1 && j == parts.length - 1;
+        if (last && IPV4.matcher(parts[j]).matches()) {
+          groups += 2;
+        } else if (IPV6_GROUP.matcher(parts[j]).matches()) {
+          groups++;
+        } else {
+          return false;
+        }
+      }
+    }
+    return gap < 0 ? groups == 8 : groups <= 7;
   }
 }

@@ -80,7 +80,16 @@ public class InvalidValueException extends IllegalArgumentException {
     return out.append('"').toString();
   }
 
-  static void check(boolean ok, String field, String rule, Object value) {
+  /**
+   * Throws an {@code InvalidValueException} unless {@code ok}.
+   *
+   * @param ok whether the value satisfies the rule
+   * @param field the qualified field name
+   * @param rule what the value must satisfy
+   * @param value the value
+   * @throws InvalidValueException if not {@code ok}
+   */
+  public static void check(boolean ok, String field, String rule, Object value) {
     if (!ok) {
       throw new InvalidValueException(field, rule, value);
     }

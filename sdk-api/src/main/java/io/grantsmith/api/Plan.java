@@ -134,7 +134,9 @@ public abstract class Plan {
         current = step.database();
         out.append("\\connect ").append(psqlQuote(current)).append('\n');
       }
-      out.append("-- ").append(step.description().replace('\n', ' ')).append('\n');
+      // psql ends a comment at CR as well as LF: either would turn the rest into SQL.
+      out.append("-- ").append(step.description().replace('\n', ' ').replace('\r', ' '))
+          .append('\n');
       for (Statement s : step.statements()) {
         out.append(s.redacted()).append(";\n");
       }
@@ -143,7 +145,9 @@ public abstract class Plan {
   }
 
   private static String psqlQuote(String name) {
-    return "'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    // A meta-command ends at the end of its line, so line breaks are written as psql escapes.
+    return "'" + name.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+        .replace("\r", "\\r") + "'";
   }
 
   @Override

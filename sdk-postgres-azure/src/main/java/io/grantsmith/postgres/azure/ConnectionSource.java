@@ -1,0 +1,112 @@
+package io.grantsmith.postgres.azure;
+
+import io.grantsmith.api.Credentials;
+import io.grantsmith.api.Integration;
+import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Opens connections to one server, to any of its databases. Grantsmith opens one connection per
+ * database it works in and closes it when done; give it a pool (for example one HikariCP
+ * {@link DataSource} per database) with {@link #fromDataSources(Function)}.
+ */
+@FunctionalInterface
+public interface ConnectionSource {
+
+  /**
+   * Opens a connection to {@code database}. The caller closes it.
+   *
+   * @param database the database
+   * @return an open connection
+   * @throws SQLException if the server cannot be reached or refuses the login
+   */
+  Connection open(String database) throws SQLException;
+
+  /**
+   * Connections made by pgjdbc from an integration's host, port and SSL mode and the given
+   * credentials, with the default timeouts of {@link Timeouts#defaults()}.
+   *
+   * @param integration where the server is
+   * @param credentials who logs in
+   * @return the source
+   */
+  static ConnectionSource of(Integration integration, Credentials credentials) {
+    return of(integration, credentials, Timeouts.defaults());
+  }
+
+  /**
+   * Connections made by pgjdbc from an integration's host, port and SSL mode and the given
+   * credentials.
+   *
+   * @param integration where the server is
+   * @param credentials who logs in
+   * @param timeouts connect, socket, statement and lock timeouts
+   * @return the source
+   */
+  static ConnectionSource of(Integration integration, Credentials credentials,
+      Timeouts timeouts) {
+    Objects.requireNonNull(integration, "integration");
+    Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(timeouts, "timeouts");
+    return database -> {
+      Properties p = JdbcUrls.properties(integration.sslMode(), timeouts);
+      p.setProperty("user", credentials.username());
+      p.setProperty("password", credentials.password().reveal());
+      return DriverManager.getConnection(
+          JdbcUrls.jdbcUrl(integration.hostname(), integration.port(), database), p);
+    };
+  }
+
+  /**
+   * Connections from one {@link DataSource} per database, e.g. connection pools.
+   *
+   * @param perDatabase gives the data source of a database
+   * @return the source
+   */
+  static ConnectionSource fromDataSources(Function<String, DataSource> perDatabase) {
+    Objects.requireNonNull(perDatabase, "perDatabase");
+    return database -> perDatabase.apply(database).getConnection();
+  }
+
+  /**
+   * Timeouts applied to connections Grantsmith makes, so that a stalled server never hangs the
+   * caller forever.
+   *
+   * @param connect how long to wait for a connection
+   * @param socket how long to wait for any reply (pgjdbc {@code socketTimeout})
+   * @param statement the server's {@code statement_timeout}
+   * @param lock the server's {@code lock_timeout}
+   */
+  record Timeouts(Duration connect, Duration socket, Duration statement, Duration lock) {
+    /**
+     * Validates the timeouts.
+     *
+     * @throws IllegalArgumentException if one is null or negative
+     */
+    public Timeouts {
+      for (Duration d : new Duration[] {connect, socket, statement, lock}) {
+        if (d == null || d.isNegative()) {
+          throw new io.grantsmith.api.InvalidValueException("Timeouts",
+              "must all be set and not negative", d);
+        }
+      }
+    }
+
+    /**
+     * Connect 10 s, socket 120 s, statement 60 s, lock 30 s.
+     *
+     * @return the defaults
+     */
+    public static Timeouts defaults() {
+      return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120),
+          Duration.ofSeconds(60), Duration.ofSeconds(30));
+    }
+  }
+}

@@ -1,0 +1,364 @@
+package io.grantsmith.postgres.azure;
+
+import io.grantsmith.api.CatalogSnapshot;
+import io.grantsmith.api.DesiredState;
+import io.grantsmith.api.Grant;
+import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.Membership;
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.Privilege;
+import io.grantsmith.api.ResourceKind;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.RoleInfo;
+import io.grantsmith.api.RoleSpec;
+import io.grantsmith.api.Statement;
+import io.grantsmith.api.Step;
+import io.grantsmith.postgres.azure.internal.Renderer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Computes the minimal ordered {@link Plan} that takes the server from its
+ * {@linkplain CatalogSnapshot snapshots} to a {@link DesiredState}.
+ *
+ * <p>Order: first, in the shared database (where role and database-ACL rows are changed, so
+ * that one advisory lock serializes them), LOGIN is disabled where it must go, roles are created
+ * NOLOGIN or altered, comments, memberships and database privileges set; then, per database,
+ * schema, relation, sequence and function privileges; last, LOGIN is enabled. Privileges with
+ * the same set on objects of the same kind are granted in one statement
+ * ({@code GRANT SELECT ON TABLE a, b, c TO r}), up to {@link Builder#maxObjectsPerStatement}
+ * objects each. Privileges the server's version does not know (MAINTAIN before 17) are left out.
+ * A role spec with a {@linkplain RoleSpec#password() password} always sets it (a password cannot
+ * be read back to compare).
+ *
+ * <pre>{@code
+ * Plan plan = Planner.builder().sharedDatabase("postgres").build()
+ *     .plan(desired, List.of(reader.read("postgres"), reader.read("shop")));
+ * System.out.println(plan.toSql());
+ * }</pre>
+ */
+public final class Planner {
+  private static final List<ResourceKind> OBJECT_KINDS = List.of(ResourceKind.SCHEMA,
+      ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION);
+
+  private final String sharedDatabase;
+  private final int maxObjectsPerStatement;
+
+  private Planner(Builder b) {
+    this.sharedDatabase = b.sharedDatabase;
+    this.maxObjectsPerStatement = b.maxObjectsPerStatement;
+  }
+
+  /**
+   * A new builder.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Planner}. */
+  public static final class Builder {
+    private String sharedDatabase = "postgres";
+    private int maxObjectsPerStatement = 1000;
+
+    private Builder() {}
+
+    /**
+     * Sets the database whose session changes roles, memberships and database privileges
+     * (default {@code postgres}; use the integration's database).
+     *
+     * @param sharedDatabase a database name
+     * @return this builder
+     */
+    public Builder sharedDatabase(String sharedDatabase) {
+      this.sharedDatabase = io.grantsmith.api.Identifiers.check("Planner.sharedDatabase",
+          sharedDatabase);
+      return this;
+    }
+
+    /**
+     * Sets how many objects one GRANT or REVOKE statement names at most (default 1000).
+     *
+     * @param max at least 1
+     * @return this builder
+     */
+    public Builder maxObjectsPerStatement(int max) {
+      InvalidValueException.check(max >= 1, "Planner.maxObjectsPerStatement",
+          "must be at least 1", max);
+      this.maxObjectsPerStatement = max;
+      return this;
+    }
+
+    /**
+     * Builds the planner.
+     *
+     * @return the planner
+     */
+    public Planner build() {
+      return new Planner(this);
+    }
+  }
+
+  /**
+   * Plans the change from {@code snapshots} to {@code desired}. Authoritative roles' privileges
+   * are made exact only in the databases of the given snapshots.
+   *
+   * @param desired what the server should hold
+   * @param snapshots snapshots of every database the desired grants touch (at least one; roles
+   *     and memberships are read from the first)
+   * @return the plan; empty if the server already holds the desired state
+   * @throws InvalidValueException if a grant names a database without a snapshot or an object
+   *     that does not exist
+   */
+  public Plan plan(DesiredState desired, Collection<CatalogSnapshot> snapshots) {
+    Objects.requireNonNull(desired, "desired");
+    InvalidValueException.check(!snapshots.isEmpty(), "snapshots",
+        "must hold at least one snapshot", snapshots);
+    Map<String, CatalogSnapshot> byDb = new LinkedHashMap<>();
+    for (CatalogSnapshot s : snapshots) {
+      byDb.put(s.database(), s);
+    }
+    CatalogSnapshot any = byDb.values().iterator().next();
+    int major = any.majorVersion();
+    Renderer r = new Renderer(major);
+    Set<String> authoritative = new HashSet<>();
+    for (RoleSpec spec : desired.roles()) {
+      authoritative.add(spec.name());
+    }
+    Map<String, List<Grant>> wantedByDb = new TreeMap<>();
+    for (Grant g : desired.grants()) {
+      String db = g.resource().requireDatabase();
+      CatalogSnapshot snap = byDb.get(db);
+      InvalidValueException.check(snap != null, "DesiredState.grants",
+          "must name databases that have a snapshot", db);
+      InvalidValueException.check(snap.objects().contains(g.resource()), "DesiredState.grants",
+          "must name objects that exist", g.resource());
+      wantedByDb.computeIfAbsent(db, k -> new ArrayList<>()).add(g);
+    }
+
+    Plan.Builder plan = Plan.builder();
+    List<Statement> roles = new ArrayList<>();
+    List<Statement> login = new ArrayList<>();
+    planRoles(desired, any, r, roles, login);
+    for (Map.Entry<String, CatalogSnapshot> e : byDb.entrySet()) {
+      roles.addAll(diff(e.getValue(), wantedByDb.getOrDefault(e.getKey(), List.of()),
+          authoritative, EnumSet.of(ResourceKind.DATABASE), major, r, sharedDatabase));
+    }
+    addStep(plan, sharedDatabase, "roles, memberships and database privileges", roles);
+    for (Map.Entry<String, CatalogSnapshot> e : byDb.entrySet()) {
+      String db = e.getKey();
+      addStep(plan, db, "privileges in database " + db, diff(e.getValue(),
+          wantedByDb.getOrDefault(db, List.of()), authoritative, EnumSet.copyOf(OBJECT_KINDS),
+          major, r, db));
+    }
+    addStep(plan, sharedDatabase, "enable login", login);
+    return plan.build();
+  }
+
+  /** PostgreSQL keeps timestamps to the microsecond. */
+  private static Optional<java.time.Instant> micros(Optional<java.time.Instant> t) {
+    return t.map(i -> i.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+  }
+
+  private static void addStep(Plan.Builder plan, String db, String what, List<Statement> s) {
+    if (!s.isEmpty()) {
+      plan.addStep(Step.builder().database(db).description(what).addAllStatements(s).build());
+    }
+  }
+
+  private void planRoles(DesiredState desired, CatalogSnapshot any, Renderer r,
+      List<Statement> out, List<Statement> login) {
+    String db = sharedDatabase;
+    List<Statement> disable = new ArrayList<>();
+    List<Statement> rest = new ArrayList<>();
+    Set<List<String>> current = new HashSet<>();
+    Map<List<String>, Boolean> currentAdmin = new HashMap<>();
+    for (Membership m : any.memberships()) {
+      current.add(List.of(m.role(), m.member()));
+      currentAdmin.merge(List.of(m.role(), m.member()), m.adminOption(), Boolean::logicalOr);
+    }
+    for (RoleSpec spec : desired.roles()) {
+      String name = spec.name();
+      Optional<RoleInfo> existing = any.role(name);
+      if (existing.isEmpty()) {
+        rest.add(r.createRole(db, spec));
+        spec.comment().ifPresent(c -> rest.add(r.commentOnRole(db, name, c)));
+      } else {
+        RoleInfo e = existing.get();
+        if (e.login() && !spec.login()) {
+          disable.add(r.setLogin(db, name, false));
+        }
+        if (e.inherit() != spec.inherit() || e.connectionLimit() != spec.connectionLimit()) {
+          rest.add(r.setAttributes(db, name, spec.inherit(), spec.connectionLimit()));
+        }
+        if (!micros(e.validUntil()).equals(micros(spec.validUntil()))) {
+          rest.add(r.setValidUntil(db, name, spec.validUntil().orElse(null)));
+        }
+        spec.password().ifPresent(p -> rest.add(r.setPassword(db, name, p)));
+        if (spec.comment().isPresent() && !spec.comment().equals(e.comment())) {
+          rest.add(r.commentOnRole(db, name, spec.comment().get()));
+        }
+      }
+      if (spec.login() && !existing.map(RoleInfo::login).orElse(false)) {
+        login.add(r.setLogin(db, name, true));
+      }
+      for (String role : new TreeSet<>(spec.memberOf())) {
+        if (!current.contains(List.of(role, name))) {
+          rest.add(r.grantRole(db, role, name, false));
+        }
+      }
+      for (Membership m : any.membershipsOf(name)) {
+        if (!spec.memberOf().contains(m.role())) {
+          rest.add(r.revokeRole(db, m.role(), name));
+        }
+      }
+    }
+    for (Membership m : new TreeSet<>(desired.memberships())) {
+      List<String> key = List.of(m.role(), m.member());
+      if (!current.contains(key) || (m.adminOption() && !currentAdmin.get(key))) {
+        rest.add(r.grantRole(db, m.role(), m.member(), m.adminOption()));
+      }
+    }
+    out.addAll(disable);
+    out.addAll(rest);
+  }
+
+  /** Grants and revokes of objects of {@code kinds} in one snapshot's database. */
+  private List<Statement> diff(CatalogSnapshot snap, List<Grant> wanted, Set<String> exact,
+      Set<ResourceKind> kinds, int major, Renderer r, String runIn) {
+    // grantee -> resource -> privilege -> grant option
+    Map<String, Map<ResourceRef, Map<Privilege, Boolean>>> want = new TreeMap<>();
+    for (Grant g : wanted) {
+      if (!kinds.contains(g.resource().kind())) {
+        continue;
+      }
+      Map<Privilege, Boolean> privs = want.computeIfAbsent(g.grantee(), k -> new TreeMap<>())
+          .computeIfAbsent(g.resource(), k -> new EnumMap<>(Privilege.class));
+      for (Privilege p : g.privileges()) {
+        if (p.isSupportedOn(major)) {
+          privs.merge(p, g.withGrantOption(), Boolean::logicalOr);
+        }
+      }
+    }
+    Map<String, Map<ResourceRef, Map<Privilege, Boolean>>> have = new TreeMap<>();
+    for (Grant g : snap.grants()) {
+      if (kinds.contains(g.resource().kind())
+          && (want.containsKey(g.grantee()) || exact.contains(g.grantee()))) {
+        Map<Privilege, Boolean> privs = have.computeIfAbsent(g.grantee(), k -> new TreeMap<>())
+            .computeIfAbsent(g.resource(), k -> new EnumMap<>(Privilege.class));
+        for (Privilege p : g.privileges()) {
+          privs.merge(p, g.withGrantOption(), Boolean::logicalOr);
+        }
+      }
+    }
+    // (grantee, kind, option) -> resource -> privileges
+    Map<Bucket, Map<ResourceRef, Set<Privilege>>> grants = new TreeMap<>();
+    Map<Bucket, Map<ResourceRef, Set<Privilege>>> revokes = new TreeMap<>();
+    want.forEach((grantee, resources) -> resources.forEach((res, privs) -> {
+      Map<Privilege, Boolean> held = have.getOrDefault(grantee, Map.of())
+          .getOrDefault(res, Map.of());
+      privs.forEach((p, option) -> {
+        Boolean heldOption = held.get(p);
+        if (heldOption == null || (option && !heldOption)) {
+          add(grants, new Bucket(grantee, res.kind(), option), res, p);
+        }
+      });
+    }));
+    have.forEach((grantee, resources) -> {
+      if (!exact.contains(grantee)) {
+        return;
+      }
+      resources.forEach((res, privs) -> {
+        Map<Privilege, Boolean> wantedHere = want.getOrDefault(grantee, Map.of())
+            .getOrDefault(res, Map.of());
+        privs.forEach((p, heldOption) -> {
+          Boolean option = wantedHere.get(p);
+          if (option == null) {
+            add(revokes, new Bucket(grantee, res.kind(), false), res, p);
+          } else if (heldOption && !option) {
+            add(revokes, new Bucket(grantee, res.kind(), true), res, p);
+          }
+        });
+      });
+    });
+    List<Statement> out = new ArrayList<>();
+    render(revokes, false, r, runIn, out);
+    render(grants, true, r, runIn, out);
+    return out;
+  }
+
+  private static void add(Map<Bucket, Map<ResourceRef, Set<Privilege>>> into, Bucket b,
+      ResourceRef res, Privilege p) {
+    into.computeIfAbsent(b, k -> new TreeMap<>())
+        .computeIfAbsent(res, k -> EnumSet.noneOf(Privilege.class)).add(p);
+  }
+
+  private void render(Map<Bucket, Map<ResourceRef, Set<Privilege>>> buckets, boolean grant,
+      Renderer r, String db, List<Statement> out) {
+    buckets.forEach((bucket, resources) -> {
+      // Objects that need the same privileges share a statement.
+      Map<String, List<ResourceRef>> bySet = new TreeMap<>();
+      Map<String, Set<Privilege>> sets = new HashMap<>();
+      resources.forEach((res, privs) -> {
+        String key = Renderer.privilegeList(privs);
+        sets.put(key, privs);
+        bySet.computeIfAbsent(key, k -> new ArrayList<>()).add(res);
+      });
+      bySet.forEach((key, objects) -> {
+        for (int i = 0; i < objects.size(); i += maxObjectsPerStatement) {
+          List<ResourceRef> chunk =
+              objects.subList(i, Math.min(objects.size(), i + maxObjectsPerStatement));
+          out.add(grant
+              ? r.grant(db, sets.get(key), chunk, bucket.grantee, bucket.option)
+              : r.revoke(db, sets.get(key), chunk, bucket.grantee, bucket.option));
+        }
+      });
+    });
+  }
+
+  /** A grantee, an object kind and a grant-option flag: what one statement can cover. */
+  private static final class Bucket implements Comparable<Bucket> {
+    final String grantee;
+    final ResourceKind kind;
+    final boolean option;
+
+    Bucket(String grantee, ResourceKind kind, boolean option) {
+      this.grantee = grantee;
+      this.kind = kind;
+      this.option = option;
+    }
+
+    @Override
+    public int compareTo(Bucket o) {
+      int c = kind.compareTo(o.kind);
+      if (c == 0) {
+        c = grantee.compareTo(o.grantee);
+      }
+      return c != 0 ? c : Boolean.compare(option, o.option);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Bucket && compareTo((Bucket) o) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(grantee, kind, option);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.grantsmith.postgres.azure.internal;
+
+import io.grantsmith.api.SslMode;
+import io.grantsmith.postgres.azure.ConnectionSource.Timeouts;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+/** pgjdbc URLs and connection properties. */
+public final class JdbcUrls {
+  private JdbcUrls() {}
+
+  /**
+   * {@code jdbc:postgresql://host:port/database}, the database URL-encoded and IPv6 hosts in
+   * brackets.
+   *
+   * @param host host name or IP
+   * @param port port
+   * @param database database name
+   * @return the URL
+   */
+  public static String jdbcUrl(String host, int port, String database) {
+    String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    return "jdbc:postgresql://" + h + ":" + port + "/"
+        + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /**
+   * pgjdbc properties for an SSL mode and timeouts: {@code sslmode} takes libpq's words;
+   * statement and lock timeouts are sent as server options.
+   *
+   * @param sslMode the SSL mode
+   * @param timeouts the timeouts
+   * @return the properties (no user or password)
+   */
+  public static Properties properties(SslMode sslMode, Timeouts timeouts) {
+    Properties p = new Properties();
+    p.setProperty("sslmode", sslMode.libpqName());
+    p.setProperty("connectTimeout", Long.toString(Math.max(1, timeouts.connect().toSeconds())));
+    p.setProperty("loginTimeout", Long.toString(Math.max(1, timeouts.connect().toSeconds())));
+    p.setProperty("socketTimeout", Long.toString(timeouts.socket().toSeconds()));
+    p.setProperty("options", "-c statement_timeout=" + timeouts.statement().toMillis()
+        + " -c lock_timeout=" + timeouts.lock().toMillis());
+    p.setProperty("ApplicationName", "grantsmith");
+    return p;
+  }
+}

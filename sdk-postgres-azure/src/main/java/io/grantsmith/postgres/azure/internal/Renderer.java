@@ -1,0 +1,389 @@
+package io.grantsmith.postgres.azure.internal;
+
+import static io.grantsmith.postgres.azure.internal.Sql.literal;
+
+import io.grantsmith.api.DefaultPrivilege;
+import io.grantsmith.api.Privilege;
+import io.grantsmith.api.ResourceKind;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.RoleSpec;
+import io.grantsmith.api.Secret;
+import io.grantsmith.api.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Renders every statement Grantsmith sends. Names go through {@link Sql#ident}, literals through
+ * {@link Sql#literal}; a password is sent as a client-computed SCRAM-SHA-256 verifier and is
+ * replaced by {@code '****'} in the statement's redacted form.
+ */
+public final class Renderer {
+  /** What stands for a password in redacted SQL. */
+  public static final String MASK = "'****'";
+
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS'+00'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  private final int majorVersion;
+
+  /**
+   * A renderer for a server of this major version.
+   *
+   * @param majorVersion e.g. 17
+   */
+  public Renderer(int majorVersion) {
+    this.majorVersion = majorVersion;
+  }
+
+  /**
+   * Quotes a name exactly as this server version's {@code quote_ident} does.
+   *
+   * @param name an identifier
+   * @return the quoted identifier
+   */
+  public String id(String name) {
+    return Sql.ident(name, majorVersion);
+  }
+
+  /**
+   * The server major version this renderer targets.
+   *
+   * @return e.g. 17
+   */
+  public int majorVersion() {
+    return majorVersion;
+  }
+
+  /**
+   * A timestamp literal in UTC, e.g. {@code '2026-11-25 10:00:00.000000+00'}.
+   *
+   * @param instant the instant
+   * @return the literal
+   */
+  public static String timestamp(Instant instant) {
+    return literal(TIMESTAMP.format(instant));
+  }
+
+  /**
+   * {@code CREATE ROLE} with every attribute of the spec except LOGIN, which is always NOLOGIN
+   * here: login is enabled last, by {@link #setLogin}.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @return the statement
+   */
+  public Statement createRole(String db, RoleSpec role) {
+    String head = "CREATE ROLE " + id(role.name()) + " WITH NOLOGIN "
+        + (role.inherit() ? "INHERIT" : "NOINHERIT")
+        + " CONNECTION LIMIT " + role.connectionLimit()
+        + role.validUntil().map(v -> " VALID UNTIL " + timestamp(v)).orElse("");
+    return withPassword(db, head, role.password().orElse(null), "create role " + role.name());
+  }
+
+  /**
+   * {@code ALTER ROLE ... PASSWORD}.
+   *
+   * @param db the database the statement runs in
+   * @param role the role's name
+   * @param password the new password
+   * @return the statement
+   */
+  public Statement setPassword(String db, String role, Secret password) {
+    return withPassword(db, "ALTER ROLE " + id(role) + " WITH", password,
+        "set the password of " + role);
+  }
+
+  private static Statement withPassword(String db, String head, Secret password, String what) {
+    if (password == null) {
+      return Statement.of(db, head, what);
+    }
+    String clear = password.reveal();
+    boolean ascii = clear.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    String sent = ascii ? Scram.verifier(clear) : clear;
+    return Statement.builder().database(db).sql(head + " PASSWORD " + literal(sent))
+        .redacted(head + " PASSWORD " + MASK).description(what).build();
+  }
+
+  /**
+   * {@code ALTER ROLE ... LOGIN} or {@code NOLOGIN}.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param login whether it may log in
+   * @return the statement
+   */
+  public Statement setLogin(String db, String role, boolean login) {
+    return Statement.of(db, "ALTER ROLE " + id(role) + " WITH " + (login ? "LOGIN" : "NOLOGIN"),
+        (login ? "enable login of " : "disable login of ") + role);
+  }
+
+  /**
+   * {@code ALTER ROLE ... VALID UNTIL}; {@code 'infinity'} when {@code validUntil} is null.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param validUntil the instant, or null for no expiry
+   * @return the statement
+   */
+  public Statement setValidUntil(String db, String role, Instant validUntil) {
+    String value = validUntil == null ? literal("infinity") : timestamp(validUntil);
+    return Statement.of(db, "ALTER ROLE " + id(role) + " WITH VALID UNTIL " + value,
+        "set the expiry of " + role + " to " + (validUntil == null ? "never" : validUntil));
+  }
+
+  /**
+   * {@code ALTER ROLE ... INHERIT} or {@code NOINHERIT} and {@code CONNECTION LIMIT}.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param inherit the INHERIT attribute
+   * @param connectionLimit the limit, -1 for none
+   * @return the statement
+   */
+  public Statement setAttributes(String db, String role, boolean inherit, int connectionLimit) {
+    return Statement.of(db, "ALTER ROLE " + id(role) + " WITH "
+            + (inherit ? "INHERIT" : "NOINHERIT") + " CONNECTION LIMIT " + connectionLimit,
+        "set the attributes of " + role);
+  }
+
+  /**
+   * {@code COMMENT ON ROLE}; {@code IS NULL} when {@code comment} is null.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param comment the comment, or null to remove it
+   * @return the statement
+   */
+  public Statement commentOnRole(String db, String role, String comment) {
+    return Statement.of(db, "COMMENT ON ROLE " + id(role) + " IS "
+        + (comment == null ? "NULL" : literal(comment)), "record the lease of " + role);
+  }
+
+  /**
+   * {@code DROP ROLE}.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @return the statement
+   */
+  public Statement dropRole(String db, String role) {
+    return Statement.of(db, "DROP ROLE IF EXISTS " + id(role), "drop role " + role);
+  }
+
+  /**
+   * {@code GRANT role TO member}, with ADMIN OPTION if asked.
+   *
+   * @param db the database the statement runs in
+   * @param role the granted role
+   * @param member the member
+   * @param adminOption whether the member may grant the role on
+   * @return the statement
+   */
+  public Statement grantRole(String db, String role, String member, boolean adminOption) {
+    return Statement.of(db, "GRANT " + id(role) + " TO " + id(member)
+            + (adminOption ? " WITH ADMIN OPTION" : ""),
+        "make " + member + " a member of " + role);
+  }
+
+  /**
+   * {@code REVOKE role FROM member}.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param member the member
+   * @return the statement
+   */
+  public Statement revokeRole(String db, String role, String member) {
+    return Statement.of(db, "REVOKE " + id(role) + " FROM " + id(member),
+        "remove " + member + " from " + role);
+  }
+
+  /**
+   * {@code GRANT privileges ON kind a, b, c TO grantee}: one statement for many objects of one
+   * kind.
+   *
+   * @param db the database the statement runs in
+   * @param privileges the privileges, each applying to the objects' kind
+   * @param objects objects of one kind
+   * @param grantee the role
+   * @param grantOption whether to add WITH GRANT OPTION
+   * @return the statement
+   */
+  public Statement grant(String db, Collection<Privilege> privileges,
+      Collection<ResourceRef> objects, String grantee, boolean grantOption) {
+    ResourceKind kind = kindOf(objects);
+    String sql = "GRANT " + privilegeList(privileges) + " ON " + objectList(kind, objects)
+        + " TO " + id(grantee) + (grantOption ? " WITH GRANT OPTION" : "");
+    return Statement.of(db, sql, "grant " + privilegeList(privileges) + " on "
+        + describe(kind, objects) + " to " + grantee);
+  }
+
+  /**
+   * {@code REVOKE [GRANT OPTION FOR] privileges ON kind a, b, c FROM grantee}.
+   *
+   * @param db the database the statement runs in
+   * @param privileges the privileges
+   * @param objects objects of one kind
+   * @param grantee the role
+   * @param grantOptionOnly true to revoke only the grant option
+   * @return the statement
+   */
+  public Statement revoke(String db, Collection<Privilege> privileges,
+      Collection<ResourceRef> objects, String grantee, boolean grantOptionOnly) {
+    ResourceKind kind = kindOf(objects);
+    String sql = "REVOKE " + (grantOptionOnly ? "GRANT OPTION FOR " : "")
+        + privilegeList(privileges) + " ON " + objectList(kind, objects) + " FROM "
+        + id(grantee);
+    return Statement.of(db, sql, "revoke " + (grantOptionOnly ? "grant option for " : "")
+        + privilegeList(privileges) + " on " + describe(kind, objects) + " from " + grantee);
+  }
+
+  /**
+   * {@code ALTER DEFAULT PRIVILEGES FOR ROLE owner [IN SCHEMA s] GRANT|REVOKE ...}.
+   *
+   * @param db the database the statement runs in
+   * @param d the default privilege
+   * @param grant true to grant, false to revoke
+   * @return the statement
+   */
+  public Statement defaultPrivileges(String db, DefaultPrivilege d, boolean grant) {
+    String privileges = privilegeList(d.privileges());
+    String sql = "ALTER DEFAULT PRIVILEGES FOR ROLE " + id(d.owner())
+        + d.schema().map(s -> " IN SCHEMA " + id(s)).orElse("")
+        + (grant ? " GRANT " : " REVOKE ") + privileges + " ON " + d.objectType().name()
+        + (grant ? " TO " : " FROM ") + id(d.grantee())
+        + (grant && d.withGrantOption() ? " WITH GRANT OPTION" : "");
+    return Statement.of(db, sql, (grant ? "grant " : "revoke ") + "default " + privileges + " on "
+        + d.objectType().name().toLowerCase(Locale.ROOT) + " of " + d.owner()
+        + (grant ? " to " : " from ") + d.grantee());
+  }
+
+  /**
+   * {@code REASSIGN OWNED BY role TO target}.
+   *
+   * @param db the database the statement runs in
+   * @param role the old owner
+   * @param target the new owner
+   * @return the statement
+   */
+  public Statement reassignOwned(String db, String role, String target) {
+    return Statement.of(db, "REASSIGN OWNED BY " + id(role) + " TO " + id(target),
+        "give the objects of " + role + " in " + db + " to " + target);
+  }
+
+  /**
+   * {@code DROP OWNED BY role}: drops what it owns in this database and removes every privilege
+   * granted to it here (default privileges included) and on databases.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @return the statement
+   */
+  public Statement dropOwned(String db, String role) {
+    return Statement.of(db, "DROP OWNED BY " + id(role),
+        "remove every privilege of " + role + " in " + db);
+  }
+
+  /**
+   * Ends every session of {@code role} on the server.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @return the statement
+   */
+  public Statement terminateSessions(String db, String role) {
+    return Statement.of(db, "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a "
+        + "JOIN pg_roles r ON r.oid = a.usesysid WHERE r.rolname = " + literal(role)
+        + " AND a.pid <> pg_backend_pid()", "end the open sessions of " + role);
+  }
+
+  /**
+   * The comma-separated privilege keywords, in declaration order.
+   *
+   * @param privileges the privileges
+   * @return e.g. {@code SELECT, INSERT}
+   */
+  public static String privilegeList(Collection<Privilege> privileges) {
+    return privileges.stream().sorted().map(Privilege::keyword).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The object kind keyword followed by the quoted object names.
+   *
+   * @param kind the objects' kind
+   * @param objects the objects
+   * @return e.g. {@code TABLE s.a, s.b}
+   */
+  String objectList(ResourceKind kind, Collection<ResourceRef> objects) {
+    String keyword;
+    switch (kind) {
+      case DATABASE:
+        keyword = "DATABASE ";
+        break;
+      case SCHEMA:
+        keyword = "SCHEMA ";
+        break;
+      case RELATION:
+        keyword = "TABLE ";
+        break;
+      case SEQUENCE:
+        keyword = "SEQUENCE ";
+        break;
+      case FUNCTION:
+        keyword = "ROUTINE ";
+        break;
+      default:
+        throw new IllegalArgumentException("no privileges on a " + kind);
+    }
+    return keyword + objects.stream().map(this::objectName)
+        .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * One object's quoted name as GRANT expects it.
+   *
+   * @param ref the object
+   * @return e.g. {@code sales.invoices} or {@code sales.total(integer)}
+   */
+  public String objectName(ResourceRef ref) {
+    switch (ref.kind()) {
+      case DATABASE:
+        return id(ref.database().get());
+      case SCHEMA:
+        return id(ref.schema().get());
+      case FUNCTION:
+        // The argument list is the server's own pg_get_function_identity_arguments text, read
+        // from the catalog; the planner accepts only functions found in a snapshot.
+        return id(ref.schema().get()) + "." + id(ref.name().get()) + "(" + ref.arguments().get()
+            + ")";
+      default:
+        return id(ref.schema().get()) + "." + id(ref.name().get());
+    }
+  }
+
+  private static ResourceKind kindOf(Collection<ResourceRef> objects) {
+    if (objects.isEmpty()) {
+      throw new IllegalArgumentException("no objects");
+    }
+    ResourceKind kind = objects.iterator().next().kind();
+    for (ResourceRef r : objects) {
+      if (r.kind() != kind) {
+        throw new IllegalArgumentException("objects of mixed kinds: " + kind + " and " + r.kind());
+      }
+    }
+    return kind;
+  }
+
+  private static String describe(ResourceKind kind, Collection<ResourceRef> objects) {
+    if (objects.size() == 1) {
+      return objects.iterator().next().toString();
+    }
+    String noun = kind.name().toLowerCase(Locale.ROOT);
+    return objects.size() + " " + noun + (noun.endsWith("s") ? "es" : "s");
+  }
+}
