@@ -159,16 +159,17 @@ public final class JdbcExecutor implements Executor {
             .roundTrips(trips).attempts(attempt)
             .elapsed(Duration.ofNanos(System.nanoTime() - start)).build();
       } catch (SQLException e) {
-        if (e instanceof BatchUpdateException) {
-          failedIndex = ((BatchUpdateException) e).getUpdateCounts().length;
-        }
+        String state = sqlState(e);
+        boolean retry = state != null && RETRYABLE.contains(state) && attempt < maxAttempts;
         Connection c = open.remove(db);
         if (c != null) {
           rollbackQuietly(c);
+          if (!retry && !autocommit && statements.size() > 1 && !isConnectionFailure(state)) {
+            failedIndex = locateFailure(c, statements);
+          }
           closeQuietly(c);
         }
-        String state = sqlState(e);
-        if (state != null && RETRYABLE.contains(state) && attempt < maxAttempts) {
+        if (retry) {
           sleep(attempt);
           continue;
         }
@@ -203,6 +204,34 @@ public final class JdbcExecutor implements Executor {
       }
     }
     return statements.size();
+  }
+
+  /**
+   * Finds which statement of a failed batch the server refused: pgjdbc marks every statement
+   * of a failed transaction as failed, so the batch is replayed one statement at a time in a
+   * transaction that is rolled back. Only on the failure path, and only when the connection
+   * still works.
+   */
+  private static int locateFailure(Connection c, List<io.grantsmith.api.Statement> statements) {
+    try (java.sql.Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < statements.size(); i++) {
+        try {
+          st.execute(statements.get(i).sql());
+        } catch (SQLException refused) {
+          return i;
+        }
+      }
+      return -1;
+    } catch (SQLException e) {
+      return -1;
+    } finally {
+      rollbackQuietly(c);
+    }
+  }
+
+  private static boolean isConnectionFailure(String state) {
+    return state == null || state.startsWith("08") || state.startsWith("57P");
   }
 
   /** Consecutive steps with the same database and the same autocommit flag. */

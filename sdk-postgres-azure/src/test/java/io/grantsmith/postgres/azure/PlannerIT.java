@@ -64,10 +64,10 @@ class PlannerIT {
         .build();
     Planner planner = Planner.builder().build();
 
-    Plan plan = planner.plan(desired, snapshots(connector, name));
+    Plan plan = planner.plan(desired, connector.snapshots(name));
     connector.executor().apply(plan);
 
-    List<CatalogSnapshot> after = snapshots(connector, name);
+    List<CatalogSnapshot> after = connector.snapshots(name);
     DesiredState withoutPassword = DesiredState.builder()
         .addRole(RoleSpec.builder().name(user).login(true).build())
         .addAllGrants(desired.grants()).build();
@@ -86,8 +86,8 @@ class PlannerIT {
         .addGrant(grant(user, ResourceRef.schema(name, "sales"), Privilege.USAGE))
         .addGrant(grant(user, ResourceRef.relation(name, "sales", "orders"), Privilege.SELECT))
         .build();
-    connector.executor().apply(planner.plan(narrower, snapshots(connector, name)));
-    List<CatalogSnapshot> narrowed = snapshots(connector, name);
+    connector.executor().apply(planner.plan(narrower, connector.snapshots(name)));
+    List<CatalogSnapshot> narrowed = connector.snapshots(name);
     assertThat(planner.plan(narrower, narrowed).isEmpty()).isTrue();
     assertThat(held(narrowed.get(1), user)).isEqualTo(wanted(narrower, name));
     assertThat(server).user(user, password.reveal()).canSelectFrom(name, "sales.orders")
@@ -111,7 +111,7 @@ class PlannerIT {
           .addGrant(grant(user, ResourceRef.relation(name, "s", "Odd \"T\""), Privilege.SELECT,
               Privilege.UPDATE))
           .build();
-      Plan plan = planner.plan(desired, snapshots(connector, name));
+      Plan plan = planner.plan(desired, connector.snapshots(name));
       if (user.equals(viaExecutor)) {
         connector.executor().apply(plan);
       } else {
@@ -169,13 +169,6 @@ class PlannerIT {
 
   static Grant grant(String grantee, ResourceRef on, Privilege... privileges) {
     return Grant.builder().grantee(grantee).resource(on).addPrivileges(privileges).build();
-  }
-
-  static List<CatalogSnapshot> snapshots(TestConnector connector, String db) {
-    List<CatalogSnapshot> out = new ArrayList<>();
-    out.add(connector.reader().read("postgres"));
-    out.add(connector.reader().read(db));
-    return out;
   }
 
   /** (resource, privilege, grant option) held by a role. */

@@ -73,6 +73,11 @@ final class TestConnector {
     return JdbcExecutor.builder().connections(connections()).build();
   }
 
+  /** Snapshots of the shared database and {@code db}, as the planner wants them. */
+  java.util.List<io.grantsmith.api.CatalogSnapshot> snapshots(String db) {
+    return java.util.List.of(reader().read("postgres"), reader().read(db));
+  }
+
   PostgresCatalogReader reader() {
     return new PostgresCatalogReader(connections());
   }

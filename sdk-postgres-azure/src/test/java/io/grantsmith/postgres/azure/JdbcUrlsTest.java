@@ -1,0 +1,36 @@
+package io.grantsmith.postgres.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantsmith.api.SslMode;
+import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class JdbcUrlsTest {
+  @ParameterizedTest
+  @EnumSource(SslMode.class)
+  void everySslModeIsPassedToPgjdbcInLibpqSpelling(SslMode mode) {
+    Properties p = JdbcUrls.properties(mode, ConnectionSource.Timeouts.defaults());
+    assertThat(p.getProperty("sslmode")).isEqualTo(mode.libpqName());
+  }
+
+  @Test
+  void timeoutsAreSetByDefault() {
+    Properties p = JdbcUrls.properties(SslMode.REQUIRE, ConnectionSource.Timeouts.defaults());
+    assertThat(p.getProperty("connectTimeout")).isEqualTo("10");
+    assertThat(p.getProperty("socketTimeout")).isEqualTo("120");
+    assertThat(p.getProperty("options"))
+        .isEqualTo("-c statement_timeout=60000 -c lock_timeout=30000");
+  }
+
+  @Test
+  void urlsQuoteDatabaseNamesAndBracketIpv6Hosts() {
+    assertThat(JdbcUrls.jdbcUrl("db.example.com", 5432, "my db/x"))
+        .isEqualTo("jdbc:postgresql://db.example.com:5432/my%20db%2Fx");
+    assertThat(JdbcUrls.jdbcUrl("::1", 6432, "postgres"))
+        .isEqualTo("jdbc:postgresql://[::1]:6432/postgres");
+  }
+}
