@@ -16,7 +16,7 @@ import org.immutables.value.Value;
  * ResourceRef invoices = ResourceRef.relation("orders", "sales", "invoices");
  * }</pre>
  */
-@Value.Immutable
+@Value.Immutable(prehash = true)
 public abstract class ResourceRef implements Comparable<ResourceRef> {
 
   private static final Comparator<String> NULLS_FIRST =

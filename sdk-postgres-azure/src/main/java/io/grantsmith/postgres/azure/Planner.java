@@ -140,13 +140,15 @@ public final class Planner {
       authoritative.add(spec.name());
     }
     Map<String, List<Grant>> wantedByDb = new TreeMap<>();
+    Map<String, Set<ResourceRef>> existing = new HashMap<>();
     for (Grant g : desired.grants()) {
       String db = g.resource().requireDatabase();
       CatalogSnapshot snap = byDb.get(db);
       InvalidValueException.check(snap != null, "DesiredState.grants",
           "must name databases that have a snapshot", db);
-      InvalidValueException.check(snap.objects().contains(g.resource()), "DesiredState.grants",
-          "must name objects that exist", g.resource());
+      InvalidValueException.check(existing.computeIfAbsent(db, k -> new HashSet<>(snap.objects()))
+          .contains(g.resource()), "DesiredState.grants", "must name objects that exist",
+          g.resource());
       wantedByDb.computeIfAbsent(db, k -> new ArrayList<>()).add(g);
     }
 
@@ -246,7 +248,7 @@ public final class Planner {
       if (!kinds.contains(g.resource().kind())) {
         continue;
       }
-      Map<Privilege, Boolean> privs = want.computeIfAbsent(g.grantee(), k -> new TreeMap<>())
+      Map<Privilege, Boolean> privs = want.computeIfAbsent(g.grantee(), k -> new HashMap<>())
           .computeIfAbsent(g.resource(), k -> new EnumMap<>(Privilege.class));
       for (Privilege p : g.privileges()) {
         if (p.isSupportedOn(major)) {
@@ -258,7 +260,7 @@ public final class Planner {
     for (Grant g : snap.grants()) {
       if (kinds.contains(g.resource().kind())
           && (want.containsKey(g.grantee()) || exact.contains(g.grantee()))) {
-        Map<Privilege, Boolean> privs = have.computeIfAbsent(g.grantee(), k -> new TreeMap<>())
+        Map<Privilege, Boolean> privs = have.computeIfAbsent(g.grantee(), k -> new HashMap<>())
             .computeIfAbsent(g.resource(), k -> new EnumMap<>(Privilege.class));
         for (Privilege p : g.privileges()) {
           privs.merge(p, g.withGrantOption(), Boolean::logicalOr);
@@ -303,7 +305,7 @@ public final class Planner {
 
   private static void add(Map<Bucket, Map<ResourceRef, Set<Privilege>>> into, Bucket b,
       ResourceRef res, Privilege p) {
-    into.computeIfAbsent(b, k -> new TreeMap<>())
+    into.computeIfAbsent(b, k -> new HashMap<>())
         .computeIfAbsent(res, k -> EnumSet.noneOf(Privilege.class)).add(p);
   }
 
@@ -311,22 +313,22 @@ public final class Planner {
       Renderer r, String db, List<Statement> out) {
     buckets.forEach((bucket, resources) -> {
       // Objects that need the same privileges share a statement.
-      Map<String, List<ResourceRef>> bySet = new TreeMap<>();
-      Map<String, Set<Privilege>> sets = new HashMap<>();
-      resources.forEach((res, privs) -> {
-        String key = Renderer.privilegeList(privs);
-        sets.put(key, privs);
-        bySet.computeIfAbsent(key, k -> new ArrayList<>()).add(res);
-      });
-      bySet.forEach((key, objects) -> {
+      Map<Set<Privilege>, List<ResourceRef>> bySet = new HashMap<>();
+      resources.forEach((res, privs) -> bySet.computeIfAbsent(privs, k -> new ArrayList<>())
+          .add(res));
+      List<Set<Privilege>> keys = new ArrayList<>(bySet.keySet());
+      keys.sort(java.util.Comparator.comparing(Renderer::privilegeList));
+      for (Set<Privilege> privileges : keys) {
+        List<ResourceRef> objects = bySet.get(privileges);
+        objects.sort(null);
         for (int i = 0; i < objects.size(); i += maxObjectsPerStatement) {
           List<ResourceRef> chunk =
               objects.subList(i, Math.min(objects.size(), i + maxObjectsPerStatement));
           out.add(grant
-              ? r.grant(db, sets.get(key), chunk, bucket.grantee, bucket.option)
-              : r.revoke(db, sets.get(key), chunk, bucket.grantee, bucket.option));
+              ? r.grant(db, privileges, chunk, bucket.grantee, bucket.option)
+              : r.revoke(db, privileges, chunk, bucket.grantee, bucket.option));
         }
-      });
+      }
     });
   }
 

@@ -62,6 +62,10 @@ public final class AzureEmulation {
         steps.add(new Step(bootstrapDatabase, "CREATE DATABASE azure_maintenance"));
         steps.add(new Step(bootstrapDatabase, "CREATE DATABASE azure_sys"));
         steps.add(new Step(bootstrapDatabase, "REVOKE ALL ON DATABASE azure_maintenance FROM PUBLIC"));
+        // As on Azure: postgres belongs to azure_pg_admin, the managed databases to azuresu.
+        steps.add(new Step(bootstrapDatabase, "ALTER DATABASE postgres OWNER TO azure_pg_admin;\n"
+                + "ALTER DATABASE azure_maintenance OWNER TO azuresu;\n"
+                + "ALTER DATABASE azure_sys OWNER TO azuresu"));
         for (String db : List.of("template1", "postgres")) {
             steps.add(new Step(db, "ALTER SCHEMA public OWNER TO azure_pg_admin"));
         }

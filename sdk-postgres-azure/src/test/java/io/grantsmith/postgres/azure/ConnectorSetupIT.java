@@ -1,0 +1,281 @@
+package io.grantsmith.postgres.azure;
+
+import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.grantsmith.api.Credentials;
+import io.grantsmith.api.Integration;
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.Secret;
+import io.grantsmith.api.SslMode;
+import io.grantsmith.testkit.AzurePostgres;
+import io.grantsmith.testkit.AzurePostgresTest;
+import io.grantsmith.testkit.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+class ConnectorSetupIT {
+
+  /** Role names are server-wide: each test takes its own connector and marker. */
+  static String unique(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  }
+
+  static Integration integration(AzurePostgres server) {
+    return Integration.builder().name("it").hostname(server.host()).port(server.port())
+        .sslMode(SslMode.DISABLE).build();
+  }
+
+  static ConnectionSource asAdmin(AzurePostgres server) {
+    return ConnectionSource.of(integration(server),
+        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+  }
+
+  static ConnectionSource as(AzurePostgres server, String user, String password) {
+    return ConnectionSource.of(integration(server), Credentials.of(user, Secret.of(password)));
+  }
+
+  static ConnectorSetup setup(AzurePostgres server) {
+    return ConnectorSetup.builder().majorVersion(server.majorVersion())
+        .connectorName(unique("conn")).markerRole(unique("marker")).build();
+  }
+
+  /** Runs the setup as the admin through the JDBC executor, for every database. */
+  static void applySetup(AzurePostgres server, ConnectorSetup setup, String password) {
+    ConnectionSource admin = asAdmin(server);
+    Plan plan = setup.plan(Secret.of(password), admin);
+    JdbcExecutor.builder().connections(admin).build().apply(plan);
+  }
+
+  static void exec(Connection c, String... sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String s : sql) {
+        st.execute(s);
+      }
+    }
+  }
+
+  static void createSalesOrders(TestDatabase db) throws SQLException {
+    try (Connection admin = db.adminConnection()) {
+      exec(admin, "CREATE SCHEMA sales",
+          "CREATE TABLE sales.orders (id int PRIMARY KEY, total numeric)",
+          "INSERT INTO sales.orders VALUES (1, 9.5)");
+    }
+  }
+
+  @AzurePostgresTest
+  void connectorCreatesAUserWhoCanThenReadATableOfTheAdmin(AzurePostgres server,
+      TestDatabase db) throws SQLException {
+    createSalesOrders(db);
+    ConnectorSetup setup = setup(server);
+    String password = "Conn-" + UUID.randomUUID();
+    applySetup(server, setup, password);
+
+    String user = unique("user");
+    String userPassword = "User-" + UUID.randomUUID();
+    try (Connection connector = server.connect(db.name(), setup.connectorName(), password)) {
+      exec(connector,
+          "CREATE ROLE " + user + " LOGIN PASSWORD '" + userPassword + "'",
+          "GRANT " + setup.markerRole() + " TO " + user,
+          "GRANT USAGE ON SCHEMA sales TO " + user,
+          "GRANT SELECT ON sales.orders TO " + user);
+    }
+    assertThat(server).user(user, userPassword).canLogin(db.name())
+        .canSelectFrom(db.name(), "sales", "orders")
+        .cannotInsertInto(db.name(), "sales", "orders");
+  }
+
+  @AzurePostgresTest
+  void connectorCanEndTheSessionsOfAUserItCreated(AzurePostgres server, TestDatabase db)
+      throws SQLException {
+    ConnectorSetup setup = setup(server);
+    String password = "Conn-" + UUID.randomUUID();
+    applySetup(server, setup, password);
+    String user = unique("user");
+    try (Connection connector = server.connect(db.name(), setup.connectorName(), password)) {
+      exec(connector, "CREATE ROLE " + user + " LOGIN PASSWORD 'pw-" + user + "'");
+      if (server.majorVersion() < 16) {
+        // On 16+ createrole_self_grant does this; before, CREATEROLE lets it grant any role.
+        exec(connector, "GRANT " + user + " TO " + setup.connectorName());
+      }
+      try (Connection session = server.connect(db.name(), user, "pw-" + user)) {
+        exec(connector, "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a"
+            + " WHERE a.usename = '" + user + "'");
+        assertThatThrownBy(() -> {
+          for (int i = 0; i < 50; i++) {
+            exec(session, "SELECT 1");
+            Thread.sleep(20);
+          }
+        }).isInstanceOf(SQLException.class);
+      }
+      // And it may drop the user again.
+      exec(connector, "DROP ROLE " + user);
+    }
+    assertThat(server).role(user).doesNotExist();
+  }
+
+  @AzurePostgresTest
+  void verifyPassesAfterTheSetup(AzurePostgres server, TestDatabase db) throws SQLException {
+    createSalesOrders(db);
+    ConnectorSetup setup = setup(server);
+    String password = "Conn-" + UUID.randomUUID();
+    applySetup(server, setup, password);
+    try (Connection admin = db.adminConnection()) {
+      // Created after the setup: covered by the admin's default privileges.
+      exec(admin, "CREATE SCHEMA later", "CREATE TABLE later.t (id int)",
+          "CREATE SEQUENCE later.s", "CREATE FUNCTION later.f(a int, b text) RETURNS int"
+              + " LANGUAGE sql AS 'SELECT 1'");
+    }
+    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
+        List.of(db.name()));
+    assertThat(check.missing()).isEmpty();
+    assertThat(check.isOk()).isTrue();
+    assertThat(check.connector()).isEqualTo(setup.connectorName());
+    assertThat(check.checkedDatabases()).containsExactly(db.name());
+  }
+
+  @AzurePostgresTest
+  void verifyListsWhatIsMissingWithoutAzurePgAdmin(AzurePostgres server, TestDatabase db)
+      throws SQLException {
+    createSalesOrders(db);
+    ConnectorSetup setup = setup(server);
+    String password = "Conn-" + UUID.randomUUID();
+    try (Connection admin = db.adminConnection()) {
+      exec(admin, "CREATE ROLE " + setup.connectorName() + " LOGIN CREATEROLE PASSWORD '"
+          + password + "'");
+    }
+    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
+        List.of(db.name()));
+    assertThat(check.isOk()).isFalse();
+    assertThat(check.missing()).contains(
+        setup.connectorName() + " is not a member of azure_pg_admin",
+        "the marker role " + setup.markerRole() + " does not exist",
+        "cannot grant CONNECT on database " + db.name(),
+        "cannot grant USAGE on schema sales in database " + db.name(),
+        "cannot grant SELECT on table sales.orders in database " + db.name());
+    assertThat(check.missing()).noneMatch(m -> m.contains("CREATEROLE"));
+  }
+
+  @AzurePostgresTest
+  void verifyReportsAFailedLogin(AzurePostgres server) {
+    ConnectorSetup setup = setup(server);
+    SetupVerification check = setup.verify(as(server, setup.connectorName(), "nope"));
+    assertThat(check.isOk()).isFalse();
+    assertThat(check.missing()).singleElement().asString()
+        .startsWith(setup.connectorName() + " cannot log in to database postgres")
+        .contains("28P01");
+  }
+
+  @AzurePostgresTest
+  void setupCanRunTwice(AzurePostgres server, TestDatabase db) throws SQLException {
+    ConnectorSetup setup = setup(server);
+    applySetup(server, setup, "first-" + UUID.randomUUID());
+    String second = "second-" + UUID.randomUUID();
+    applySetup(server, setup, second);
+    assertThat(server).user(setup.connectorName(), second).canLogin(db.name());
+  }
+
+  @AzurePostgresTest
+  void printedScriptWorksStatementByStatementThroughJdbc(AzurePostgres server, TestDatabase db)
+      throws SQLException {
+    createSalesOrders(db);
+    ConnectorSetup setup = setup(server);
+    String password = "Conn-" + UUID.randomUUID();
+    String script = setup.script(List.of(db.name()));
+    String current = null;
+    StringBuilder chunk = new StringBuilder();
+    List<String[]> chunks = new ArrayList<>();
+    for (String line : script.split("\n", -1)) {
+      if (line.startsWith("\\connect ")) {
+        if (current != null) {
+          chunks.add(new String[] {current, chunk.toString()});
+        }
+        String arg = line.substring("\\connect ".length());
+        current = arg.substring(1, arg.length() - 1).replace("\\'", "'").replace("\\\\", "\\");
+        chunk.setLength(0);
+      } else if (!line.startsWith("\\")) {
+        chunk.append(line.replace(":'connector_password'", "'" + password + "'")).append('\n');
+      }
+    }
+    chunks.add(new String[] {current, chunk.toString()});
+    for (String[] c : chunks) {
+      try (Connection admin = server.adminConnection(c[0])) {
+        exec(admin, c[1]);
+      }
+    }
+    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
+        List.of(db.name()));
+    assertThat(check.missing()).isEmpty();
+  }
+
+  @AzurePostgresTest
+  void selfDiscoveringScriptRunsInPsql(AzurePostgres server, TestDatabase db) throws Exception {
+    Path psql = Paths.get("/usr/bin/psql");
+    assumeTrue(Files.isExecutable(psql), "psql is not installed");
+    createSalesOrders(db);
+    ConnectorSetup setup = setup(server);
+    String password = "Conn'-" + UUID.randomUUID();
+    Path dir = Files.createTempDirectory("grantsmith-setup");
+    Path file = dir.resolve("setup.sql");
+    Files.writeString(file, setup.script(), StandardCharsets.UTF_8);
+    ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q",
+        "-v", "connector_password=" + password, "-f", file.toString(),
+        "host=" + server.host() + " port=" + server.port() + " user=" + server.adminUser()
+            + " dbname=postgres sslmode=disable")
+        .directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", server.adminPassword());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(Files.readString(dir.resolve(ConnectorSetup.GENERATED_FILE)))
+        .contains("\\connect '" + db.name() + "'");
+    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
+        List.of(db.name()));
+    assertThat(check.missing()).isEmpty();
+    assertThat(server).user(setup.connectorName(), password).canLogin(db.name());
+    deleteQuietly(dir);
+  }
+
+  @AzurePostgresTest
+  void planRefusesAnotherMajorVersion(AzurePostgres server) {
+    ConnectorSetup wrong = ConnectorSetup.builder().majorVersion(server.majorVersion() == 16
+        ? 15 : 16).build();
+    assertThatThrownBy(() -> wrong.plan(Secret.of("x"), asAdmin(server)))
+        .hasMessageContaining("but the setup is rendered for");
+  }
+
+  @AzurePostgresTest
+  void databasesListsConnectableOnesWithoutAzureOrTemplate0(AzurePostgres server,
+      TestDatabase db) throws SQLException {
+    List<String> dbs = setup(server).databases(asAdmin(server));
+    assertThat(dbs).contains(db.name(), "postgres", "template1")
+        .doesNotContain("template0", "azure_sys", "azure_maintenance");
+    try (Connection c = server.adminConnection(db.name()); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+      rs.next();
+      assertThat(rs.getBoolean(1)).as("tests run as the admin, not a superuser").isFalse();
+    }
+  }
+
+  private static void deleteQuietly(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+    }
+    Files.deleteIfExists(dir);
+  }
+}
