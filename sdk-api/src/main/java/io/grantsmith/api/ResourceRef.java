@@ -16,11 +16,14 @@ import org.immutables.value.Value;
  * ResourceRef invoices = ResourceRef.relation("orders", "sales", "invoices");
  * }</pre>
  */
-@Value.Immutable(prehash = true)
+@Value.Immutable
 public abstract class ResourceRef implements Comparable<ResourceRef> {
 
   private static final Comparator<String> NULLS_FIRST =
       Comparator.nullsFirst(Comparator.naturalOrder());
+
+  /** The cached hash; 0 until first computed (a benign race, as in {@link String}). */
+  private int hash;
 
   ResourceRef() {}
 
@@ -253,6 +256,54 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
       InvalidValueException.check(value.isEmpty(), qualified,
           "must be absent for a " + kindName, value.orElse(null));
     }
+  }
+
+  /**
+   * Equal when kind, database, schema, name and arguments are equal.
+   *
+   * @param o another object
+   * @return whether it is an equal reference
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ResourceRef)) {
+      return false;
+    }
+    ResourceRef r = (ResourceRef) o;
+    return hashCode() == r.hashCode() && kind() == r.kind() && database().equals(r.database())
+        && schema().equals(r.schema()) && name().equals(r.name())
+        && arguments().equals(r.arguments());
+  }
+
+  /**
+   * A hash that mixes every part, so that names differing in a digit or two (as generated
+   * names do) spread well in hash tables.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    int h = hash;
+    if (h == 0) {
+      h = mix(kind().ordinal());
+      h = mix(h ^ database().hashCode());
+      h = mix(h ^ schema().hashCode());
+      h = mix(h ^ name().hashCode());
+      h = mix(h ^ arguments().hashCode());
+      h = h == 0 ? 1 : h;
+      hash = h;
+    }
+    return h;
+  }
+
+  private static int mix(int x) {
+    x *= 0x9E3779B1;
+    x ^= x >>> 15;
+    x *= 0x85EBCA77;
+    return x ^ (x >>> 13);
   }
 
   @Override

@@ -319,8 +319,7 @@ public final class Planner {
       List<Set<Privilege>> keys = new ArrayList<>(bySet.keySet());
       keys.sort(java.util.Comparator.comparing(Renderer::privilegeList));
       for (Set<Privilege> privileges : keys) {
-        List<ResourceRef> objects = bySet.get(privileges);
-        objects.sort(null);
+        List<ResourceRef> objects = sortedByName(bySet.get(privileges), r);
         for (int i = 0; i < objects.size(); i += maxObjectsPerStatement) {
           List<ResourceRef> chunk =
               objects.subList(i, Math.min(objects.size(), i + maxObjectsPerStatement));
@@ -330,6 +329,20 @@ public final class Planner {
         }
       }
     });
+  }
+
+  /** Objects sorted by their rendered names: a stable order, cheaper than comparing refs. */
+  private static List<ResourceRef> sortedByName(List<ResourceRef> objects, Renderer r) {
+    List<Map.Entry<String, ResourceRef>> named = new ArrayList<>(objects.size());
+    for (ResourceRef o : objects) {
+      named.add(Map.entry(r.objectName(o), o));
+    }
+    named.sort(Map.Entry.comparingByKey());
+    List<ResourceRef> out = new ArrayList<>(named.size());
+    for (Map.Entry<String, ResourceRef> e : named) {
+      out.add(e.getValue());
+    }
+    return out;
   }
 
   /** A grantee, an object kind and a grant-option flag: what one statement can cover. */
