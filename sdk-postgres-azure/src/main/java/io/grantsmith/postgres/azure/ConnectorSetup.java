@@ -346,12 +346,12 @@ public final class ConnectorSetup {
       }
     }
     Plan.Builder plan = Plan.builder();
-    plan.addStep(Step.builder().database(database)
+    plan.addStep(Step.builder().database(database).strict(false)
         .description("1. create the connector " + connectorName + " and the marker role "
             + markerRole)
         .addAllStatements(roleStatements(passwordStatement)).build());
     if (!dbs.isEmpty()) {
-      Step.Builder step2 = Step.builder().database(database)
+      Step.Builder step2 = Step.builder().database(database).strict(false)
           .description("2. grant all privileges on " + dbs.size()
               + " databases to azure_pg_admin with grant option");
       for (String d : dbs) {
@@ -367,7 +367,7 @@ public final class ConnectorSetup {
       ordered.add("template1");
     }
     for (String d : ordered) {
-      plan.addStep(Step.builder().database(d)
+      plan.addStep(Step.builder().database(d).strict(false)
           .description((d.equals("template1") ? "4" : "3")
               + ". grant all privileges on the schemas of " + d
               + " and their objects to azure_pg_admin with grant option")

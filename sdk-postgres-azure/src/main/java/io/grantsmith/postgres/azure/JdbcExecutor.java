@@ -8,6 +8,7 @@ import io.grantsmith.api.Step;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Applies plans over JDBC: per run of consecutive steps in one database, one transaction on one
  * connection, its statements sent as one batch (pgjdbc sends up to about 256 statements per round
  * trip), guarded by a transaction-scoped advisory lock so that concurrent callers queue instead
- * of failing with "tuple concurrently updated". A transaction that fails with SQLSTATE 40001,
+ * of failing with "tuple concurrently updated". A GRANT or REVOKE that the server only warns
+ * about (01007 privilege not granted, 01006 privilege not revoked, when the connector lacks the
+ * grant option) fails the transaction of a {@linkplain Step#strict() strict} step. A transaction that fails with SQLSTATE 40001,
  * 40P01 or XX000 is rolled back and retried with backoff; every statement Grantsmith renders is
  * safe to repeat. Decisions are made on SQLSTATE only.
  *
@@ -37,6 +40,7 @@ public final class JdbcExecutor implements Executor {
   public static final long LOCK_KEY = 0x4772616E74736D69L;
 
   private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "XX000");
+  private static final Set<String> IGNORED_PRIVILEGE = Set.of("01006", "01007");
   /** Statements pgjdbc sends before it waits for replies, for the round-trip count. */
   private static final int STATEMENTS_PER_ROUND_TRIP = 256;
 
@@ -154,7 +158,8 @@ public final class JdbcExecutor implements Executor {
           c = connections.open(db);
           open.put(db, c);
         }
-        int trips = autocommit ? runAutocommit(c, statements) : runTransaction(c, statements);
+        int trips = autocommit ? runAutocommit(c, statements)
+            : runTransaction(c, statements, run.get(0).strict());
         return ApplyResult.DatabaseResult.builder().database(db).statements(statements.size())
             .roundTrips(trips).attempts(attempt)
             .elapsed(Duration.ofNanos(System.nanoTime() - start)).build();
@@ -164,7 +169,8 @@ public final class JdbcExecutor implements Executor {
         Connection c = open.remove(db);
         if (c != null) {
           rollbackQuietly(c);
-          if (!retry && !autocommit && statements.size() > 1 && !isConnectionFailure(state)) {
+          if (!retry && !autocommit && (statements.size() > 1 || IGNORED_PRIVILEGE.contains(state))
+              && !isConnectionFailure(state)) {
             failedIndex = locateFailure(c, statements);
           }
           closeQuietly(c);
@@ -176,13 +182,13 @@ public final class JdbcExecutor implements Executor {
         int i = failedIndex >= 0 && failedIndex < statements.size() ? failedIndex : -1;
         throw new ApplyException(state, db,
             i >= 0 ? owners.get(i).description() : run.get(0).description(),
-            i >= 0 ? statements.get(i).redacted() : null, committed, e);
+            i >= 0 ? statements.get(i).redacted() : null, committed, serverError(e));
       }
     }
   }
 
-  private static int runTransaction(Connection c, List<io.grantsmith.api.Statement> statements)
-      throws SQLException {
+  private static int runTransaction(Connection c, List<io.grantsmith.api.Statement> statements,
+      boolean strict) throws SQLException {
     c.setAutoCommit(false);
     try (java.sql.Statement st = c.createStatement()) {
       st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
@@ -190,6 +196,9 @@ public final class JdbcExecutor implements Executor {
         st.addBatch(s.sql());
       }
       st.executeBatch();
+      if (strict) {
+        refuseIgnoredPrivileges(st.getWarnings());
+      }
     }
     c.commit();
     return 2 + (statements.size() + STATEMENTS_PER_ROUND_TRIP - 1) / STATEMENTS_PER_ROUND_TRIP;
@@ -207,6 +216,30 @@ public final class JdbcExecutor implements Executor {
   }
 
   /**
+   * A GRANT or REVOKE that the server could not carry out for lack of the grant option only
+   * warns (SQLSTATE 01007 privilege not granted, 01006 privilege not revoked); the plan's
+   * promise would be broken silently, so the transaction fails instead.
+   */
+  private static void refuseIgnoredPrivileges(SQLWarning w) throws SQLException {
+    for (; w != null; w = w.getNextWarning()) {
+      if (IGNORED_PRIVILEGE.contains(w.getSQLState())) {
+        throw new SQLException(w.getMessage(), w.getSQLState());
+      }
+    }
+  }
+
+  /**
+   * The server's error behind a failure. For a batch, pgjdbc's own exception quotes the whole
+   * statement, which may hold a password verifier; the server's error does not.
+   */
+  private static SQLException serverError(SQLException e) {
+    if (e instanceof BatchUpdateException && e.getNextException() != null) {
+      return e.getNextException();
+    }
+    return e;
+  }
+
+  /**
    * Finds which statement of a failed batch the server refused: pgjdbc marks every statement
    * of a failed transaction as failed, so the batch is replayed one statement at a time in a
    * transaction that is rolled back. Only on the failure path, and only when the connection
@@ -218,6 +251,7 @@ public final class JdbcExecutor implements Executor {
       for (int i = 0; i < statements.size(); i++) {
         try {
           st.execute(statements.get(i).sql());
+          refuseIgnoredPrivileges(st.getWarnings());
         } catch (SQLException refused) {
           return i;
         }
@@ -234,13 +268,14 @@ public final class JdbcExecutor implements Executor {
     return state == null || state.startsWith("08") || state.startsWith("57P");
   }
 
-  /** Consecutive steps with the same database and the same autocommit flag. */
+  /** Consecutive steps with the same database and the same autocommit and strict flags. */
   static List<List<Step>> runs(Plan plan) {
     List<List<Step>> runs = new ArrayList<>();
     List<Step> current = null;
     for (Step s : plan.steps()) {
       if (current == null || !current.get(0).database().equals(s.database())
-          || current.get(0).autocommit() != s.autocommit() || s.autocommit()) {
+          || current.get(0).autocommit() != s.autocommit() || s.autocommit()
+          || current.get(0).strict() != s.strict()) {
         current = new ArrayList<>();
         runs.add(current);
       }

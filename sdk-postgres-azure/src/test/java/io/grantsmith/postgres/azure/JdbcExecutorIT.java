@@ -55,6 +55,33 @@ class JdbcExecutorIT {
   }
 
   @AzurePostgresTest
+  void aGrantTheServerIgnoresForLackOfTheGrantOptionFailsTheTransaction(AzurePostgres server,
+      TestDatabase db, Connection admin) throws Exception {
+    try (java.sql.Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA s; CREATE TABLE s.granted (id int); CREATE TABLE s.kept (id int)");
+    }
+    TestConnector connector = TestConnector.create(server, db.name());
+    try (java.sql.Statement st = admin.createStatement()) {
+      st.execute("REVOKE ALL ON TABLE s.kept FROM azure_pg_admin");
+    }
+    String role = "w_" + UUID.randomUUID().toString().substring(0, 8);
+    DesiredState desired = DesiredState.builder().addRole(RoleSpec.builder().name(role).build())
+        .addGrant(Grant.builder().grantee(role).resource(ResourceRef.relation(db.name(), "s",
+            "granted")).addPrivilege(Privilege.SELECT).build())
+        .addGrant(Grant.builder().grantee(role).resource(ResourceRef.relation(db.name(), "s",
+            "kept")).addPrivilege(Privilege.INSERT).build())
+        .build();
+
+    ApplyException e = catchThrowableOfType(ApplyException.class, () -> connector.executor()
+        .apply(Planner.builder().build().plan(desired, connector.snapshots(db.name()))));
+
+    assertThat(e.sqlState()).contains("01007");
+    assertThat(e.database()).isEqualTo(db.name());
+    assertThat(e.statement()).contains("GRANT INSERT ON TABLE s.kept TO " + role);
+    assertThat(connector.reader().read(db.name()).grantsTo(role)).isEmpty();
+  }
+
+  @AzurePostgresTest
   void concurrentCallersGrantingOnTheSameObjectsNeverFail(AzurePostgres server, TestDatabase db,
       Connection admin) throws Exception {
     io.grantsmith.testkit.Estate.builder().inDatabase(db.name()).schemas(2).tables(20)

@@ -4,17 +4,15 @@ import io.grantsmith.api.Credentials;
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.SslMode;
-import io.grantsmith.postgres.azure.internal.Sql;
 import io.grantsmith.testkit.AzurePostgres;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * A connector for server tests: a fresh LOGIN CREATEROLE role that is a member of
- * azure_pg_admin, created by the server admin, with the reference setup's grants in the given
- * databases. Every test acts as this role, never as superuser.
+ * A connector for server tests: a fresh connector created by the server admin with
+ * {@link ConnectorSetup}'s SQL for the given databases. Every test acts as this role, never as
+ * superuser.
  */
 final class TestConnector {
   final AzurePostgres server;
@@ -31,33 +29,20 @@ final class TestConnector {
   }
 
   /**
-   * Creates a connector with the setup grants on {@code databases}.
+   * Creates a connector with Grantsmith's own setup SQL, applied by the server admin, covering
+   * {@code databases}.
    */
   static TestConnector create(AzurePostgres server, String... databases) throws SQLException {
     String name = "conn_" + UUID.randomUUID().toString().substring(0, 8);
     Secret password = Secret.of("pw-" + UUID.randomUUID());
-    try (Connection admin = server.adminConnection("postgres");
-        Statement st = admin.createStatement()) {
-      st.execute("CREATE ROLE " + Sql.ident(name) + " LOGIN CREATEROLE PASSWORD "
-          + Sql.literal(password.reveal()));
-      st.execute("GRANT azure_pg_admin TO " + Sql.ident(name));
-    }
-    for (String db : databases) {
-      try (Connection admin = server.adminConnection(db);
-          Statement st = admin.createStatement()) {
-        st.execute("GRANT ALL PRIVILEGES ON DATABASE " + Sql.ident(db)
-            + " TO azure_pg_admin WITH GRANT OPTION");
-        st.execute("DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace"
-            + " WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' LOOP"
-            + " EXECUTE format('GRANT ALL ON SCHEMA %I TO azure_pg_admin WITH GRANT OPTION', s);"
-            + " EXECUTE format('GRANT ALL ON ALL TABLES IN SCHEMA %I TO azure_pg_admin"
-            + " WITH GRANT OPTION', s);"
-            + " EXECUTE format('GRANT ALL ON ALL SEQUENCES IN SCHEMA %I TO azure_pg_admin"
-            + " WITH GRANT OPTION', s);"
-            + " EXECUTE format('GRANT ALL ON ALL FUNCTIONS IN SCHEMA %I TO azure_pg_admin"
-            + " WITH GRANT OPTION', s); END LOOP; END $$");
-      }
-    }
+    Integration admin = Integration.builder().name("admin").hostname(server.host())
+        .port(server.port()).sslMode(SslMode.DISABLE).build();
+    ConnectionSource adminConnections = ConnectionSource.of(admin,
+        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    ConnectorSetup setup = ConnectorSetup.builder().majorVersion(server.majorVersion())
+        .connectorName(name).build();
+    JdbcExecutor.builder().connections(adminConnections).build()
+        .apply(setup.plan(password, List.of(databases)));
     return new TestConnector(server, name, password);
   }
 

@@ -1,0 +1,600 @@
+package io.grantsmith.samples.cli;
+
+import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.AccessRequest;
+import io.grantsmith.api.ApplyResult;
+import io.grantsmith.api.Credentials;
+import io.grantsmith.api.GrantsmithException;
+import io.grantsmith.api.Integration;
+import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.Lease;
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.Secret;
+import io.grantsmith.api.SecretRef;
+import io.grantsmith.api.SecretStore;
+import io.grantsmith.api.SslMode;
+import io.grantsmith.postgres.azure.AccessGrant;
+import io.grantsmith.postgres.azure.AccessManager;
+import io.grantsmith.postgres.azure.ConnectionSource;
+import io.grantsmith.postgres.azure.ConnectorSetup;
+import io.grantsmith.postgres.azure.DiscoveredDatabase;
+import io.grantsmith.postgres.azure.DiscoveredObject;
+import io.grantsmith.postgres.azure.DiscoveredRole;
+import io.grantsmith.postgres.azure.DiscoveredServer;
+import io.grantsmith.postgres.azure.Discovery;
+import io.grantsmith.postgres.azure.SetupVerification;
+import io.grantsmith.postgres.azure.SweepResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.TypeConversionException;
+
+/** The subcommands of {@link GrantsmithCli}. */
+final class Commands {
+  private Commands() {}
+
+  // ------------------------------------------------------------------ converters
+
+  static final class LevelConverter implements ITypeConverter<AccessLevel> {
+    @Override
+    public AccessLevel convert(String value) {
+      try {
+        return AccessLevel.parse(value);
+      } catch (RuntimeException e) {
+        throw new TypeConversionException("'" + value + "' is not read-only, read-write or admin");
+      }
+    }
+  }
+
+  static final class SslModeConverter implements ITypeConverter<SslMode> {
+    @Override
+    public SslMode convert(String value) {
+      try {
+        return SslMode.parse(value);
+      } catch (RuntimeException e) {
+        throw new TypeConversionException("'" + value + "' is not disable, allow, prefer,"
+            + " require, verify-ca or verify-full");
+      }
+    }
+  }
+
+  static final class ResourceConverter implements ITypeConverter<ResourceRef> {
+    @Override
+    public ResourceRef convert(String value) {
+      try {
+        return Resources.parse(value);
+      } catch (InvalidValueException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** ISO-8601 ({@code PT2H}) or a short form: {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (v.startsWith("p")) {
+          return Duration.parse(v.toUpperCase(Locale.ROOT));
+        }
+        if (v.length() > 1) {
+          long n = Long.parseLong(v.substring(0, v.length() - 1));
+          switch (v.charAt(v.length() - 1)) {
+            case 's': return Duration.ofSeconds(n);
+            case 'm': return Duration.ofMinutes(n);
+            case 'h': return Duration.ofHours(n);
+            case 'd': return Duration.ofDays(n);
+            default: break;
+          }
+        }
+      } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+        // fall through
+      }
+      throw new TypeConversionException("'" + value + "' is not a duration such as PT2H,"
+          + " 15m or 2h");
+    }
+  }
+
+  // ------------------------------------------------------------------ shared options
+
+  /** How to reach the server and as whom. */
+  static final class ConnectionOptions {
+    @Option(names = "--host", required = true, description = "Server host name.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "5432", description = "Port (default 5432).")
+    int port;
+
+    @Option(names = "--database", defaultValue = "postgres",
+        description = "Database to connect to first (default postgres).")
+    String database;
+
+    @Option(names = "--sslmode", defaultValue = "require", converter = SslModeConverter.class,
+        description = "disable|allow|prefer|require|verify-ca|verify-full (default require).")
+    SslMode sslMode;
+
+    @Option(names = "--user", required = true,
+        description = "Who logs in (the connector); password from GRANTSMITH_PASSWORD.")
+    String user;
+
+    @Option(names = "--integration-name", defaultValue = "grantsmith",
+        description = "The integration's name; part of managed user names (default"
+            + " grantsmith).")
+    String name;
+
+    Integration integration() {
+      return Integration.builder().name(name).hostname(host).port(port).database(database)
+          .sslMode(sslMode).build();
+    }
+
+    Credentials credentials(GrantsmithCli cli) {
+      String pw = cli.env.get(GrantsmithCli.PASSWORD_ENV);
+      if (pw == null || pw.isEmpty()) {
+        throw new GrantsmithCli.UsageException("the environment variable "
+            + GrantsmithCli.PASSWORD_ENV + " must hold the password of --user " + user);
+      }
+      return Credentials.of(user, Secret.of(pw));
+    }
+
+    ConnectionSource source(GrantsmithCli cli) {
+      return ConnectionSource.of(integration(), credentials(cli));
+    }
+
+    AccessManager manager(GrantsmithCli cli) {
+      return AccessManager.builder().integration(integration()).credentials(credentials(cli))
+          .build();
+    }
+
+    int majorVersion(GrantsmithCli cli) throws SQLException {
+      try (Connection c = source(cli).open(database)) {
+        return c.getMetaData().getDatabaseMajorVersion();
+      }
+    }
+  }
+
+  /** {@code --output text|json}. */
+  static final class OutputOptions {
+    @Option(names = "--output", defaultValue = "text",
+        description = "text or json (one JSON object on stdout).")
+    String output;
+
+    boolean json() {
+      if (!output.equals("json") && !output.equals("text")) {
+        throw new GrantsmithCli.UsageException("invalid --output: must be text or json, but was '"
+            + output + "'");
+      }
+      return output.equals("json");
+    }
+  }
+
+  /** The access request flags of {@code plan} and {@code grant}. */
+  static final class RequestOptions {
+    @Option(names = "--grantee", required = true, paramLabel = "EMAIL",
+        description = "Who gets access, e.g. alice@example.com.")
+    String grantee;
+
+    @Option(names = "--level", defaultValue = "read-only", converter = LevelConverter.class,
+        description = "read-only|read-write|admin (default read-only).")
+    AccessLevel level;
+
+    @Option(names = "--resource", required = true, converter = ResourceConverter.class,
+        paramLabel = "RESOURCE",
+        description = "Repeatable: DB, DB/SCHEMA, DB/SCHEMA/TABLE or role:NAME; write a / inside"
+            + " a name as \\/ and a backslash as \\\\.")
+    List<ResourceRef> resources = new ArrayList<>();
+
+    @Option(names = "--duration", defaultValue = "PT1H", converter = DurationConverter.class,
+        description = "How long, e.g. PT2H or 15m (default PT1H).")
+    Duration duration;
+
+    @Option(names = "--cleanup-after-days", paramLabel = "N",
+        description = "Drop the user N days after revocation (0: at once).")
+    Integer cleanupAfterDays;
+
+    @Option(names = "--request-id", description = "The request's id (default: a random UUID).")
+    String requestId;
+
+    AccessRequest request(Integration integration) {
+      if (cleanupAfterDays != null && cleanupAfterDays < 0) {
+        throw new GrantsmithCli.UsageException("invalid --cleanup-after-days: must be 0 or more,"
+            + " but was " + cleanupAfterDays);
+      }
+      AccessRequest.Builder b = AccessRequest.builder()
+          .requestId(requestId != null ? requestId : UUID.randomUUID().toString())
+          .grantee(grantee).integration(integration).addAllResources(resources).level(level)
+          .duration(duration);
+      if (cleanupAfterDays != null) {
+        b.cleanupAfterDays(cleanupAfterDays);
+      }
+      return b.build();
+    }
+  }
+
+  /** {@code --username} or {@code --request-id}. */
+  static final class Target {
+    @Option(names = "--username", required = true, description = "The managed user's name.")
+    String username;
+
+    @Option(names = "--request-id", required = true, description = "A request id it served.")
+    String requestId;
+
+    String value() {
+      return username != null ? username : requestId;
+    }
+  }
+
+  /** Base of the subcommands. */
+  abstract static class Base implements Callable<Integer> {
+    @ParentCommand
+    GrantsmithCli cli;
+
+    PrintWriter out() {
+      return cli.out;
+    }
+
+    void progress(String line) {
+      cli.err.println(line);
+      cli.err.flush();
+    }
+  }
+
+  // ------------------------------------------------------------------ setup-sql
+
+  @Command(name = "setup-sql", mixinStandardHelpOptions = true,
+      description = "Print the one-time connector setup SQL (a psql script for the server"
+          + " admin). Needs no server.")
+  static final class SetupSql extends Base {
+    @Option(names = "--connector-user", defaultValue = ConnectorSetup.DEFAULT_CONNECTOR_NAME,
+        description = "The connector's role name (default grantsmith_connector).")
+    String connector;
+
+    @Option(names = "--server-version", defaultValue = "17", paramLabel = "N",
+        description = "PostgreSQL major version of the server (default 17).")
+    int version;
+
+    @Option(names = "--for-database", paramLabel = "DB",
+        description = "Repeatable: render for these databases instead of a script that finds"
+            + " them itself.")
+    List<String> databases = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      ConnectorSetup setup = ConnectorSetup.builder().connectorName(connector)
+          .majorVersion(version).build();
+      out().print(databases.isEmpty() ? setup.script() : setup.script(databases));
+      out().flush();
+      return GrantsmithCli.OK;
+    }
+  }
+
+  // ------------------------------------------------------------------ verify-setup
+
+  @Command(name = "verify-setup", mixinStandardHelpOptions = true,
+      description = "Check, logged in as the connector (--user), that the setup is complete.")
+  static final class VerifySetup extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() throws SQLException {
+      boolean json = output.json();
+      int major = conn.majorVersion(cli);
+      progress("Verifying the setup of " + conn.user + " on every database it can see...");
+      SetupVerification v = ConnectorSetup.builder().connectorName(conn.user)
+          .majorVersion(major).build().verify(conn.source(cli));
+      if (json) {
+        out().println(new Json().put("connector", v.connector()).put("ok", v.isOk())
+            .putAll("checkedDatabases", v.checkedDatabases()).putAll("missing", v.missing()));
+      } else {
+        out().println(v.isOk() ? "Setup OK for " + v.connector() + " in "
+            + v.checkedDatabases() : "Setup incomplete for " + v.connector() + ":");
+        v.missing().forEach(m -> out().println("  missing: " + m));
+      }
+      return v.isOk() ? GrantsmithCli.OK : GrantsmithCli.FAILED;
+    }
+  }
+
+  // ------------------------------------------------------------------ discover
+
+  @Command(name = "discover", mixinStandardHelpOptions = true,
+      description = "List the databases, schemas, objects and roles the connector can manage.")
+  static final class Discover extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+      boolean json = output.json();
+      progress("Discovering " + conn.host + ":" + conn.port + " (one connection per database)...");
+      DiscoveredServer s = Discovery.of(conn.integration(), conn.source(cli)).discover();
+      if (json) {
+        out().println(discoveryJson(s));
+      } else {
+        out().print(discoveryText(s));
+      }
+      return GrantsmithCli.OK;
+    }
+  }
+
+  static String discoveryText(DiscoveredServer s) {
+    StringBuilder b = new StringBuilder("PostgreSQL " + s.majorVersion() + "\n");
+    for (DiscoveredDatabase d : s.databases()) {
+      b.append("database ").append(d.name()).append(" (owner ").append(d.owner()).append(")\n");
+      for (String schema : d.schemas()) {
+        b.append("  schema ").append(schema).append('\n');
+        for (DiscoveredObject o : d.objects()) {
+          if (o.ref().schema().orElse("").equals(schema)
+              && o.ref().kind() != io.grantsmith.api.ResourceKind.SCHEMA) {
+            b.append("    ").append(o.kind().name().toLowerCase(Locale.ROOT)).append(' ')
+                .append(o.ref().name().orElse("")).append(o.ref().arguments()
+                    .map(a -> "(" + a + ")").orElse("")).append('\n');
+          }
+        }
+      }
+    }
+    for (String skipped : s.skippedDatabases()) {
+      b.append("skipped database ").append(skipped).append('\n');
+    }
+    b.append("roles:");
+    for (DiscoveredRole r : s.roles()) {
+      b.append(' ').append(r.name());
+    }
+    return b.append('\n').toString();
+  }
+
+  static String discoveryJson(DiscoveredServer s) {
+    StringBuilder dbs = new StringBuilder("[");
+    for (DiscoveredDatabase d : s.databases()) {
+      if (dbs.length() > 1) {
+        dbs.append(',');
+      }
+      StringBuilder objs = new StringBuilder("[");
+      for (DiscoveredObject o : d.objects()) {
+        if (objs.length() > 1) {
+          objs.append(',');
+        }
+        objs.append(new Json().put("kind", o.kind().name().toLowerCase(Locale.ROOT))
+            .put("schema", o.ref().schema().orElse(null)).put("name", o.ref().name().orElse(null))
+            .put("owner", o.owner()));
+      }
+      dbs.append(new Json().put("name", d.name()).put("owner", d.owner())
+          .putAll("schemas", d.schemas()).raw("objects", objs.append(']').toString()));
+    }
+    List<String> roles = new ArrayList<>();
+    s.roles().forEach(r -> roles.add(r.name()));
+    return new Json().put("majorVersion", s.majorVersion()).raw("databases", dbs + "]")
+        .putAll("skippedDatabases", s.skippedDatabases()).putAll("roles", roles).toString();
+  }
+
+  // ------------------------------------------------------------------ plan
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Print the SQL a grant would run (passwords redacted); changes nothing.")
+  static final class PlanCmd extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin RequestOptions request;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+      boolean json = output.json();
+      Integration integration = conn.integration();
+      AccessRequest r = request.request(integration);
+      Plan plan = conn.manager(cli).planGrant(r);
+      if (json) {
+        out().println(new Json().put("username",
+            AccessManager.userName(integration.name(), r.grantee())).put("sql", plan.toSql()));
+      } else {
+        out().print(plan.toSql());
+      }
+      return GrantsmithCli.OK;
+    }
+  }
+
+  // ------------------------------------------------------------------ grant
+
+  @Command(name = "grant", mixinStandardHelpOptions = true,
+      description = "Grant time-bound access and print the credentials (the password only with"
+          + " --output json).")
+  static final class GrantCmd extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin RequestOptions request;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+      boolean json = output.json();
+      AccessRequest r = request.request(conn.integration());
+      progress("Granting " + r.level().label() + " on " + r.resources() + " to " + r.grantee()
+          + "...");
+      AccessGrant g = conn.manager(cli).grant(r);
+      if (json) {
+        out().println(grantJson(g, r.requestId()));
+      } else {
+        out().println("Granted " + r.level().label() + " access to " + r.grantee()
+            + " (request " + r.requestId() + ")");
+        out().println("  username:  " + g.username());
+        out().println("  password:  " + (g.password().isPresent()
+            ? mask(g.password().get()) + " (masked; use --output json to receive it)"
+            : "(unchanged)"));
+        out().println("  expiresAt: " + g.expiresAt());
+        out().println("  host:      " + g.host() + ":" + g.port());
+        out().println("  database:  " + g.database());
+        out().println("  jdbcUrl:   " + g.jdbcUrl());
+      }
+      return GrantsmithCli.OK;
+    }
+  }
+
+  static String grantJson(AccessGrant g, String requestId) {
+    return new Json().put("username", g.username())
+        .put("password", g.password().map(Secret::reveal).orElse(null))
+        .put("expiresAt", g.expiresAt().toString()).put("host", g.host()).put("port", g.port())
+        .put("database", g.database()).put("jdbcUrl", g.jdbcUrl())
+        .put("sslmode", g.sslMode().libpqName()).put("requestId", requestId).toString();
+  }
+
+  /**
+   * A password for the screen: its first two characters and an ellipsis.
+   *
+   * @param secret the password
+   * @return e.g. {@code Xy…}
+   */
+  static String mask(Secret secret) {
+    String s = secret.reveal();
+    return (s.length() > 8 ? s.substring(0, 2) : "") + "\u2026";
+  }
+
+  // ------------------------------------------------------------------ extend
+
+  @Command(name = "extend", mixinStandardHelpOptions = true,
+      description = "Move an active grant's expiry later.")
+  static final class Extend extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin OutputOptions output;
+    @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+
+    @Option(names = "--by", required = true, converter = DurationConverter.class,
+        description = "How much later, e.g. PT30M or 1h.")
+    Duration by;
+
+    @Override
+    public Integer call() {
+      boolean json = output.json();
+      java.util.Optional<Lease> lease = conn.manager(cli).extend(target.value(), by);
+      if (lease.isEmpty()) {
+        cli.err.println("grantsmith: no active grant for " + target.value());
+        return GrantsmithCli.FAILED;
+      }
+      Lease l = lease.get();
+      if (json) {
+        out().println(new Json().put("username", l.roleName()).put("requestId", l.requestId())
+            .put("expiresAt", l.expiresAt().toString()));
+      } else {
+        out().println("Extended " + l.roleName() + " to " + l.expiresAt());
+      }
+      return GrantsmithCli.OK;
+    }
+  }
+
+  // ------------------------------------------------------------------ revoke
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Revoke a grant now: login off, sessions ended, privileges removed.")
+  static final class Revoke extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin OutputOptions output;
+    @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+
+    @Override
+    public Integer call() {
+      boolean json = output.json();
+      progress("Revoking " + target.value() + " in every database...");
+      ApplyResult r = conn.manager(cli).revoke(target.value());
+      List<String> dbs = new ArrayList<>();
+      r.databases().forEach(d -> dbs.add(d.database()));
+      if (json) {
+        out().println(new Json().put("target", target.value()).put("changed", !dbs.isEmpty())
+            .putAll("databases", dbs));
+      } else {
+        out().println(dbs.isEmpty() ? "Nothing to revoke for " + target.value()
+            : "Revoked " + target.value() + " (changes in " + dbs + ")");
+      }
+      return GrantsmithCli.OK;
+    }
+  }
+
+  // ------------------------------------------------------------------ sweep
+
+  @Command(name = "sweep", mixinStandardHelpOptions = true,
+      description = "Revoke expired grants and drop users whose cleanup time passed.")
+  static final class Sweep extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+      boolean json = output.json();
+      progress("Sweeping...");
+      SweepResult r = conn.manager(cli).sweep();
+      if (json) {
+        out().println(new Json().put("skipped", r.skipped()).putAll("revoked", r.revoked())
+            .putAll("dropped", r.dropped()).putMap("failed", r.failed()));
+      } else if (r.skipped()) {
+        out().println("Sweep skipped: another sweep is running");
+      } else {
+        out().println("revoked: " + r.revoked());
+        out().println("dropped: " + r.dropped());
+        out().println("failed:  " + r.failed().keySet());
+      }
+      return r.failed().isEmpty() ? GrantsmithCli.OK : GrantsmithCli.FAILED;
+    }
+  }
+
+  // ------------------------------------------------------------------ rotate
+
+  @Command(name = "rotate-connector-password", mixinStandardHelpOptions = true,
+      description = "Rotate the connector's (--user) password; the new one is written to"
+          + " --password-file (mode 600), never printed.")
+  static final class RotateConnectorPassword extends Base {
+    @Mixin ConnectionOptions conn;
+
+    @Option(names = "--password-file", required = true, paramLabel = "FILE",
+        description = "Where to write the new password (created or replaced, mode 600).")
+    Path file;
+
+    @Override
+    public Integer call() {
+      Credentials current = conn.credentials(cli);
+      SecretStore store = new SecretStore() {
+        @Override
+        public Credentials load(SecretRef ref) {
+          return current;
+        }
+
+        @Override
+        public void store(SecretRef ref, Credentials credentials) {
+          try {
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".gs", ".tmp");
+            try {
+              Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+              // not a POSIX file system
+            }
+            Files.write(tmp, (credentials.password().reveal() + "\n")
+                .getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          } catch (IOException e) {
+            throw new GrantsmithException("Cannot write " + file + ": " + e.getMessage(), e);
+          }
+        }
+      };
+      Credentials next = conn.manager(cli).rotateConnectorPassword(store,
+          SecretRef.file(file.toString()));
+      out().println("Rotated the password of " + next.username() + "; the new one is in "
+          + file);
+      return GrantsmithCli.OK;
+    }
+  }
+}

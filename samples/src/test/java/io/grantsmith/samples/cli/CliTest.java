@@ -1,0 +1,132 @@
+package io.grantsmith.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.ResourceKind;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.Secret;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+
+  /** The outcome of one in-process run. */
+  record Result(int code, String out, String err) {}
+
+  static Result run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = GrantsmithCli.run(env, new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void parsesEveryResourceForm() {
+    assertThat(Resources.parse("shop")).isEqualTo(ResourceRef.database("shop"));
+    assertThat(Resources.parse("shop/sales")).isEqualTo(ResourceRef.schema("shop", "sales"));
+    assertThat(Resources.parse("shop/sales/orders"))
+        .isEqualTo(ResourceRef.relation("shop", "sales", "orders"));
+    assertThat(Resources.parse("role:analysts")).isEqualTo(ResourceRef.role("analysts"));
+  }
+
+  @Test
+  void backslashEscapesSlashBackslashAndRolePrefix() {
+    assertThat(Resources.parse("shop/a\\/b/t\\\\x"))
+        .isEqualTo(ResourceRef.relation("shop", "a/b", "t\\x"));
+    ResourceRef db = Resources.parse("role\\:x");
+    assertThat(db.kind()).isEqualTo(ResourceKind.DATABASE);
+    assertThat(db.database()).contains("role:x");
+    assertThat(Resources.parse("role:team\\/a")).isEqualTo(ResourceRef.role("team/a"));
+    String hostile = "we/ird\\name";
+    assertThat(Resources.parse(Resources.escape(hostile))).isEqualTo(ResourceRef.database(hostile));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "a//b", "a/b/c/d", "/a", "a/", "a\\", "role:", "role:a/b"})
+  void rejectsMalformedResources(String text) {
+    assertThatThrownBy(() -> Resources.parse(text)).isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("--resource");
+  }
+
+  @Test
+  void jsonEscapesQuotesBackslashesAndControlCharacters() {
+    String json = new Json().put("a", "q\"b\\s/\n\t\u0001\u2028").put("n", 5).put("z", (String) null)
+        .toString();
+    assertThat(json).isEqualTo("{\"a\":\"q\\\"b\\\\s/\\n\\t\\u0001\\u2028\",\"n\":5,\"z\":null}");
+  }
+
+  @Test
+  void setupSqlNeedsNoServer() {
+    Result r = run(Map.of(), "setup-sql", "--connector-user", "jit_conn", "--server-version", "16");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("jit_conn").contains("azure_pg_admin")
+        .contains(":'connector_password'");
+  }
+
+  @Test
+  void badFlagsExitTwoWithOneLineAndNoStackTrace() {
+    String[][] cases = {
+      {"grant", "--host", "h", "--user", "u", "--grantee", "a@b.c", "--resource", "db",
+          "--level", "superuser"},
+      {"grant", "--host", "h", "--user", "u", "--grantee", "a@b.c", "--resource", "a//b"},
+      {"plan", "--host", "h", "--user", "u", "--grantee", "a@b.c", "--resource", "db",
+          "--duration", "forever"},
+      {"grant", "--host", "h", "--port", "abc", "--user", "u", "--grantee", "a@b.c",
+          "--resource", "db"},
+      {"grant", "--host", "h", "--user", "u", "--grantee", "a@b.c"},
+      {"revoke", "--host", "h", "--user", "u"},
+      {"revoke", "--host", "h", "--user", "u", "--username", "x", "--request-id", "y"},
+      {"sweep", "--host", "h", "--user", "u", "--sslmode", "sometimes"},
+      {"nonsense"},
+      {"setup-sql", "--server-version", "9"},
+    };
+    for (String[] args : cases) {
+      Result r = run(Map.of("GRANTSMITH_PASSWORD", "pw"), args);
+      assertThat(r.code()).as(String.join(" ", args) + " -> " + r.err()).isEqualTo(2);
+      assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).doesNotContain("\tat ").startsWith("grantsmith: ");
+      assertThat(r.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void badValuesCaughtByTheSdkExitTwoBeforeAnyConnection() {
+    // Port 1 on a host that does not resolve: had anything been sent, this would be exit 4.
+    Result r = run(Map.of("GRANTSMITH_PASSWORD", "pw"), "grant", "--host", "nowhere.invalid",
+        "--port", "1", "--user", "u", "--grantee", "a@b.c", "--resource", "db",
+        "--duration", "PT0S");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--duration");
+    Result port = run(Map.of("GRANTSMITH_PASSWORD", "pw"), "grant", "--host", "h",
+        "--port", "70000", "--user", "u", "--grantee", "a@b.c", "--resource", "db");
+    assertThat(port.code()).as(port.err()).isEqualTo(2);
+    assertThat(port.err()).contains("--port");
+  }
+
+  @Test
+  void missingPasswordVariableIsBadInput() {
+    Result r = run(Map.of(), "sweep", "--host", "nowhere.invalid", "--user", "u");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("GRANTSMITH_PASSWORD");
+  }
+
+  @Test
+  void passwordIsMaskedOnScreen() {
+    Secret s = Secret.of("Xy3-very-secret-password");
+    assertThat(Commands.mask(s)).isEqualTo("Xy\u2026").doesNotContain("very-secret");
+  }
+
+  @Test
+  void helpListsEverySubcommand() {
+    Result r = run(Map.of(), "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("setup-sql", "verify-setup", "discover", "plan", "grant",
+        "extend", "revoke", "sweep", "rotate-connector-password", "demo");
+  }
+}

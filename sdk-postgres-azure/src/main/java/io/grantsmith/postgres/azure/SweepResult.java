@@ -1,0 +1,99 @@
+package io.grantsmith.postgres.azure;
+
+import java.util.List;
+import java.util.Map;
+import org.immutables.value.Value;
+
+/**
+ * What one {@link AccessManager#sweep()} did: the managed users it revoked because their lease
+ * expired, the users it dropped because their cleanup time passed, the users it could not
+ * handle (with the reason, no secret in it), or that it skipped the whole sweep because another
+ * replica held the sweep lock.
+ */
+@Value.Immutable
+public abstract class SweepResult {
+  SweepResult() {}
+
+  /** Builds a {@link SweepResult}. */
+  public interface Builder {
+    /**
+     * Adds a revoked user.
+     *
+     * @param role the role's name
+     * @return this builder
+     */
+    Builder addRevoked(String role);
+
+    /**
+     * Adds a dropped user.
+     *
+     * @param role the role's name
+     * @return this builder
+     */
+    Builder addDropped(String role);
+
+    /**
+     * Records a user that could not be handled.
+     *
+     * @param role the role's name
+     * @param reason why
+     * @return this builder
+     */
+    Builder putFailed(String role, String reason);
+
+    /**
+     * Sets whether the sweep was skipped.
+     *
+     * @param skipped true if another sweep held the lock
+     * @return this builder
+     */
+    Builder skipped(boolean skipped);
+
+    /**
+     * Builds.
+     *
+     * @return the result
+     */
+    SweepResult build();
+  }
+
+  /**
+   * A new builder.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return ImmutableSweepResult.builder();
+  }
+
+  /**
+   * Users whose expired lease was revoked.
+   *
+   * @return role names
+   */
+  public abstract List<String> revoked();
+
+  /**
+   * Users dropped after their cleanup time.
+   *
+   * @return role names
+   */
+  public abstract List<String> dropped();
+
+  /**
+   * Users that could not be revoked or dropped, with the reason.
+   *
+   * @return role name to reason
+   */
+  public abstract Map<String, String> failed();
+
+  /**
+   * Whether nothing was done because another sweep held the lock.
+   *
+   * @return false unless skipped
+   */
+  @Value.Default
+  public boolean skipped() {
+    return false;
+  }
+}

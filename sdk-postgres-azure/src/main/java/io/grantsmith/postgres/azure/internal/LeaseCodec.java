@@ -1,0 +1,126 @@
+package io.grantsmith.postgres.azure.internal;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes a lease as the JSON text kept in a managed role's comment. Strings are escaped as RFC
+ * 8259 requires; instants are ISO-8601 in UTC. Leases are read back on the server with jsonb
+ * operators ({@link LeaseState#query(int)}), so no JSON parser is needed here.
+ */
+public final class LeaseCodec {
+  /** The format version written in the {@code grantsmith} member. */
+  public static final int VERSION = 1;
+  /** How many request ids a lease remembers. */
+  public static final int MAX_REQUEST_IDS = 20;
+
+  private LeaseCodec() {}
+
+  /**
+   * The JSON text of a lease.
+   *
+   * @param integration the integration's name
+   * @param requestId the request that created or last changed the lease
+   * @param requestIds every request id served by the role, oldest first
+   * @param grantee the person
+   * @param grantedAt when access was first granted
+   * @param expiresAt when it expires
+   * @param cleanupAt when the role is dropped, or null
+   * @param passwordSetAt when the password was last set
+   * @param revokedAt when access was revoked, or null
+   * @return the JSON object, one line
+   */
+  public static String encode(String integration, String requestId, List<String> requestIds,
+      String grantee, Instant grantedAt, Instant expiresAt, Instant cleanupAt,
+      Instant passwordSetAt, Instant revokedAt) {
+    StringBuilder out = new StringBuilder(256);
+    out.append("{\"grantsmith\":").append(VERSION);
+    member(out, "integration", integration);
+    member(out, "requestId", requestId);
+    out.append(",\"requests\":[");
+    List<String> ids = requestIds.size() > MAX_REQUEST_IDS
+        ? requestIds.subList(requestIds.size() - MAX_REQUEST_IDS, requestIds.size()) : requestIds;
+    for (int i = 0; i < ids.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      string(out, ids.get(i));
+    }
+    out.append(']');
+    member(out, "grantee", grantee);
+    member(out, "grantedAt", text(grantedAt));
+    member(out, "expiresAt", text(expiresAt));
+    member(out, "cleanupAt", text(cleanupAt));
+    member(out, "passwordSetAt", text(passwordSetAt));
+    member(out, "revokedAt", text(revokedAt));
+    return out.append('}').toString();
+  }
+
+  private static String text(Instant i) {
+    return i == null ? null : i.toString();
+  }
+
+  private static void member(StringBuilder out, String name, String value) {
+    out.append(",\"").append(name).append("\":");
+    if (value == null) {
+      out.append("null");
+    } else {
+      string(out, value);
+    }
+  }
+
+  /**
+   * Appends {@code s} as a JSON string: quotes, backslashes and control characters escaped.
+   *
+   * @param out where to append
+   * @param s the string
+   */
+  static void string(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        case '\b':
+          out.append("\\b");
+          break;
+        case '\f':
+          out.append("\\f");
+          break;
+        default:
+          if (Character.isSurrogate(c) && !validSurrogate(s, i)) {
+            out.append('\ufffd'); // jsonb rejects a lone surrogate, even escaped
+          } else if (c == 0) {
+            out.append('\ufffd'); // jsonb rejects an escaped NUL
+          } else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+      }
+    }
+    out.append('"');
+  }
+
+  private static boolean validSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  }
+}

@@ -1,0 +1,259 @@
+package io.grantsmith.postgres.azure.internal;
+
+import io.grantsmith.api.Lease;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.postgresql.PGStatement;
+
+/**
+ * What the server says about one managed role: its login flag, {@code VALID UNTIL}, its lease
+ * (read from the role comment with jsonb operators), and how many sessions it has open. Read for
+ * every member of the marker role in one query.
+ */
+public final class LeaseState {
+  /** The NOLOGIN role whose members are the managed users. */
+  public static final String MARKER_ROLE = "grantsmith_managed";
+
+  private final String roleName;
+  private final boolean login;
+  private final Instant validUntil;
+  private final String comment;
+  private final Lease lease;
+  private final List<String> requestIds;
+  private final Instant passwordSetAt;
+  private final Instant revokedAt;
+  private final String integration;
+  private final int sessions;
+
+  private LeaseState(String roleName, boolean login, Instant validUntil, String comment,
+      Lease lease, List<String> requestIds, Instant passwordSetAt, Instant revokedAt,
+      String integration, int sessions) {
+    this.roleName = roleName;
+    this.login = login;
+    this.validUntil = validUntil;
+    this.comment = comment;
+    this.lease = lease;
+    this.requestIds = List.copyOf(requestIds);
+    this.passwordSetAt = passwordSetAt;
+    this.revokedAt = revokedAt;
+    this.integration = integration;
+    this.sessions = sessions;
+  }
+
+  /**
+   * The query over the marker's members. The comment is cast to jsonb only when it looks like a
+   * lease (and, on 16+, when {@code pg_input_is_valid} says it is JSON), so a hand-written
+   * comment never breaks the read.
+   *
+   * @param majorVersion the server's major version
+   * @return the SQL
+   */
+  public static String query(int majorVersion) {
+    String valid = majorVersion >= 16 ? " AND pg_input_is_valid(c.txt, 'jsonb')" : "";
+    return String.join("\n",
+        "SELECT r.rolname::text AS rolname, r.rolcanlogin, r.rolvaliduntil, c.txt,",
+        "  x.j ->> 'integration' AS integration, x.j ->> 'requestId' AS request_id,",
+        "  x.j ->> 'grantee' AS grantee, x.j ->> 'grantedAt' AS granted_at,",
+        "  x.j ->> 'expiresAt' AS expires_at, x.j ->> 'cleanupAt' AS cleanup_at,",
+        "  x.j ->> 'passwordSetAt' AS password_set_at, x.j ->> 'revokedAt' AS revoked_at,",
+        "  ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(x.j -> 'requests')",
+        "    = 'array' THEN x.j -> 'requests' ELSE '[]'::jsonb END)) AS requests,",
+        "  (SELECT count(*) FROM pg_stat_activity a WHERE a.usesysid = r.oid)::int AS sessions",
+        "FROM pg_roles r",
+        "CROSS JOIN LATERAL (SELECT shobj_description(r.oid, 'pg_authid') AS txt) c",
+        "CROSS JOIN LATERAL (SELECT CASE WHEN left(c.txt, 15) = '{\"grantsmith\":1'"
+            + " AND right(c.txt, 1) = '}'" + valid + " THEN c.txt::jsonb END AS j) x",
+        "WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles k ON k.oid = m.roleid",
+        "  WHERE m.member = r.oid AND k.rolname = '" + MARKER_ROLE + "')",
+        "ORDER BY r.rolname");
+  }
+
+  /**
+   * Reads every managed role, with one query.
+   *
+   * @param c a connection to any database of the server
+   * @return the states, by role name
+   * @throws SQLException if the query fails
+   */
+  public static List<LeaseState> readAll(Connection c) throws SQLException {
+    int major = c.getMetaData().getDatabaseMajorVersion();
+    List<LeaseState> out = new ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(query(major))) {
+      while (rs.next()) {
+        out.add(fromRow(rs));
+      }
+    }
+    return out;
+  }
+
+  private static LeaseState fromRow(ResultSet rs) throws SQLException {
+    String name = rs.getString("rolname");
+    Timestamp vu = rs.getTimestamp("rolvaliduntil");
+    Instant validUntil = vu == null || vu.getTime() == PGStatement.DATE_POSITIVE_INFINITY
+        ? null : vu.toInstant();
+    List<String> ids = new ArrayList<>();
+    Array a = rs.getArray("requests");
+    if (a != null) {
+      for (Object o : (Object[]) a.getArray()) {
+        if (o != null) {
+          ids.add(o.toString());
+        }
+      }
+    }
+    Lease lease = null;
+    Instant passwordSetAt = null;
+    Instant revokedAt = null;
+    try {
+      String requestId = rs.getString("request_id");
+      String grantee = rs.getString("grantee");
+      Instant grantedAt = instant(rs.getString("granted_at"));
+      Instant expiresAt = instant(rs.getString("expires_at"));
+      if (requestId != null && grantee != null && grantedAt != null && expiresAt != null) {
+        Lease.Builder b = Lease.builder().roleName(name).requestId(requestId).grantee(grantee)
+            .grantedAt(grantedAt).expiresAt(expiresAt);
+        Instant cleanup = instant(rs.getString("cleanup_at"));
+        if (cleanup != null) {
+          b.cleanupAt(cleanup);
+        }
+        lease = b.build();
+        passwordSetAt = instant(rs.getString("password_set_at"));
+        revokedAt = instant(rs.getString("revoked_at"));
+      }
+    } catch (DateTimeParseException | IllegalArgumentException malformed) {
+      lease = null; // not a lease we wrote: the role is managed, its lease unknown
+    }
+    return new LeaseState(name, rs.getBoolean("rolcanlogin"), validUntil, rs.getString("txt"),
+        lease, ids, passwordSetAt, revokedAt, rs.getString("integration"),
+        rs.getInt("sessions"));
+  }
+
+  private static Instant instant(String s) {
+    return s == null ? null : Instant.parse(s);
+  }
+
+  /**
+   * The role's name.
+   *
+   * @return the name
+   */
+  public String roleName() {
+    return roleName;
+  }
+
+  /**
+   * Whether the role may log in.
+   *
+   * @return the flag
+   */
+  public boolean login() {
+    return login;
+  }
+
+  /**
+   * The role's {@code VALID UNTIL}.
+   *
+   * @return the instant, if any
+   */
+  public Optional<Instant> validUntil() {
+    return Optional.ofNullable(validUntil);
+  }
+
+  /**
+   * The raw comment, used to detect concurrent changes.
+   *
+   * @return the comment, if any
+   */
+  public Optional<String> comment() {
+    return Optional.ofNullable(comment);
+  }
+
+  /**
+   * The lease, if the comment holds one.
+   *
+   * @return the lease
+   */
+  public Optional<Lease> lease() {
+    return Optional.ofNullable(lease);
+  }
+
+  /**
+   * Every request id the role served.
+   *
+   * @return the ids, oldest first
+   */
+  public List<String> requestIds() {
+    return requestIds;
+  }
+
+  /**
+   * When the password was last set.
+   *
+   * @return the instant, if known
+   */
+  public Optional<Instant> passwordSetAt() {
+    return Optional.ofNullable(passwordSetAt);
+  }
+
+  /**
+   * When access was revoked.
+   *
+   * @return the instant, if revoked
+   */
+  public Optional<Instant> revokedAt() {
+    return Optional.ofNullable(revokedAt);
+  }
+
+  /**
+   * The integration named in the lease.
+   *
+   * @return the name, if recorded
+   */
+  public Optional<String> integration() {
+    return Optional.ofNullable(integration);
+  }
+
+  /**
+   * How many sessions the role had open when read.
+   *
+   * @return the count
+   */
+  public int sessions() {
+    return sessions;
+  }
+
+  /**
+   * Whether the lease is readable, not revoked and not expired at {@code now}.
+   *
+   * @param now the current instant
+   * @return true if access is in force
+   */
+  public boolean isActiveAt(Instant now) {
+    return lease != null && revokedAt == null && !lease.isExpiredAt(now);
+  }
+
+  /**
+   * Whether this role serves the given user name or request id.
+   *
+   * @param userOrRequestId a role name or request id
+   * @return true if it matches
+   */
+  public boolean matches(String userOrRequestId) {
+    return roleName.equals(userOrRequestId) || requestIds.contains(userOrRequestId)
+        || lease != null && lease.requestId().equals(userOrRequestId);
+  }
+
+  @Override
+  public String toString() {
+    return "LeaseState{" + roleName + ", login=" + login + ", lease=" + lease + ", revokedAt="
+        + revokedAt + "}";
+  }
+}

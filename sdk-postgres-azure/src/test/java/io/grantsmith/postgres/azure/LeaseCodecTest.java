@@ -1,0 +1,50 @@
+package io.grantsmith.postgres.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantsmith.postgres.azure.internal.LeaseCodec;
+import io.grantsmith.postgres.azure.internal.LeaseState;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LeaseCodecTest {
+  private static final Instant T = Instant.parse("2030-01-02T03:04:05Z");
+
+  @Test
+  void writesOneLineOfJson() {
+    String json = LeaseCodec.encode("prod", "REQ-1", List.of("REQ-0", "REQ-1"), "alice", T, T,
+        null, T, null);
+    assertThat(json).isEqualTo("{\"grantsmith\":1,\"integration\":\"prod\",\"requestId\":"
+        + "\"REQ-1\",\"requests\":[\"REQ-0\",\"REQ-1\"],\"grantee\":\"alice\",\"grantedAt\":"
+        + "\"2030-01-02T03:04:05Z\",\"expiresAt\":\"2030-01-02T03:04:05Z\",\"cleanupAt\":null,"
+        + "\"passwordSetAt\":\"2030-01-02T03:04:05Z\",\"revokedAt\":null}");
+    assertThat(json).startsWith("{\"grantsmith\":1").endsWith("}");
+  }
+
+  @Test
+  void escapesStringsAsRfc8259Requires() {
+    String json = LeaseCodec.encode("p", "a\"b\\c", List.of(), "x\ny\t\u0001\u2028\ud800z", T,
+        T, T, T, T);
+    assertThat(json).contains("\"requestId\":\"a\\\"b\\\\c\"")
+        .contains("\"grantee\":\"x\\ny\\t\\u0001\\u2028\ufffdz\"")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void remembersTheLastRequestIds() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      ids.add("R" + i);
+    }
+    String json = LeaseCodec.encode("p", "R29", ids, "g", T, T, null, T, null);
+    assertThat(json).doesNotContain("\"R9\"").contains("\"R10\"").contains("\"R29\"");
+  }
+
+  @Test
+  void theReadQueryGuardsAgainstForeignComments() {
+    assertThat(LeaseState.query(15)).contains("left(c.txt, 15) = '{\"grantsmith\":1'")
+        .doesNotContain("pg_input_is_valid");
+    assertThat(LeaseState.query(16)).contains("pg_input_is_valid(c.txt, 'jsonb')");
+  }
+}
