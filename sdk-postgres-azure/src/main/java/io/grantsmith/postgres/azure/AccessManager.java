@@ -785,7 +785,7 @@ public final class AccessManager {
             integration.userCleanupAfterDays().isPresent()
                 ? Duration.ofDays(integration.userCleanupAfterDays().getAsInt()) : null);
     boolean dropNow = drop || cleanup != null && cleanup.isZero();
-    CatalogSnapshot sharedSnap = read(shared);
+    Footprint footprint = footprint(user, shared);
 
     List<Statement> first = new ArrayList<>();
     first.add(guardComment(shared, user, st.comment().orElse(null)));
@@ -810,17 +810,16 @@ public final class AccessManager {
     // Per database: what the user owns goes to the connector, every privilege goes away. The
     // server's own dependency records (pg_shdepend) name every database where the user owns
     // something or holds a privilege, so only those are visited.
-    Set<String> holding = databasesHolding(user, shared);
     List<String> dbs = new ArrayList<>();
     for (String db : server.databases) {
-      if (holding.contains(db) || db.equals(shared) && (!revoked || dropNow)) {
+      if (footprint.databases.contains(db) || db.equals(shared) && (!revoked || dropNow)) {
         dbs.add(db);
       }
     }
     List<Statement> memberships = new ArrayList<>();
-    for (Membership m : new TreeSet<>(sharedSnap.membershipsOf(user))) {
-      if (!m.role().equals(MARKER_ROLE)) {
-        memberships.add(r.revokeRole(shared, m.role(), user));
+    for (String role : footprint.memberOf) {
+      if (!role.equals(MARKER_ROLE)) {
+        memberships.add(r.revokeRole(shared, role, user));
       }
     }
     boolean terminate = !revoked || st.sessions() > 0;
@@ -854,22 +853,38 @@ public final class AccessManager {
     return guarded(plan.build(), user, comment);
   }
 
+  /** Where a user holds something: databases, and the roles it is a member of. */
+  private static final class Footprint {
+    final Set<String> databases = new HashSet<>();
+    final Set<String> memberOf = new TreeSet<>();
+  }
+
   /**
    * The databases in which {@code user} owns objects or holds privileges (default privileges
-   * included), from {@code pg_shdepend}; privileges on databases themselves are shared objects,
-   * removed from the {@code shared} database's session.
+   * included), from the server's dependency records ({@code pg_shdepend}; privileges on
+   * databases themselves are shared objects, removed from the {@code shared} database's
+   * session), and the roles it is a member of: two small queries instead of catalog snapshots.
    */
-  private Set<String> databasesHolding(String user, String shared) {
-    Set<String> out = new HashSet<>();
+  private Footprint footprint(String user, String shared) {
+    Footprint out = new Footprint();
     try (Connection c = connections.open(shared);
-        PreparedStatement ps = c.prepareStatement("SELECT DISTINCT d.datname::text"
+        PreparedStatement dbs = c.prepareStatement("SELECT DISTINCT d.datname::text"
             + " FROM pg_shdepend s LEFT JOIN pg_database d ON d.oid = s.dbid"
             + " WHERE s.refclassid = 'pg_authid'::regclass"
-            + " AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?)")) {
-      ps.setString(1, user);
-      try (ResultSet rs = ps.executeQuery()) {
+            + " AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?)");
+        PreparedStatement roles = c.prepareStatement("SELECT g.rolname::text"
+            + " FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+            + " WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ?)")) {
+      dbs.setString(1, user);
+      try (ResultSet rs = dbs.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1) == null ? shared : rs.getString(1));
+          out.databases.add(rs.getString(1) == null ? shared : rs.getString(1));
+        }
+      }
+      roles.setString(1, user);
+      try (ResultSet rs = roles.executeQuery()) {
+        while (rs.next()) {
+          out.memberOf.add(rs.getString(1));
         }
       }
     } catch (SQLException e) {
