@@ -150,8 +150,8 @@ class TcpRelayTest {
         } finally {
             relay.close();
         }
-        relay.close();
-        assertThatThrownBy(() -> new Socket(relay.host(), relay.port()).close()).isInstanceOf(IOException.class);
+        relay.close(); // closing twice is harmless
+        // Whether the freed port refuses connections is not asserted: another process may take it.
     }
 
     @Test
