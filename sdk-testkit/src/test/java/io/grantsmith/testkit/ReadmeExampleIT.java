@@ -5,7 +5,7 @@ import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** The example of TESTKIT.md, compiled and run so that it cannot rot. */
+/** The README's testkit example, compiled and run so that it cannot rot. */
 class ReadmeExampleIT {
     @AzurePostgresTest  // once per version: [PostgreSQL 17], ...
     void readerCanSelectButNotInsert(AzurePostgres server, TestDatabase db, Connection admin) throws SQLException {
