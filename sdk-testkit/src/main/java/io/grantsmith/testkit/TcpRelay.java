@@ -495,10 +495,11 @@ public final class TcpRelay implements AutoCloseable {
                     long room = limit - sent;
                     int n = (int) Math.min(c.data.length, Math.max(room, 0));
                     if (n > 0) {
+                        // Counted before writing, so that whoever reads the bytes sees them counted.
+                        forwarded.get(d).addAndGet(n);
+                        sent += n;
                         out.write(c.data, 0, n);
                         out.flush();
-                        sent += n;
-                        forwarded.get(d).addAndGet(n);
                     }
                     if (limit != NO_CUT && sent >= limit) {
                         close();
