@@ -6,6 +6,7 @@ import io.grantsmith.testkit.internal.ServerSelection;
 import io.grantsmith.testkit.internal.SharedServers;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * A running PostgreSQL shaped like Azure Database for PostgreSQL Flexible Server: an admin role
@@ -133,6 +134,16 @@ public interface AzurePostgres extends AutoCloseable {
     void createDatabase(String name);
 
     /**
+     * Returns the certificate the server presents over TLS, if it was started with one by the
+     * testkit (see {@link #embeddedWithTls(int)}).
+     *
+     * @return the certificate files, or empty (the default)
+     */
+    default Optional<TestCertificates> tlsCertificates() {
+        return Optional.empty();
+    }
+
+    /**
      * Stops the server (or, for a shared server, does nothing: shared servers stop at JVM exit).
      */
     @Override
@@ -149,6 +160,38 @@ public interface AzurePostgres extends AutoCloseable {
      */
     static AzurePostgres embedded(int major) {
         return EmbeddedServer.start(PostgresVersion.of(major));
+    }
+
+    /**
+     * Starts a new embedded server of the given major version with TLS on, presenting a
+     * {@linkplain TestCertificates#localhost() self-signed certificate for localhost}; owned by
+     * the caller. Clients may connect with or without TLS ({@code sslmode=require} and
+     * {@code verify-full} with {@code sslrootcert} set to
+     * {@link TestCertificates#rootCertificate()} both work).
+     *
+     * @param major a major version, 13 to 18
+     * @return the started server; {@link #tlsCertificates()} gives its certificate
+     * @throws IllegalArgumentException if the version is not supported
+     * @throws IllegalStateException if the certificate or the server cannot be made
+     */
+    static AzurePostgres embeddedWithTls(int major) {
+        return embeddedWithTls(major, TestCertificates.localhost());
+    }
+
+    /**
+     * Starts a new embedded server of the given major version with TLS on, presenting the given
+     * certificate (e.g. one for another host name, to test {@code verify-full}); owned by the
+     * caller.
+     *
+     * @param major a major version, 13 to 18
+     * @param certificates the certificate and key the server presents
+     * @return the started server
+     * @throws IllegalArgumentException if the version is not supported
+     * @throws IllegalStateException if the server cannot be started
+     */
+    static AzurePostgres embeddedWithTls(int major, TestCertificates certificates) {
+        return EmbeddedServer.start(PostgresVersion.of(major),
+                java.util.Objects.requireNonNull(certificates, "certificates"));
     }
 
     /**

@@ -1,0 +1,188 @@
+package io.grantsmith.postgres.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.ApplyException;
+import io.grantsmith.api.GrantsmithException;
+import io.grantsmith.api.Integration;
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.Statement;
+import io.grantsmith.api.Step;
+import io.grantsmith.postgres.azure.ConnectionSource.Timeouts;
+import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import io.grantsmith.api.SslMode;
+import io.grantsmith.testkit.AzurePostgres;
+import io.grantsmith.testkit.AzurePostgresTest;
+import io.grantsmith.testkit.TcpRelay;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Issue 8, point 5: a stalled or blocked server does not hang the caller. Connect, socket,
+ * statement and lock timeouts are on by default and configurable through
+ * {@link ConnectionSource.Timeouts}; each surfaces as an {@link ApplyException} (or, before any
+ * plan, a {@link GrantsmithException}) with the SQLSTATE of its class within the configured
+ * time: a relay that stalls before the login (connect timeout, 08xxx), a relay that stalls after
+ * it (socket timeout, 08xxx), a slow statement (statement_timeout, 57014) and the executor's
+ * advisory lock held by another session (lock_timeout, 55P03).
+ */
+class TimeoutIT {
+  private static final Duration SHORT = Duration.ofSeconds(2);
+  private static final long SLACK_MS = 2500;
+
+  private static Plan plan(String db, String sql) {
+    return Plan.builder().addStep(Step.builder().database(db).description("probe " + sql)
+        .addStatement(Statement.of(db, sql, "probe")).build()).build();
+  }
+
+  private static Integration via(TcpRelay relay, TestConnector tc) {
+    return Integration.builder().from(tc.integration).hostname(relay.host())
+        .port(relay.port()).build();
+  }
+
+  private static long millisSince(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @AzurePostgresTest
+  void defaultsAreSetAndPassedToPgjdbc(AzurePostgres server) throws Exception {
+    Timeouts d = Timeouts.defaults();
+    assertThat(d.connect()).isPositive();
+    assertThat(d.socket()).isPositive();
+    assertThat(d.statement()).isPositive();
+    assertThat(d.lock()).isPositive();
+    String db = server.createDatabase();
+    TestConnector tc = TestConnector.create(server, db);
+    try (Connection c = ConnectionSource.of(tc.integration, tc.credentials()).open(db);
+        java.sql.Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT (SELECT setting FROM pg_settings"
+            + " WHERE name = 'statement_timeout'), (SELECT setting FROM pg_settings"
+            + " WHERE name = 'lock_timeout')")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo(Long.toString(d.statement().toMillis()));
+      assertThat(rs.getString(2)).isEqualTo(Long.toString(d.lock().toMillis()));
+    }
+    Properties p = JdbcUrls.properties(SslMode.REQUIRE, d);
+    assertThat(p.getProperty("connectTimeout")).isEqualTo(Long.toString(d.connect().toSeconds()));
+    assertThat(p.getProperty("socketTimeout")).isEqualTo(Long.toString(d.socket().toSeconds()));
+  }
+
+  @AzurePostgresTest
+  void stalledServerSurfacesAsConnectionFailureWithinTheTimeouts(AzurePostgres server)
+      throws Exception {
+    String db = server.createDatabase();
+    AccessFixtures.estate(server, db);
+    TestConnector tc = AccessFixtures.connector(server, db);
+    Timeouts shortTimeouts = new Timeouts(SHORT, SHORT, Duration.ofSeconds(60),
+        Duration.ofSeconds(30));
+    try (TcpRelay relay = TcpRelay.to(server.host(), server.port()).start()) {
+      Integration integration = via(relay, tc);
+      ConnectionSource source = ConnectionSource.of(integration, tc.credentials(),
+          shortTimeouts);
+      JdbcExecutor executor = JdbcExecutor.builder().connections(source).maxAttempts(1).build();
+
+      // Stalled before the login: the connect (login) timeout.
+      relay.stall();
+      long start = System.nanoTime();
+      Throwable t = catchThrowable(() -> executor.apply(plan(db, "SELECT 1")));
+      long took = millisSince(start);
+      relay.cutAll();
+      relay.resume();
+      assertThat(t).isInstanceOf(ApplyException.class);
+      ApplyException e = (ApplyException) t;
+      assertThat(e.sqlState()).hasValueSatisfying(s -> assertThat(s).startsWith("08"));
+      assertThat(e.isConnectionFailure()).isTrue();
+      assertThat(e.database()).isEqualTo(db);
+      assertThat(took).as("connect timeout, ms").isLessThan(SHORT.toMillis() + SLACK_MS);
+      System.out.printf("HARDENING timeout: stalled connect -> %s in %d ms%n",
+          e.sqlState().orElse("-"), took);
+
+      // Stalled after the login: the socket timeout.
+      ConnectionSource stallAfterLogin = d -> {
+        Connection c = source.open(d);
+        relay.stall();
+        return c;
+      };
+      start = System.nanoTime();
+      t = catchThrowable(() -> JdbcExecutor.builder().connections(stallAfterLogin)
+          .maxAttempts(1).build().apply(plan(db, "SELECT 1")));
+      took = millisSince(start);
+      relay.cutAll();
+      relay.resume();
+      assertThat(t).isInstanceOf(ApplyException.class);
+      e = (ApplyException) t;
+      assertThat(e.sqlState()).hasValueSatisfying(s -> assertThat(s).startsWith("08"));
+      assertThat(e.isConnectionFailure()).isTrue();
+      assertThat(e.database()).isEqualTo(db);
+      assertThat(took).as("socket timeout, ms").isLessThan(SHORT.toMillis() + SLACK_MS);
+      System.out.printf("HARDENING timeout: stalled socket -> %s in %d ms%n",
+          e.sqlState().orElse("-"), took);
+
+      // A whole grant through a stalled relay does not hang the caller either.
+      AccessManager manager = AccessManager.builder().integration(integration)
+          .connections(source).connector(tc.name).build();
+      relay.stall();
+      start = System.nanoTime();
+      t = catchThrowable(() -> manager.grant(AccessFixtures.request(integration, "stalled",
+          AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t"))));
+      took = millisSince(start);
+      relay.cutAll();
+      relay.resume();
+      assertThat(t).isInstanceOf(GrantsmithException.class);
+      assertThat(took).as("grant through a stalled relay, ms")
+          .isLessThan(SHORT.toMillis() + SLACK_MS);
+      assertThat(t.getMessage()).containsAnyOf("08001", "08006", "SQLSTATE");
+      io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
+          .role(AccessManager.userName(integration.name(), "stalled")).doesNotExist();
+      System.out.printf("HARDENING timeout: grant via stalled relay -> %s in %d ms%n",
+          t.getClass().getSimpleName(), took);
+    }
+  }
+
+  @AzurePostgresTest
+  void statementAndLockTimeoutsSurfaceWithTheirSqlState(AzurePostgres server) throws Exception {
+    String db = server.createDatabase();
+    TestConnector tc = TestConnector.create(server, db);
+    Timeouts t = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofMillis(500), Duration.ofMillis(500));
+    JdbcExecutor executor = JdbcExecutor.builder()
+        .connections(ConnectionSource.of(tc.integration, tc.credentials(), t))
+        .maxAttempts(1).build();
+
+    long start = System.nanoTime();
+    Throwable slow = catchThrowable(() -> executor.apply(plan(db, "SELECT pg_sleep(10)")));
+    long took = millisSince(start);
+    assertThat(slow).isInstanceOf(ApplyException.class);
+    assertThat(((ApplyException) slow).sqlState()).contains("57014");
+    assertThat(((ApplyException) slow).database()).isEqualTo(db);
+    assertThat(took).isLessThan(500 + SLACK_MS);
+
+    // Another session holds the executor's advisory lock in db: lock_timeout, 55P03.
+    try (Connection other = server.adminConnection(db);
+        java.sql.Statement st = other.createStatement()) {
+      st.execute("SELECT pg_advisory_lock(" + JdbcExecutor.LOCK_KEY + ")");
+      JdbcExecutor lockWaiter = JdbcExecutor.builder()
+          .connections(ConnectionSource.of(tc.integration, tc.credentials(),
+              new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                  Duration.ofSeconds(20), Duration.ofMillis(500))))
+          .maxAttempts(1).build();
+      start = System.nanoTime();
+      Throwable locked = catchThrowable(() -> lockWaiter.apply(plan(db, "SELECT 1")));
+      took = millisSince(start);
+      assertThat(locked).isInstanceOf(ApplyException.class);
+      ApplyException e = (ApplyException) locked;
+      assertThat(e.sqlState()).contains("55P03");
+      assertThat(e.database()).isEqualTo(db);
+      assertThat(e.committedDatabases()).isEmpty();
+      assertThat(took).isLessThan(500 + SLACK_MS);
+      st.execute("SELECT pg_advisory_unlock(" + JdbcExecutor.LOCK_KEY + ")");
+      System.out.printf("HARDENING timeout: statement -> 57014, lock -> 55P03 in %d ms%n",
+          took);
+    }
+  }
+}

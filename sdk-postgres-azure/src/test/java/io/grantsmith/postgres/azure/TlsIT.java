@@ -1,0 +1,152 @@
+package io.grantsmith.postgres.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.Credentials;
+import io.grantsmith.api.Integration;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.Secret;
+import io.grantsmith.api.SslMode;
+import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import io.grantsmith.testkit.AzurePostgres;
+import io.grantsmith.testkit.PostgresVersion;
+import io.grantsmith.testkit.TestCertificates;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 8, point 7: end-to-end TLS against an embedded server started with TLS on and a
+ * self-signed certificate for {@code localhost} only (no IP in its SAN), on every configured
+ * version. {@code sslmode=require} through {@link ConnectionSource#of} really encrypts
+ * ({@code pg_stat_ssl.ssl}) and a whole grant works over it; {@code verify-full} succeeds with
+ * {@code sslrootcert} for {@code localhost} and fails with a clear error for {@code 127.0.0.1},
+ * a host name the certificate is not for, and without a root certificate.
+ *
+ * <p>{@link ConnectionSource}/{@link JdbcUrls} have no way to pass {@code sslrootcert}, so the
+ * verify-* cases use a {@link ConnectionSource} built here with {@link JdbcUrls#properties}
+ * plus {@code sslrootcert}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TlsIT {
+  private final java.util.Map<Integer, AzurePostgres> servers = new java.util.LinkedHashMap<>();
+  private TestCertificates certs;
+
+  @BeforeAll
+  void start() {
+    certs = TestCertificates.selfSigned("localhost", List.of("localhost"), List.of());
+  }
+
+  @AfterAll
+  void stop() {
+    servers.values().forEach(AzurePostgres::close);
+  }
+
+  private AzurePostgres server(int major) {
+    return servers.computeIfAbsent(major, m -> AzurePostgres.embeddedWithTls(m, certs));
+  }
+
+  private static Integration integration(String host, AzurePostgres server, SslMode mode) {
+    return Integration.builder().name("tls").hostname(host).port(server.port()).sslMode(mode)
+        .build();
+  }
+
+  private static Credentials admin(AzurePostgres server) {
+    return Credentials.of(server.adminUser(), Secret.of(server.adminPassword()));
+  }
+
+  /** What ConnectionSource.of does, plus sslrootcert: the change JdbcUrls needs. */
+  private ConnectionSource withRootCert(Integration integration, Credentials credentials) {
+    return database -> {
+      Properties p = JdbcUrls.properties(integration.sslMode(),
+          ConnectionSource.Timeouts.defaults());
+      p.setProperty("sslrootcert", certs.rootCertificate().toString());
+      p.setProperty("user", credentials.username());
+      p.setProperty("password", credentials.password().reveal());
+      return DriverManager.getConnection(
+          JdbcUrls.jdbcUrl(integration.hostname(), integration.port(), database), p);
+    };
+  }
+
+  private static boolean ssl(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  @TestFactory
+  List<DynamicTest> tls() {
+    return PostgresVersion.configured().stream().map(v -> DynamicTest.dynamicTest(
+        "PostgreSQL " + v.major(), () -> check(server(v.major())))).toList();
+  }
+
+  private void check(AzurePostgres server) throws Exception {
+    // require: encrypted, no certificate check.
+    try (Connection c = ConnectionSource.of(integration("localhost", server, SslMode.REQUIRE),
+        admin(server)).open("postgres")) {
+      assertThat(ssl(c)).as("require encrypts").isTrue();
+    }
+    // disable really is plain text on the same server, so the check above means something.
+    try (Connection c = ConnectionSource.of(integration("localhost", server, SslMode.DISABLE),
+        admin(server)).open("postgres")) {
+      assertThat(ssl(c)).as("disable does not encrypt").isFalse();
+    }
+    // verify-full with the root certificate and the right host name.
+    try (Connection c = withRootCert(integration("localhost", server, SslMode.VERIFY_FULL),
+        admin(server)).open("postgres")) {
+      assertThat(ssl(c)).isTrue();
+    }
+    // verify-ca does not check the host name: 127.0.0.1 passes.
+    try (Connection c = withRootCert(integration("127.0.0.1", server, SslMode.VERIFY_CA),
+        admin(server)).open("postgres")) {
+      assertThat(ssl(c)).isTrue();
+    }
+    // verify-full against a certificate for another host name.
+    assertThatThrownBy(() -> withRootCert(integration("127.0.0.1", server, SslMode.VERIFY_FULL),
+        admin(server)).open("postgres").close())
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("127.0.0.1")
+        .hasMessageContaining("could not be verified");
+    // verify-full without a root certificate (pgjdbc looks in ~/.postgresql/root.crt).
+    assertThatThrownBy(() -> ConnectionSource.of(
+        integration("localhost", server, SslMode.VERIFY_FULL), admin(server)).open("postgres")
+        .close())
+        .isInstanceOf(SQLException.class)
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+
+    // A whole grant and revoke as a connector over sslmode=require.
+    String db = server.createDatabase();
+    AccessFixtures.estate(server, db);
+    TestConnector tc = AccessFixtures.connector(server, db);
+    Integration integration = Integration.builder().from(tc.integration).name("tls-" + tc.name)
+        .sslMode(SslMode.REQUIRE).build();
+    AccessManager manager = AccessManager.builder().integration(integration)
+        .credentials(tc.credentials()).build();
+    AccessGrant g = manager.grant(AccessFixtures.request(integration, "tls-user",
+        AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t")));
+    assertThat(g.sslMode()).isEqualTo(SslMode.REQUIRE);
+    try (Connection c = ConnectionSource.of(integration,
+        Credentials.of(g.username(), g.password().orElseThrow())).open(db);
+        Statement st = c.createStatement()) {
+      assertThat(ssl(c)).isTrue();
+      st.executeQuery("SELECT * FROM app.t").close();
+    }
+    manager.revoke(g.username());
+    io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
+        .user(g.username(), g.password().get().reveal()).cannotLogin(db);
+  }
+}
