@@ -87,6 +87,16 @@ public abstract class Integration {
     Builder sslMode(SslMode sslMode);
 
     /**
+     * Sets the CA certificate (PEM file) that {@link SslMode#VERIFY_CA} and
+     * {@link SslMode#VERIFY_FULL} check the server's certificate against; pgjdbc's
+     * {@code sslrootcert}. Unset, pgjdbc looks in its default place.
+     *
+     * @param sslRootCert the file's path
+     * @return this builder
+     */
+    Builder sslRootCert(String sslRootCert);
+
+    /**
      * Sets the id of the connector that serves this integration.
      *
      * @param connectorId the connector's id
@@ -229,6 +239,14 @@ public abstract class Integration {
   }
 
   /**
+   * The CA certificate (PEM file) the server's certificate is verified against in the
+   * {@code verify-ca} and {@code verify-full} modes.
+   *
+   * @return the file's path, if set
+   */
+  public abstract Optional<String> sslRootCert();
+
+  /**
    * The id of the connector that serves this integration.
    *
    * @return the id, if set
@@ -304,6 +322,8 @@ public abstract class Integration {
     InvalidValueException.check(port() >= 1 && port() <= 65535, "Integration.port",
         "must be between 1 and 65535", port());
     Identifiers.check("Integration.database", database());
+    sslRootCert().ifPresent(p -> InvalidValueException.check(!p.isBlank() && p.indexOf('\0') < 0,
+        "Integration.sslRootCert", "must be a file path without NUL", p));
     connectorId().ifPresent(id -> InvalidValueException.check(!id.isBlank()
         && id.chars().noneMatch(Character::isISOControl), "Integration.connectorId",
         "must not be blank or hold control characters", id));

@@ -18,6 +18,16 @@ class JdbcUrlsTest {
   }
 
   @Test
+  void theIntegrationsCaCertificateGoesToPgjdbc() {
+    io.grantsmith.api.Integration i = io.grantsmith.api.Integration.builder().name("x")
+        .hostname("db.example.com").sslMode(SslMode.VERIFY_FULL).sslRootCert("/etc/ca.pem")
+        .build();
+    Properties p = JdbcUrls.properties(i, ConnectionSource.Timeouts.defaults());
+    assertThat(p.getProperty("sslmode")).isEqualTo("verify-full");
+    assertThat(p.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
+  }
+
+  @Test
   void timeoutsAreSetByDefault() {
     Properties p = JdbcUrls.properties(SslMode.REQUIRE, ConnectionSource.Timeouts.defaults());
     assertThat(p.getProperty("connectTimeout")).isEqualTo("10");

@@ -1,5 +1,6 @@
 package io.grantsmith.postgres.azure.internal;
 
+import io.grantsmith.api.Integration;
 import io.grantsmith.api.SslMode;
 import io.grantsmith.postgres.azure.ConnectionSource.Timeouts;
 import java.net.URLEncoder;
@@ -23,6 +24,19 @@ public final class JdbcUrls {
     String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     return "jdbc:postgresql://" + h + ":" + port + "/"
         + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /**
+   * pgjdbc properties for an integration: its SSL mode and CA certificate, and the timeouts.
+   *
+   * @param integration the integration
+   * @param timeouts the timeouts
+   * @return the properties (no user or password)
+   */
+  public static Properties properties(Integration integration, Timeouts timeouts) {
+    Properties p = properties(integration.sslMode(), timeouts);
+    integration.sslRootCert().ifPresent(file -> p.setProperty("sslrootcert", file));
+    return p;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.grantsmith.postgres.azure.internal;
 import static io.grantsmith.postgres.azure.internal.Sql.literal;
 
 import io.grantsmith.api.DefaultPrivilege;
+import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.api.Privilege;
 import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * Renders every statement Grantsmith sends. Names go through {@link Sql#ident}, literals through
- * {@link Sql#literal}; a password is sent as a client-computed SCRAM-SHA-256 verifier and is
+ * {@link Sql#literal}; a password (printable ASCII) is sent as a client-computed SCRAM-SHA-256
+ * verifier, never in clear text, and is
  * replaced by {@code '****'} in the statement's redacted form.
  */
 public final class Renderer {
@@ -103,9 +105,12 @@ public final class Renderer {
       return Statement.of(db, head, what);
     }
     String clear = password.reveal();
-    boolean ascii = clear.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
-    String sent = ascii ? Scram.verifier(clear) : clear;
-    return Statement.builder().database(db).sql(head + " PASSWORD " + literal(sent))
+    // Only printable ASCII is the same before and after SASLprep, so only then can the client
+    // compute the verifier the server would; clear text would reach the server's logs.
+    InvalidValueException.check(clear.chars().allMatch(c -> c >= 0x20 && c < 0x7f), "password",
+        "must be printable ASCII, so that it is sent only as a SCRAM-SHA-256 verifier", "****");
+    return Statement.builder().database(db).sql(head + " PASSWORD "
+            + literal(Scram.verifier(clear)))
         .redacted(head + " PASSWORD " + MASK).description(what).build();
   }
 

@@ -31,6 +31,13 @@ class RendererTest {
   }
 
   @Test
+  void aPasswordThatIsNotPrintableAsciiIsRefusedWithoutShowingIt() {
+    assertThatThrownBy(() -> r.setPassword("postgres", "alice", Secret.of("Pässwörd-1")))
+        .isInstanceOf(io.grantsmith.api.InvalidValueException.class)
+        .hasMessageContaining("ASCII").hasMessageNotContaining("Pässwörd");
+  }
+
+  @Test
   void grantNamesManyObjectsOfOneKindInOneStatement() {
     Statement s = r.grant("shop", EnumSet.of(Privilege.INSERT, Privilege.SELECT),
         List.of(ResourceRef.relation("shop", "sales", "orders"),
