@@ -89,9 +89,14 @@ import org.slf4j.LoggerFactory;
  * ...
  * manager.revoke(grant.username());
  * manager.sweep(); // from a scheduler, on any number of replicas
+ * manager.close(); // at shutdown
  * }</pre>
+ *
+ * <p>A manager built from {@linkplain Builder#credentials credentials} keeps a few idle
+ * connections per database for reuse ({@link ConnectionSource#pooled}); {@link #close()} closes
+ * them. A manager built from {@linkplain Builder#connections connections} uses them as given.
  */
-public final class AccessManager {
+public final class AccessManager implements AutoCloseable {
   /** The NOLOGIN role whose members are the users Grantsmith manages. */
   public static final String MARKER_ROLE = LeaseState.MARKER_ROLE;
   /** The session advisory lock key that one sweep holds in the shared database. */
@@ -116,10 +121,13 @@ public final class AccessManager {
   private final AccessPolicy policy;
   private final AtomicReference<String> connector;
   private final ReentrantLock[] locks;
+  private final ConnectionSource.Pooled pool;
 
   private AccessManager(Integration integration, AtomicReference<Credentials> credentials,
       ConnectionSource connections, Executor executor, Clock clock, PasswordGenerator passwords,
-      AccessPolicy policy, AtomicReference<String> connector, ReentrantLock[] locks) {
+      AccessPolicy policy, AtomicReference<String> connector, ReentrantLock[] locks,
+      ConnectionSource.Pooled pool) {
+    this.pool = pool;
     this.integration = integration;
     this.credentials = credentials;
     this.connections = connections;
@@ -166,8 +174,8 @@ public final class AccessManager {
 
     /**
      * Sets the connector's credentials. Connections are then made by pgjdbc from the
-     * integration, and a {@linkplain #rotateConnectorPassword rotated} password is used from
-     * then on.
+     * integration and kept for reuse until {@link AccessManager#close()}, and a {@linkplain
+     * #rotateConnectorPassword rotated} password is used from then on.
      *
      * @param credentials the connector's user name and password
      * @return this builder
@@ -257,8 +265,9 @@ public final class AccessManager {
           "AccessManager.credentials", "or connections must be set", null);
       AtomicReference<Credentials> creds = new AtomicReference<>(credentials);
       Integration i = integration;
-      ConnectionSource source = connections != null ? connections
-          : db -> ConnectionSource.of(i, creds.get()).open(db);
+      ConnectionSource.Pooled pool = connections != null ? null
+          : ConnectionSource.pooled(db -> ConnectionSource.of(i, creds.get()).open(db));
+      ConnectionSource source = pool != null ? pool : connections;
       Executor ex = executor != null ? executor
           : JdbcExecutor.builder().connections(source).build();
       String name = connector != null ? connector
@@ -269,7 +278,19 @@ public final class AccessManager {
       }
       return new AccessManager(integration, creds, source, ex, clock,
           passwords != null ? passwords : new SecurePasswordGenerator(), policy,
-          new AtomicReference<>(name), locks);
+          new AtomicReference<>(name), locks, pool);
+    }
+  }
+
+  /**
+   * Closes the idle connections this manager keeps, if it made its own from credentials. A
+   * closed manager still works, opening a connection per use; managers made with {@link
+   * #withExecutor} share the connections, so closing one closes them for all.
+   */
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.close();
     }
   }
 
@@ -282,7 +303,8 @@ public final class AccessManager {
    */
   public AccessManager withExecutor(Executor other) {
     return new AccessManager(integration, credentials, connections,
-        Objects.requireNonNull(other, "executor"), clock, passwords, policy, connector, locks);
+        Objects.requireNonNull(other, "executor"), clock, passwords, policy, connector, locks,
+        pool);
   }
 
   /**
@@ -422,7 +444,13 @@ public final class AccessManager {
     String shared = integration.database();
     ServerState server = readServer();
     LeaseState st = server.state(user);
-    CatalogSnapshot sharedSnap = read(shared);
+    CatalogSnapshot sharedSnap = read(shared, request, user);
+    if (st == null && sharedSnap.role(user).isPresent()) {
+      // Another replica may have created the user between the two reads: read again, after.
+      server = readServer();
+      st = server.state(user);
+      sharedSnap = read(shared, request, user);
+    }
     PreparedGrant out = new PreparedGrant();
     out.user = user;
     if (st == null && sharedSnap.role(user).isPresent()) {
@@ -449,10 +477,10 @@ public final class AccessManager {
           connectable = server.databases;
         }
         for (String db : connectable) {
-          snaps.computeIfAbsent(db, this::read);
+          snaps.computeIfAbsent(db, d -> read(d, request, user));
         }
       } else if (r.database().isPresent()) {
-        snaps.computeIfAbsent(r.database().get(), this::read);
+        snaps.computeIfAbsent(r.database().get(), d -> read(d, request, user));
       }
     }
     int major = sharedSnap.majorVersion();
@@ -1032,6 +1060,9 @@ public final class AccessManager {
       if (credentials.get() != null
           && credentials.get().username().equals(old.username())) {
         credentials.set(next);
+        if (pool != null) {
+          pool.evictIdle();
+        }
       }
       LOG.info("Rotated the password of {}", old.username());
       return next;
@@ -1105,8 +1136,23 @@ public final class AccessManager {
     return locks[Math.floorMod(user.hashCode(), locks.length)];
   }
 
-  private CatalogSnapshot read(String db) {
-    return new PostgresCatalogReader(connections).read(db);
+  /**
+   * What a grant must know of {@code db}: all of it for a request on a database or the
+   * server; else the schemas the request names there and whatever {@code user} holds.
+   */
+  private CatalogSnapshot read(String db, AccessRequest request, String user) {
+    PostgresCatalogReader reader = new PostgresCatalogReader(connections);
+    Set<String> schemas = new TreeSet<>();
+    for (ResourceRef r : request.resources()) {
+      boolean onDb = r.database().filter(db::equals).isPresent();
+      if (r.kind() == ResourceKind.SERVER || onDb && r.kind() == ResourceKind.DATABASE) {
+        return reader.read(db);
+      }
+      if (onDb) {
+        r.schema().ifPresent(schemas::add);
+      }
+    }
+    return reader.read(db, schemas, user);
   }
 
   private String connector() {

@@ -3,6 +3,7 @@ package io.grantsmith.postgres.azure;
 import io.grantsmith.api.Credentials;
 import io.grantsmith.api.Integration;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import io.grantsmith.postgres.azure.internal.PooledConnectionSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,7 +16,8 @@ import javax.sql.DataSource;
 /**
  * Opens connections to one server, to any of its databases. Grantsmith opens one connection per
  * database it works in and closes it when done; give it a pool (for example one HikariCP
- * {@link DataSource} per database) with {@link #fromDataSources(Function)}.
+ * {@link DataSource} per database) with {@link #fromDataSources(Function)}, or keep idle
+ * connections for reuse with {@link #pooled(ConnectionSource)}.
  */
 @FunctionalInterface
 public interface ConnectionSource {
@@ -56,7 +58,7 @@ public interface ConnectionSource {
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(timeouts, "timeouts");
     return database -> {
-      Properties p = JdbcUrls.properties(integration.sslMode(), timeouts);
+      Properties p = JdbcUrls.properties(integration, timeouts);
       p.setProperty("user", credentials.username());
       p.setProperty("password", credentials.password().reveal());
       return DriverManager.getConnection(
@@ -73,6 +75,46 @@ public interface ConnectionSource {
   static ConnectionSource fromDataSources(Function<String, DataSource> perDatabase) {
     Objects.requireNonNull(perDatabase, "perDatabase");
     return database -> perDatabase.apply(database).getConnection();
+  }
+
+  /**
+   * Connections from {@code delegate}, kept open after use and handed out again: up to 4 idle
+   * connections per database, each closed after 10 s unused. A connection goes back to the pool
+   * on {@link Connection#close()} only if it is still open, outside a transaction, and no call
+   * on it or its statements failed; its session is then reset ({@code DISCARD ALL}) and its
+   * autocommit turned back on. Otherwise it is closed.
+   *
+   * @param delegate where new connections come from
+   * @return the pool; close it to close the idle connections
+   */
+  static Pooled pooled(ConnectionSource delegate) {
+    return pooled(delegate, PooledConnectionSource.DEFAULT_MAX_IDLE_PER_DATABASE);
+  }
+
+  /**
+   * Like {@link #pooled(ConnectionSource)}, keeping up to {@code maxIdlePerDatabase} idle
+   * connections per database.
+   *
+   * @param delegate where new connections come from
+   * @param maxIdlePerDatabase idle connections kept per database, at least 0
+   * @return the pool; close it to close the idle connections
+   */
+  static Pooled pooled(ConnectionSource delegate, int maxIdlePerDatabase) {
+    return new PooledConnectionSource(delegate, maxIdlePerDatabase,
+        PooledConnectionSource.DEFAULT_MAX_IDLE_TIME);
+  }
+
+  /** A {@link ConnectionSource} that keeps idle connections for reuse. */
+  interface Pooled extends ConnectionSource, AutoCloseable {
+    /** Closes every idle connection; connections handed out are closed when given back. */
+    @Override
+    void close();
+
+    /**
+     * Closes every idle connection now, e.g. after the connector's password changed; the pool
+     * stays usable.
+     */
+    void evictIdle();
   }
 
   /**

@@ -10,10 +10,12 @@ import io.grantsmith.api.Privilege;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.RoleInfo;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,58 +41,77 @@ public final class PostgresCatalogReader implements CatalogReader {
   // One row per (object, ACL entry); objects without any entry still appear once (grantee
   // NULL). sec: d database, n schema, r relation, S sequence, f function, a default ACL,
   // o role, m membership, v server version.
-  private static final String QUERY = String.join("\n",
-      "WITH ns AS (SELECT oid, nspname, nspowner, nspacl FROM pg_namespace",
-      "            WHERE nspname !~ '^pg_' AND nspname <> 'information_schema')",
-      "SELECT 'd' AS sec, NULL::text AS nsp, d.datname::text AS name, NULL::text AS args,",
-      "       g.rolname::text AS grantee, x.privilege_type AS priv, x.is_grantable AS grantable,",
-      "       NULL::text AS extra, NULL::timestamptz AS ts",
-      "FROM pg_database d",
-      "LEFT JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) x ON true",
-      "LEFT JOIN pg_roles g ON g.oid = x.grantee",
-      "WHERE d.datname = current_database()",
-      "UNION ALL",
-      "SELECT 'n', NULL, n.nspname::text, NULL, g.rolname::text, x.privilege_type, x.is_grantable,",
-      "       NULL, NULL",
-      "FROM ns n",
-      "LEFT JOIN LATERAL aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) x ON true",
-      "LEFT JOIN pg_roles g ON g.oid = x.grantee",
-      "UNION ALL",
-      "SELECT CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'r' END, n.nspname::text, c.relname::text,",
-      "       NULL, g.rolname::text, x.privilege_type, x.is_grantable, c.relkind::text, NULL",
-      "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace",
-      "LEFT JOIN LATERAL aclexplode(coalesce(c.relacl, acldefault(",
-      "     CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))) x ON true",
-      "LEFT JOIN pg_roles g ON g.oid = x.grantee",
-      "WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')",
-      "UNION ALL",
-      "SELECT 'f', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid),",
-      "       g.rolname::text, x.privilege_type, x.is_grantable, p.prokind::text, NULL",
-      "FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace",
-      "LEFT JOIN LATERAL aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x ON true",
-      "LEFT JOIN pg_roles g ON g.oid = x.grantee",
-      "WHERE p.prokind IN ('f', 'p')",
-      "UNION ALL",
-      "SELECT 'a', n.nspname::text, o.rolname::text, NULL, g.rolname::text, x.privilege_type,",
-      "       x.is_grantable, a.defaclobjtype::text, NULL",
-      "FROM pg_default_acl a JOIN pg_roles o ON o.oid = a.defaclrole",
-      "LEFT JOIN pg_namespace n ON n.oid = a.defaclnamespace",
-      "CROSS JOIN LATERAL aclexplode(a.defaclacl) x",
-      "JOIN pg_roles g ON g.oid = x.grantee",
-      "UNION ALL",
-      "SELECT 'o', NULL, r.rolname::text, shobj_description(r.oid, 'pg_authid'), NULL, NULL,",
-      "       NULL, concat_ws(',', CASE WHEN r.rolsuper THEN 'super' END,",
-      "         CASE WHEN r.rolcanlogin THEN 'login' END, CASE WHEN r.rolinherit THEN 'inherit' END,",
-      "         CASE WHEN r.rolcreaterole THEN 'createrole' END,",
-      "         CASE WHEN r.rolcreatedb THEN 'createdb' END, 'limit=' || r.rolconnlimit),",
-      "       r.rolvaliduntil",
-      "FROM pg_roles r",
-      "UNION ALL",
-      "SELECT 'm', NULL, g.rolname::text, NULL, u.rolname::text, NULL, m.admin_option, NULL, NULL",
-      "FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member",
-      "UNION ALL",
-      "SELECT 'v', NULL, current_setting('server_version_num'), current_database()::text, NULL,",
-      "       NULL, NULL, NULL, NULL");
+  private static final String QUERY = query(false);
+  private static final String SCOPED_QUERY = query(true);
+
+  private static String query(boolean scoped) {
+    return String.join("\n",
+        "WITH ns AS (SELECT oid, nspname, nspowner, nspacl FROM pg_namespace",
+        "            WHERE nspname !~ '^pg_' AND nspname <> 'information_schema')",
+        "SELECT 'd' AS sec, NULL::text AS nsp, d.datname::text AS name, NULL::text AS args,",
+        "       g.rolname::text AS grantee, x.privilege_type AS priv, x.is_grantable AS grantable,",
+        "       NULL::text AS extra, NULL::timestamptz AS ts",
+        "FROM pg_database d",
+        "LEFT JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) x ON true",
+        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
+        "WHERE d.datname = current_database()",
+        "UNION ALL",
+        "SELECT 'n', NULL, n.nspname::text, NULL, g.rolname::text, x.privilege_type, x.is_grantable,",
+        "       NULL, NULL",
+        "FROM ns n",
+        "LEFT JOIN LATERAL aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) x ON true",
+        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
+        scoped ? "WHERE " + inScope("n.nspname", "n.nspacl", "'n'", "n.nspowner") : "",
+        "UNION ALL",
+        "SELECT CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'r' END, n.nspname::text, c.relname::text,",
+        "       NULL, g.rolname::text, x.privilege_type, x.is_grantable, c.relkind::text, NULL",
+        "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace",
+        "LEFT JOIN LATERAL aclexplode(coalesce(c.relacl, acldefault(",
+        "     CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))) x ON true",
+        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
+        "WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')",
+        scoped ? "AND " + inScope("n.nspname", "c.relacl",
+            "CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"", "c.relowner") : "",
+        "UNION ALL",
+        "SELECT 'f', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid),",
+        "       g.rolname::text, x.privilege_type, x.is_grantable, p.prokind::text, NULL",
+        "FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace",
+        "LEFT JOIN LATERAL aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x ON true",
+        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
+        "WHERE p.prokind IN ('f', 'p')",
+        scoped ? "AND " + inScope("n.nspname", "p.proacl", "'f'", "p.proowner") : "",
+        "UNION ALL",
+        "SELECT 'a', n.nspname::text, o.rolname::text, NULL, g.rolname::text, x.privilege_type,",
+        "       x.is_grantable, a.defaclobjtype::text, NULL",
+        "FROM pg_default_acl a JOIN pg_roles o ON o.oid = a.defaclrole",
+        "LEFT JOIN pg_namespace n ON n.oid = a.defaclnamespace",
+        "CROSS JOIN LATERAL aclexplode(a.defaclacl) x",
+        "JOIN pg_roles g ON g.oid = x.grantee",
+        "UNION ALL",
+        "SELECT 'o', NULL, r.rolname::text, shobj_description(r.oid, 'pg_authid'), NULL, NULL,",
+        "       NULL, concat_ws(',', CASE WHEN r.rolsuper THEN 'super' END,",
+        "         CASE WHEN r.rolcanlogin THEN 'login' END, CASE WHEN r.rolinherit THEN 'inherit' END,",
+        "         CASE WHEN r.rolcreaterole THEN 'createrole' END,",
+        "         CASE WHEN r.rolcreatedb THEN 'createdb' END, 'limit=' || r.rolconnlimit),",
+        "       r.rolvaliduntil",
+        "FROM pg_roles r",
+        "UNION ALL",
+        "SELECT 'm', NULL, g.rolname::text, NULL, u.rolname::text, NULL, m.admin_option, NULL, NULL",
+        "FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member",
+        "UNION ALL",
+        "SELECT 'v', NULL, current_setting('server_version_num'), current_database()::text, NULL,",
+        "       NULL, NULL, NULL, NULL");
+  }
+
+  /**
+   * An object is in a scoped read if its schema is named (parameter 1, a text array) or its
+   * ACL, NULL read as the default, names the role (parameter 2).
+   */
+  private static String inScope(String schema, String acl, String type, String owner) {
+    return "(" + schema + " = ANY(?::text[]) OR EXISTS (SELECT 1 FROM aclexplode(coalesce("
+        + acl + ", acldefault(" + type + ", " + owner + "))) y"
+        + " WHERE y.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)))";
+  }
 
   private final ConnectionSource connections;
 
@@ -114,6 +135,30 @@ public final class PostgresCatalogReader implements CatalogReader {
   }
 
   /**
+   * Reads a partial snapshot of {@code database}, still in one query: the database itself,
+   * every role, membership and default privilege, but of the schemas and the objects in them
+   * only those in {@code schemas} and those on which {@code role} holds a privilege (or that
+   * it owns). Enough to plan a request on those schemas for {@code role}: what it holds
+   * elsewhere is in the snapshot, so it is kept or revoked as with a full read.
+   *
+   * @param database the database
+   * @param schemas the schemas read in full
+   * @param role the role whose privileges are read wherever they are
+   * @return the snapshot
+   * @throws GrantsmithException if the database cannot be read
+   */
+  public CatalogSnapshot read(String database, Collection<String> schemas, String role) {
+    Objects.requireNonNull(schemas, "schemas");
+    Objects.requireNonNull(role, "role");
+    try (Connection c = connections.open(database)) {
+      return read(c, schemas, role);
+    } catch (SQLException e) {
+      throw new GrantsmithException("Cannot read the catalog of database " + database
+          + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Reads a snapshot of the database {@code connection} is connected to.
    *
    * @param connection an open connection; left open
@@ -121,15 +166,47 @@ public final class PostgresCatalogReader implements CatalogReader {
    * @throws SQLException if the query fails
    */
   public static CatalogSnapshot read(Connection connection) throws SQLException {
-    List<Row> rows = new ArrayList<>();
     try (java.sql.Statement st = connection.createStatement();
         ResultSet rs = st.executeQuery(QUERY)) {
-      while (rs.next()) {
-        rows.add(new Row(rs.getString("sec"), rs.getString("nsp"), rs.getString("name"),
-            rs.getString("args"), rs.getString("grantee"), rs.getString("priv"),
-            rs.getBoolean("grantable"), rs.getString("extra"), rs.getTimestamp("ts")));
+      return snapshot(rows(rs));
+    }
+  }
+
+  /**
+   * Reads a partial snapshot, as {@link #read(String, Collection, String)}, of the database
+   * {@code connection} is connected to.
+   *
+   * @param connection an open connection; left open
+   * @param schemas the schemas read in full
+   * @param role the role whose privileges are read wherever they are
+   * @return the snapshot
+   * @throws SQLException if the query fails
+   */
+  public static CatalogSnapshot read(Connection connection, Collection<String> schemas,
+      String role) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(SCOPED_QUERY)) {
+      java.sql.Array names = connection.createArrayOf("text", schemas.toArray());
+      for (int i = 1; i <= 6; i += 2) {
+        ps.setArray(i, names);
+        ps.setString(i + 1, role);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return snapshot(rows(rs));
       }
     }
+  }
+
+  private static List<Row> rows(ResultSet rs) throws SQLException {
+    List<Row> rows = new ArrayList<>();
+    while (rs.next()) {
+      rows.add(new Row(rs.getString("sec"), rs.getString("nsp"), rs.getString("name"),
+          rs.getString("args"), rs.getString("grantee"), rs.getString("priv"),
+          rs.getBoolean("grantable"), rs.getString("extra"), rs.getTimestamp("ts")));
+    }
+    return rows;
+  }
+
+  private static CatalogSnapshot snapshot(List<Row> rows) throws SQLException {
     Row v = rows.stream().filter(r -> r.sec.equals("v")).findFirst()
         .orElseThrow(() -> new SQLException("catalog query returned no version row"));
     String db = v.args;
