@@ -625,6 +625,41 @@ public final class AccessManager implements AutoCloseable {
         add(out, user, o, policy.privileges(level, o.kind()));
       }
     }
+    if (r.kind() == ResourceKind.RELATION) {
+      // A table's own sequences (serial and identity columns) come with it: read-write on the
+      // table must let the user insert.
+      for (ResourceRef seq : ownedSequences(r)) {
+        if (snap.objects().contains(seq)) {
+          add(out, user, seq, policy.privileges(level, ResourceKind.SEQUENCE));
+        }
+      }
+    }
+  }
+
+  /** The sequences owned by a relation's columns ({@code pg_depend} auto or internal). */
+  private List<ResourceRef> ownedSequences(ResourceRef relation) {
+    String db = relation.requireDatabase();
+    List<ResourceRef> out = new ArrayList<>();
+    try (Connection c = connections.open(db);
+        PreparedStatement ps = c.prepareStatement("SELECT n.nspname::text, s.relname::text"
+            + " FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+            + " JOIN pg_namespace n ON n.oid = s.relnamespace"
+            + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
+            + " AND d.deptype IN ('a', 'i') AND d.refobjid = (SELECT t.oid FROM pg_class t"
+            + " JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+            + " WHERE tn.nspname = ? AND t.relname = ?)")) {
+      ps.setString(1, relation.schema().get());
+      ps.setString(2, relation.name().get());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(ResourceRef.sequence(db, rs.getString(1), rs.getString(2)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new GrantsmithException("Cannot read the sequences of " + relation + ": SQLSTATE "
+          + e.getSQLState(), e);
+    }
+    return out;
   }
 
   private static boolean managedSchema(String schema) {
