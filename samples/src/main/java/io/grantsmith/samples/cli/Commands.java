@@ -118,43 +118,146 @@ final class Commands {
 
   // ------------------------------------------------------------------ shared options
 
-  /** How to reach the server and as whom. */
+  /**
+   * How to reach the server and as whom: the connection flags, each of which overrides the same
+   * setting of {@code --integration FILE}.
+   */
   static final class ConnectionOptions {
-    @Option(names = "--host", required = true, description = "Server host name.")
+    @Option(names = "--integration", paramLabel = "FILE",
+        description = "JSON file with the integration's settings; keys: name, hostname, port,"
+            + " database, sslMode (libpq spelling), sslRootCert, user, userCleanupAfterDays,"
+            + " credentialRotationDays, customAccessDetails, maxAccessDuration (ISO-8601, e.g."
+            + " PT8H). Flags given override it; a password key is refused.")
+    Path integrationFile;
+
+    @Option(names = "--host", description = "Server host name (required unless \"hostname\""
+        + " is in --integration).")
     String host;
 
-    @Option(names = "--port", defaultValue = "5432", description = "Port (default 5432).")
-    int port;
+    @Option(names = "--port", description = "Port (default 5432).")
+    Integer port;
 
-    @Option(names = "--database", defaultValue = "postgres",
-        description = "Database to connect to first (default postgres).")
+    @Option(names = "--database", description = "Database to connect to first (default"
+        + " postgres).")
     String database;
 
-    @Option(names = "--sslmode", defaultValue = "require", converter = SslModeConverter.class,
+    @Option(names = "--sslmode", converter = SslModeConverter.class,
         description = "disable|allow|prefer|require|verify-ca|verify-full (default require).")
     SslMode sslMode;
 
-    @Option(names = "--user", required = true,
-        description = "Who logs in (the connector); password from GRANTSMITH_PASSWORD.")
+    @Option(names = "--user", description = "Who logs in (the connector; required unless"
+        + " \"user\" is in --integration); password from GRANTSMITH_PASSWORD.")
     String user;
 
-    @Option(names = "--integration-name", defaultValue = "grantsmith",
-        description = "The integration's name; part of managed user names (default"
-            + " grantsmith).")
+    @Option(names = "--integration-name", description = "The integration's name; part of"
+        + " managed user names (default grantsmith).")
     String name;
 
+    private Integration integration;
+    private String resolvedUser;
+
+    /**
+     * The integration: the flags over the file over the defaults.
+     *
+     * @return the integration, built once
+     * @throws GrantsmithCli.UsageException if the file is unusable or host/user are missing
+     * @throws InvalidValueException if a flag's value breaks the SDK's rules
+     */
     Integration integration() {
-      return Integration.builder().name(name).hostname(host).port(port).database(database)
-          .sslMode(sslMode).build();
+      if (integration == null) {
+        resolve();
+      }
+      return integration;
+    }
+
+    /**
+     * The connector's user name: {@code --user}, or {@code user} in the file.
+     *
+     * @return the user name
+     */
+    String user() {
+      if (integration == null) {
+        resolve();
+      }
+      return resolvedUser;
+    }
+
+    private void resolve() {
+      IntegrationFile f = integrationFile == null ? IntegrationFile.NONE
+          : IntegrationFile.read(integrationFile);
+      String h = host != null ? host : f.hostname;
+      if (h == null) {
+        throw new GrantsmithCli.UsageException("missing --host (or \"hostname\" in"
+            + " --integration FILE)");
+      }
+      String u = user != null ? user : f.user;
+      if (u == null) {
+        throw new GrantsmithCli.UsageException("missing --user (or \"user\" in"
+            + " --integration FILE)");
+      }
+      Integration.Builder b = Integration.builder()
+          .name(name != null ? name : f.name != null ? f.name : "grantsmith")
+          .hostname(h)
+          .port(port != null ? port : f.port != null ? f.port : 5432)
+          .database(database != null ? database : f.database != null ? f.database : "postgres")
+          .sslMode(sslMode != null ? sslMode : f.sslMode != null ? f.sslMode : SslMode.REQUIRE);
+      if (f.sslRootCert != null) {
+        b.sslRootCert(f.sslRootCert);
+      }
+      if (f.userCleanupAfterDays != null) {
+        b.userCleanupAfterDays(f.userCleanupAfterDays);
+      }
+      if (f.credentialRotationDays != null) {
+        b.credentialRotationDays(f.credentialRotationDays);
+      }
+      if (f.customAccessDetails != null) {
+        b.customAccessDetails(f.customAccessDetails);
+      }
+      if (f.maxAccessDuration != null) {
+        b.maxAccessDuration(f.maxAccessDuration);
+      }
+      Integration built;
+      try {
+        built = b.build();
+      } catch (InvalidValueException e) {
+        String key = e.field().startsWith("Integration.")
+            ? e.field().substring("Integration.".length()) : null;
+        if (key != null && f.has(key) && !flagGiven(key)) {
+          throw f.invalid(key, e);
+        }
+        throw e;
+      }
+      try {
+        Credentials.of(u, Secret.of("x"));
+      } catch (InvalidValueException e) {
+        if (user == null) {
+          throw f.invalid("user", e);
+        }
+        throw e;
+      }
+      resolvedUser = u;
+      integration = built;
+    }
+
+    private boolean flagGiven(String key) {
+      switch (key) {
+        case "name": return name != null;
+        case "hostname": return host != null;
+        case "port": return port != null;
+        case "database": return database != null;
+        case "sslMode": return sslMode != null;
+        case "user": return user != null;
+        default: return false;
+      }
     }
 
     Credentials credentials(GrantsmithCli cli) {
       String pw = cli.env.get(GrantsmithCli.PASSWORD_ENV);
       if (pw == null || pw.isEmpty()) {
         throw new GrantsmithCli.UsageException("the environment variable "
-            + GrantsmithCli.PASSWORD_ENV + " must hold the password of --user " + user);
+            + GrantsmithCli.PASSWORD_ENV + " must hold the password of --user " + user());
       }
-      return Credentials.of(user, Secret.of(pw));
+      return Credentials.of(user(), Secret.of(pw));
     }
 
     ConnectionSource source(GrantsmithCli cli) {
@@ -167,7 +270,7 @@ final class Commands {
     }
 
     int majorVersion(GrantsmithCli cli) throws SQLException {
-      try (Connection c = source(cli).open(database)) {
+      try (Connection c = source(cli).open(integration().database())) {
         return c.getMetaData().getDatabaseMajorVersion();
       }
     }
@@ -300,8 +403,8 @@ final class Commands {
     public Integer call() throws SQLException {
       boolean json = output.json();
       int major = conn.majorVersion(cli);
-      progress("Verifying the setup of " + conn.user + " on every database it can see...");
-      SetupVerification v = ConnectorSetup.builder().connectorName(conn.user)
+      progress("Verifying the setup of " + conn.user() + " on every database it can see...");
+      SetupVerification v = ConnectorSetup.builder().connectorName(conn.user())
           .majorVersion(major).build().verify(conn.source(cli));
       if (json) {
         out().println(new Json().put("connector", v.connector()).put("ok", v.isOk())
@@ -326,7 +429,8 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
-      progress("Discovering " + conn.host + ":" + conn.port + " (one connection per database)...");
+      progress("Discovering " + conn.integration().hostname() + ":"
+          + conn.integration().port() + " (one connection per database)...");
       DiscoveredServer s = Discovery.of(conn.integration(), conn.source(cli)).discover();
       if (json) {
         out().println(discoveryJson(s));
@@ -426,9 +530,10 @@ final class Commands {
     public Integer call() {
       boolean json = output.json();
       AccessRequest r = request.request(conn.integration());
+      AccessManager manager = conn.manager(cli);
       progress("Granting " + r.level().label() + " on " + r.resources() + " to " + r.grantee()
           + "...");
-      AccessGrant g = conn.manager(cli).grant(r);
+      AccessGrant g = manager.grant(r);
       if (json) {
         out().println(grantJson(g, r.requestId()));
       } else {
@@ -510,8 +615,9 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
+      AccessManager manager = conn.manager(cli);
       progress("Revoking " + target.value() + " in every database...");
-      ApplyResult r = conn.manager(cli).revoke(target.value());
+      ApplyResult r = manager.revoke(target.value());
       List<String> dbs = new ArrayList<>();
       r.databases().forEach(d -> dbs.add(d.database()));
       if (json) {
@@ -536,8 +642,9 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
+      AccessManager manager = conn.manager(cli);
       progress("Sweeping...");
-      SweepResult r = conn.manager(cli).sweep();
+      SweepResult r = manager.sweep();
       if (json) {
         out().println(new Json().put("skipped", r.skipped()).putAll("revoked", r.revoked())
             .putAll("dropped", r.dropped()).putMap("failed", r.failed()));

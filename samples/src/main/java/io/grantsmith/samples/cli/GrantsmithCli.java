@@ -19,6 +19,13 @@ import picocli.CommandLine.Command;
  *
  * <p>The password of {@code --user} is read only from the environment variable {@value
  * #PASSWORD_ENV}; it is never a flag and never printed.
+ *
+ * <p>Every subcommand that talks to a server also takes {@code --integration FILE}, a JSON
+ * object with the keys {@code name}, {@code hostname}, {@code port}, {@code database},
+ * {@code sslMode} (libpq spelling), {@code sslRootCert}, {@code user},
+ * {@code userCleanupAfterDays}, {@code credentialRotationDays}, {@code customAccessDetails} and
+ * {@code maxAccessDuration} (ISO-8601); flags given explicitly override it, and a
+ * {@code password} key is refused.
  */
 @Command(name = "grantsmith", mixinStandardHelpOptions = true,
     version = "grantsmith 0.1.0-SNAPSHOT",
@@ -29,7 +36,14 @@ import picocli.CommandLine.Command;
         DemoCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 other failure, 2 bad input, 3 server refused,"
         + " 4 cannot connect.",
-        "The password of --user comes from the environment variable GRANTSMITH_PASSWORD."})
+        "The password of --user comes from the environment variable GRANTSMITH_PASSWORD.",
+        "Every server subcommand takes --integration FILE, one JSON object with keys",
+        "  name, hostname, port, database, sslMode, sslRootCert, user,",
+        "  userCleanupAfterDays, credentialRotationDays, customAccessDetails,",
+        "  maxAccessDuration (ISO-8601), e.g.",
+        "  {\"hostname\": \"db.example.com\", \"user\": \"grantsmith_connector\",",
+        "   \"sslMode\": \"verify-full\", \"maxAccessDuration\": \"PT8H\"}",
+        "Flags given explicitly override the file; a \"password\" key is refused."})
 public final class GrantsmithCli implements Runnable {
   /** Exit code: success. */
   public static final int OK = 0;

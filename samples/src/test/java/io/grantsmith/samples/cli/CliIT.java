@@ -12,15 +12,25 @@ import io.grantsmith.postgres.azure.JdbcExecutor;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import io.grantsmith.testkit.TestDatabase;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("unchecked")
 class CliIT {
 
   static String field(String json, String name) {
@@ -101,6 +111,196 @@ class CliIT {
         concat(new String[] {"sweep"}, conn));
     assertThat(wrongPassword.code()).as(wrongPassword.err()).isEqualTo(3);
     assertThat(wrongPassword.err()).contains("SQLSTATE 28P01");
+  }
+
+  /** A connector made by the admin, as the setup SQL would. */
+  record Connector(String name, String password, String[] flags) {}
+
+  static Connector connector(AzurePostgres server) {
+    String connector = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String password = "Conn-" + UUID.randomUUID();
+    Integration integration = Integration.builder().name("cli").hostname(server.host())
+        .port(server.port()).sslMode(SslMode.DISABLE).build();
+    ConnectionSource admin = ConnectionSource.of(integration,
+        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    ConnectorSetup setup = ConnectorSetup.builder().connectorName(connector)
+        .majorVersion(server.majorVersion()).build();
+    JdbcExecutor.builder().connections(admin).build().apply(setup.plan(Secret.of(password), admin));
+    return new Connector(connector, password, new String[] {"--host", server.host(), "--port",
+        String.valueOf(server.port()), "--sslmode", "disable", "--user", connector,
+        "--integration-name", "cli"});
+  }
+
+  static Instant validUntil(TestDatabase db, String role) throws SQLException {
+    try (Connection admin = db.adminConnection();
+        PreparedStatement ps = admin.prepareStatement(
+            "SELECT rolvaliduntil FROM pg_roles WHERE rolname = ?")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as(role).isTrue();
+        java.sql.Timestamp t = rs.getTimestamp(1);
+        return t == null ? null : t.toInstant();
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> parse(String out) {
+    String json = out.trim();
+    assertThat(json).startsWith("{").endsWith("}").doesNotContain("\n");
+    return (Map<String, Object>) Json.parse(json, true);
+  }
+
+  @AzurePostgresTest
+  void extendByUsernameAndByRequestId(AzurePostgres server, TestDatabase db) throws SQLException {
+    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA sales");
+    }
+    Connector c = connector(server);
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
+    CliTest.Result grant = CliTest.run(env, concat(new String[] {"grant"}, c.flags(),
+        "--grantee", "dan@example.com", "--resource", db.name() + "/sales", "--duration",
+        "PT15M", "--request-id", "ext-1", "--output", "json"));
+    assertThat(grant.code()).as(grant.err()).isZero();
+    String user = field(grant.out(), "username");
+    Instant granted = Instant.parse(field(grant.out(), "expiresAt"));
+    Instant roleBefore = validUntil(db, user);
+    assertThat(roleBefore).isNotNull();
+
+    CliTest.Result byName = CliTest.run(env, concat(new String[] {"extend"}, c.flags(),
+        "--username", user, "--by", "30m", "--output", "json"));
+    assertThat(byName.code()).as(byName.err()).isZero();
+    Map<String, Object> first = parse(byName.out());
+    assertThat(first).containsEntry("username", user).containsEntry("requestId", "ext-1");
+    Instant afterName = Instant.parse((String) first.get("expiresAt"));
+    assertThat(Duration.between(granted.plus(Duration.ofMinutes(30)), afterName).abs())
+        .isLessThan(Duration.ofSeconds(1));
+    Instant roleAfterName = validUntil(db, user);
+    assertThat(roleAfterName).isAfter(roleBefore);
+    assertThat(Duration.between(roleAfterName, afterName).abs()).isLessThan(Duration.ofSeconds(1));
+
+    CliTest.Result byRequest = CliTest.run(env, concat(new String[] {"extend"}, c.flags(),
+        "--request-id", "ext-1", "--by", "PT1H", "--output", "json"));
+    assertThat(byRequest.code()).as(byRequest.err()).isZero();
+    Map<String, Object> second = parse(byRequest.out());
+    assertThat(second).containsEntry("username", user).containsEntry("requestId", "ext-1");
+    Instant afterRequest = Instant.parse((String) second.get("expiresAt"));
+    assertThat(Duration.between(afterName.plus(Duration.ofHours(1)), afterRequest).abs())
+        .isLessThan(Duration.ofSeconds(1));
+    Instant roleAfterRequest = validUntil(db, user);
+    assertThat(roleAfterRequest).isAfter(roleAfterName);
+    assertThat(Duration.between(roleAfterRequest, afterRequest).abs())
+        .isLessThan(Duration.ofSeconds(1));
+
+    CliTest.Result unknown = CliTest.run(env, concat(new String[] {"extend"}, c.flags(),
+        "--request-id", "no-such-request", "--by", "1h"));
+    assertThat(unknown.code()).as(unknown.err()).isEqualTo(1);
+    assertThat(unknown.err()).contains("no active grant");
+  }
+
+  @AzurePostgresTest
+  void rotateConnectorPasswordWritesAPrivateFileAndNeverPrintsIt(AzurePostgres server,
+      @TempDir Path dir) throws Exception {
+    Connector c = connector(server);
+    Path file = dir.resolve("connector.pw");
+    CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", c.password()),
+        concat(new String[] {"rotate-connector-password"}, c.flags(), "--password-file",
+            file.toString()));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    String fresh = Files.readString(file).strip();
+    assertThat(fresh).isNotEmpty().isNotEqualTo(c.password());
+    assertThat(r.out() + r.err()).doesNotContain(fresh).doesNotContain(c.password());
+    assertThat(r.out()).contains(c.name()).contains(file.toString());
+    try (Connection ok = server.connect("postgres", c.name(), fresh);
+        ResultSet rs = ok.createStatement().executeQuery("SELECT current_user")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo(c.name());
+    }
+    try (Connection old = server.connect("postgres", c.name(), c.password())) {
+      throw new AssertionError("the old password still logs in");
+    } catch (SQLException e) {
+      assertThat(e.getSQLState()).isEqualTo("28P01");
+    }
+    CliTest.Result sweep = CliTest.run(Map.of("GRANTSMITH_PASSWORD", fresh),
+        concat(new String[] {"sweep"}, c.flags()));
+    assertThat(sweep.code()).as(sweep.err()).isZero();
+  }
+
+  @AzurePostgresTest
+  void verifySetupAndDiscoverPrintJson(AzurePostgres server, TestDatabase db)
+      throws SQLException {
+    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA inventory");
+      st.execute("CREATE TABLE inventory.items (id int)");
+    }
+    Connector c = connector(server);
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
+
+    CliTest.Result verify = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(),
+        "--output", "json"));
+    assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+    Map<String, Object> v = parse(verify.out());
+    assertThat(v).containsEntry("connector", c.name()).containsEntry("ok", true)
+        .containsEntry("missing", List.of());
+    assertThat((List<Object>) v.get("checkedDatabases")).contains(db.name());
+
+    CliTest.Result discover = CliTest.run(env, concat(new String[] {"discover"}, c.flags(),
+        "--output", "json"));
+    assertThat(discover.code()).as(discover.err()).isZero();
+    Map<String, Object> d = parse(discover.out());
+    assertThat(d.get("majorVersion")).isEqualTo(new BigDecimal(server.majorVersion()));
+    List<Object> dbs = (List<Object>) d.get("databases");
+    Map<String, Object> mine = dbs.stream().map(o -> (Map<String, Object>) o)
+        .filter(m -> db.name().equals(m.get("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError(db.name() + " not in " + discover.out()));
+    assertThat((List<Object>) mine.get("schemas")).contains("inventory");
+    assertThat((List<Object>) mine.get("objects")).anySatisfy(o -> assertThat(
+        (Map<String, Object>) o).containsEntry("schema", "inventory")
+        .containsEntry("name", "items"));
+    assertThat(verify.out() + verify.err() + discover.out() + discover.err())
+        .doesNotContain(c.password());
+  }
+
+  @AzurePostgresTest
+  void grantFromAnIntegrationFile(AzurePostgres server, TestDatabase db, @TempDir Path dir)
+      throws Exception {
+    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA sales");
+      st.execute("CREATE TABLE sales.orders (id int)");
+    }
+    Connector c = connector(server);
+    Path file = dir.resolve("integration.json");
+    Files.writeString(file, "{\n  \"name\": \"filecli\",\n  \"hostname\": "
+        + Json.quote(server.host()) + ",\n  \"port\": " + server.port() + ",\n  \"database\":"
+        + " \"postgres\",\n  \"sslMode\": \"disable\",\n  \"user\": " + Json.quote(c.name())
+        + ",\n  \"userCleanupAfterDays\": 0,\n  \"customAccessDetails\": \"Ask \\u0023dba\","
+        + "\n  \"maxAccessDuration\": \"PT2H\"\n}\n");
+    CliTest.Result grant = CliTest.run(Map.of("GRANTSMITH_PASSWORD", c.password()), "grant",
+        "--integration", file.toString(), "--grantee", "erin@example.com", "--resource",
+        db.name() + "/sales", "--duration", "PT15M", "--output", "json");
+    assertThat(grant.code()).as(grant.err()).isZero();
+    Map<String, Object> g = parse(grant.out());
+    assertThat(g.get("username"))
+        .isEqualTo(io.grantsmith.postgres.azure.AccessManager.userName("filecli",
+            "erin@example.com"));
+    assertThat(g).containsEntry("host", server.host()).containsEntry("sslmode", "disable")
+        .containsEntry("database", db.name());
+    try (Connection erin = server.connect(db.name(), (String) g.get("username"),
+        (String) g.get("password"));
+        ResultSet rs = erin.createStatement().executeQuery("SELECT count(*) FROM sales.orders")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+
+    // A flag given explicitly overrides the file.
+    CliTest.Result plan = CliTest.run(Map.of("GRANTSMITH_PASSWORD", c.password()), "plan",
+        "--integration", file.toString(), "--integration-name", "flagcli", "--grantee",
+        "erin@example.com", "--resource", db.name() + "/sales", "--output", "json");
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(parse(plan.out())).containsEntry("username",
+        io.grantsmith.postgres.azure.AccessManager.userName("flagcli", "erin@example.com"));
   }
 
   @AzurePostgresTest
