@@ -443,6 +443,12 @@ public final class AccessManager implements AutoCloseable {
     Instant now = clock.instant();
     String shared = integration.database();
     ServerState server = readServer();
+    List<String> connectableDatabases = server.databases;
+    for (ResourceRef r : request.resources()) {
+      r.database().ifPresent(db -> InvalidValueException.check(
+          connectableDatabases.contains(db), "AccessRequest.resources",
+          "must name databases the connector can connect to", r));
+    }
     LeaseState st = server.state(user);
     CatalogSnapshot sharedSnap = read(shared, request, user);
     if (st == null && sharedSnap.role(user).isPresent()) {
