@@ -23,12 +23,13 @@ public final class BreakGlassAdminAccess {
    */
   public static AccessGrant grant(Integration integration, Credentials connector,
       String onCall) {
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(connector).build();
-    return manager.grant(AccessRequest.builder().requestId("INC-" + System.nanoTime())
-        .grantee(onCall).integration(integration).addResource(ResourceRef.database("shop"))
-        .level(AccessLevel.ADMIN).duration(Duration.ofMinutes(30))
-        .justification("incident").cleanupAfterDays(0).build());
+    try (AccessManager manager = AccessManager.builder().integration(integration)
+        .credentials(connector).build()) {
+      return manager.grant(AccessRequest.builder().requestId("INC-" + System.nanoTime())
+          .grantee(onCall).integration(integration).addResource(ResourceRef.database("shop"))
+          .level(AccessLevel.ADMIN).duration(Duration.ofMinutes(30))
+          .justification("incident").cleanupAfterDays(0).build());
+    }
   }
 
   /**

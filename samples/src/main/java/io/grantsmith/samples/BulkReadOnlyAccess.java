@@ -25,16 +25,17 @@ public final class BulkReadOnlyAccess {
    */
   public static List<AccessGrant> grant(Integration integration, Credentials connector,
       List<String> people) {
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(connector).build();
-    List<AccessGrant> out = new ArrayList<>();
-    for (String person : people) {
-      out.add(manager.grant(AccessRequest.builder().requestId("bulk-" + person)
-          .grantee(person).integration(integration)
-          .addResource(ResourceRef.schema("shop", "sales")).level(AccessLevel.READ_ONLY)
-          .duration(Duration.ofHours(8)).build()));
+    try (AccessManager manager = AccessManager.builder().integration(integration)
+        .credentials(connector).build()) {
+      List<AccessGrant> out = new ArrayList<>();
+      for (String person : people) {
+        out.add(manager.grant(AccessRequest.builder().requestId("bulk-" + person)
+            .grantee(person).integration(integration)
+            .addResource(ResourceRef.schema("shop", "sales")).level(AccessLevel.READ_ONLY)
+            .duration(Duration.ofHours(8)).build()));
+      }
+      return out;
     }
-    return out;
   }
 
   /**

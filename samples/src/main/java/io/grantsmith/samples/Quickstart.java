@@ -21,16 +21,17 @@ public final class Quickstart {
    * @return the grant (user name, password, expiry, JDBC URL)
    */
   public static AccessGrant grant(Integration integration, Credentials connector) {
-    AccessManager manager = AccessManager.builder()
+    try (AccessManager manager = AccessManager.builder()
         .integration(integration)
         .credentials(connector)
-        .build();
-    AccessRequest request = AccessRequest.builder()
-        .requestId("TICKET-42").grantee("alice@example.com").integration(integration)
-        .addResource(ResourceRef.schema("shop", "sales"))
-        .level(AccessLevel.READ_ONLY).duration(Duration.ofHours(2))
-        .build();
-    return manager.grant(request);
+        .build()) {
+      AccessRequest request = AccessRequest.builder()
+          .requestId("TICKET-42").grantee("alice@example.com").integration(integration)
+          .addResource(ResourceRef.schema("shop", "sales"))
+          .level(AccessLevel.READ_ONLY).duration(Duration.ofHours(2))
+          .build();
+      return manager.grant(request);
+    }
   }
 
   /**
