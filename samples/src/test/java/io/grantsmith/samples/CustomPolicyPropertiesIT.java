@@ -98,7 +98,9 @@ class CustomPolicyPropertiesIT {
 
   @Provide
   Arbitrary<String> grantees() {
-    return Arbitraries.oneOf(GrantsmithArbitraries.hostileIdentifiers(),
+    // A grantee is a person's identity: not blank, no control characters (AccessRequest's rule).
+    return Arbitraries.oneOf(GrantsmithArbitraries.hostileIdentifiers()
+            .filter(s -> !s.isBlank() && s.chars().noneMatch(Character::isISOControl)),
         Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12).map(s -> s + "@example.com"));
   }
 
