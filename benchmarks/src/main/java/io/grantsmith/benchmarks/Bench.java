@@ -76,6 +76,7 @@ public final class Bench {
     private int leases = 1000;
     private int perStatementSubset = 520;
     private List<Integer> scales = List.of(1, 4, 16);
+    private java.util.Set<String> only = java.util.Set.of();
     private Path out = Files.isDirectory(Path.of("benchmarks")) ? Path.of("benchmarks", "target")
             : Path.of("target");
 
@@ -129,6 +130,7 @@ public final class Bench {
                     i++;
                 }
                 case "--out" -> out = Path.of(args[++i]);
+                case "--items" -> only = java.util.Set.of(args[++i].split(","));
                 default -> {
                     System.out.println("""
                             Grantsmith benchmarks (issue 7). Options:
@@ -141,7 +143,8 @@ public final class Bench {
                               --leases N               expired leases swept in item 8 (default 1000)
                               --subset N               statements timed for one-per-round-trip under latency (default 520)
                               --scales 1,4,16          estate multiples for item 9 (default 1,4,16)
-                              --out DIR                where results.json and results.md go (default benchmarks/target)""");
+                              --out DIR                where results.json and results.md go (default benchmarks/target)
+                              --items 1,4,5            run only these items (default: all; 3 runs with 1, 9 needs --scales)""");
                     return false;
                 }
             }
@@ -258,6 +261,9 @@ public final class Bench {
 
     /** Runs an item; a failure becomes a failed row instead of ending the suite. */
     private void guard(String item, Stats.Body body) {
+        if (!only.isEmpty() && !only.contains(item)) {
+            return;
+        }
         try {
             body.run();
         } catch (Exception | AssertionError e) {

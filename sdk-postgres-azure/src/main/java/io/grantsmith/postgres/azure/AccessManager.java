@@ -442,7 +442,7 @@ public final class AccessManager implements AutoCloseable {
   private PreparedGrant prepareGrant(AccessRequest request, String user, boolean forReal) {
     Instant now = clock.instant();
     String shared = integration.database();
-    ServerState server = readServer();
+    ServerState server = readServer(user);
     List<String> connectableDatabases = server.databases;
     for (ResourceRef r : request.resources()) {
       r.database().ifPresent(db -> InvalidValueException.check(
@@ -453,7 +453,7 @@ public final class AccessManager implements AutoCloseable {
     CatalogSnapshot sharedSnap = read(shared, request, user);
     if (st == null && sharedSnap.role(user).isPresent()) {
       // Another replica may have created the user between the two reads: read again, after.
-      server = readServer();
+      server = readServer(user);
       st = server.state(user);
       sharedSnap = read(shared, request, user);
     }
@@ -708,7 +708,7 @@ public final class AccessManager implements AutoCloseable {
     try {
       for (int attempt = 1; ; attempt++) {
         Instant now = clock.instant();
-        ServerState server = readServer();
+        ServerState server = readServer(user);
         LeaseState st = server.state(user);
         if (st == null || !st.isActiveAt(now)) {
           return Optional.empty();
@@ -777,7 +777,7 @@ public final class AccessManager implements AutoCloseable {
     lock.lock();
     try {
       for (int attempt = 1; ; attempt++) {
-        ServerState server = readServer();
+        ServerState server = readServer(user);
         LeaseState st = server.state(user);
         if (st == null) {
           return ApplyResult.builder().build();
@@ -811,7 +811,7 @@ public final class AccessManager implements AutoCloseable {
     if (user == null) {
       return Plan.empty();
     }
-    ServerState server = readServer();
+    ServerState server = readServer(user);
     LeaseState st = server.state(user);
     return st == null ? Plan.empty() : revokePlan(st, server, clock.instant(), false);
   }
@@ -824,11 +824,11 @@ public final class AccessManager implements AutoCloseable {
    */
   private String resolve(String userOrRequestId) {
     Objects.requireNonNull(userOrRequestId, "userOrRequestId");
-    ServerState server = readServer();
-    LeaseState byName = server.state(userOrRequestId);
+    LeaseState byName = readServer(userOrRequestId).state(userOrRequestId);
     if (byName != null) {
       return byName.roleName();
     }
+    ServerState server = readServer();
     LeaseState best = null;
     for (LeaseState s : server.states) {
       if (s.matches(userOrRequestId)) {
@@ -995,7 +995,7 @@ public final class AccessManager implements AutoCloseable {
               if (!r.databases().isEmpty()) {
                 result.addRevoked(user);
               }
-              if (readServer().state(user) == null) {
+              if (readServer(user).state(user) == null) {
                 result.addDropped(user);
               }
             } else if (st.revokedAt().isPresent() && lease.flatMap(Lease::cleanupAt)
@@ -1033,7 +1033,7 @@ public final class AccessManager implements AutoCloseable {
     lock.lock();
     try {
       for (int attempt = 1; ; attempt++) {
-        ServerState server = readServer();
+        ServerState server = readServer(user);
         LeaseState st = server.state(user);
         if (st == null) {
           return;
@@ -1148,7 +1148,7 @@ public final class AccessManager implements AutoCloseable {
     if (user == null) {
       return Optional.empty();
     }
-    LeaseState s = readServer().state(user);
+    LeaseState s = readServer(user).state(user);
     return s == null ? Optional.empty() : s.lease();
   }
 
@@ -1178,8 +1178,9 @@ public final class AccessManager implements AutoCloseable {
   }
 
   /**
-   * What a grant must know of {@code db}: all of it for a request on a database or the
-   * server; else the schemas the request names there and whatever {@code user} holds.
+   * What a grant must know of {@code db}: every object for a request on a database or the
+   * server, else the schemas the request names there and whatever {@code user} holds; of the
+   * grants, only the user's.
    */
   private CatalogSnapshot read(String db, AccessRequest request, String user) {
     PostgresCatalogReader reader = new PostgresCatalogReader(connections);
@@ -1187,13 +1188,13 @@ public final class AccessManager implements AutoCloseable {
     for (ResourceRef r : request.resources()) {
       boolean onDb = r.database().filter(db::equals).isPresent();
       if (r.kind() == ResourceKind.SERVER || onDb && r.kind() == ResourceKind.DATABASE) {
-        return reader.read(db);
+        return reader.readFor(user, db);
       }
       if (onDb) {
         r.schema().ifPresent(schemas::add);
       }
     }
-    return reader.read(db, schemas, user);
+    return reader.readFor(user, db, schemas);
   }
 
   private String connector() {
@@ -1236,14 +1237,20 @@ public final class AccessManager implements AutoCloseable {
   }
 
   private ServerState readServer() {
+    return readServer(null);
+  }
+
+  /** The connectable databases and the managed users, or only {@code user} if not null. */
+  private ServerState readServer(String user) {
     try (Connection c = connections.open(integration.database())) {
       int major = c.getMetaData().getDatabaseMajorVersion();
-      List<LeaseState> states = LeaseState.readAll(c);
+      List<LeaseState> states = user == null ? LeaseState.readAll(c)
+          : LeaseState.readOne(c, user);
       List<String> dbs = new ArrayList<>();
-      try (java.sql.Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT datname::text FROM pg_database"
+      try (PreparedStatement ps = c.prepareStatement("SELECT datname::text FROM pg_database"
               + " WHERE datallowconn AND NOT datistemplate"
-              + " AND has_database_privilege(oid, 'CONNECT') ORDER BY datname")) {
+              + " AND has_database_privilege(oid, 'CONNECT') ORDER BY datname");
+          ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (!NOT_MANAGED_DATABASES.contains(rs.getString(1))) {
             dbs.add(rs.getString(1));

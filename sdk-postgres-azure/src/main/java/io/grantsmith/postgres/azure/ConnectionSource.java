@@ -81,8 +81,9 @@ public interface ConnectionSource {
    * Connections from {@code delegate}, kept open after use and handed out again: up to 4 idle
    * connections per database, each closed after 10 s unused. A connection goes back to the pool
    * on {@link Connection#close()} only if it is still open, outside a transaction, and no call
-   * on it or its statements failed; its session is then reset ({@code DISCARD ALL}) and its
-   * autocommit turned back on. Otherwise it is closed.
+   * on it or its statements failed; its session is then reset as {@code DISCARD ALL} does, except
+   * that prepared statements and their plans are kept, and its autocommit turned back on.
+   * Otherwise it is closed.
    *
    * @param delegate where new connections come from
    * @return the pool; close it to close the idle connections

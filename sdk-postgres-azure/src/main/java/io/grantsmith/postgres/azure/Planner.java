@@ -242,60 +242,58 @@ public final class Planner {
   /** Grants and revokes of objects of {@code kinds} in one snapshot's database. */
   private List<Statement> diff(CatalogSnapshot snap, List<Grant> wanted, Set<String> exact,
       Set<ResourceKind> kinds, int major, Renderer r, String runIn) {
-    // grantee -> resource -> privilege -> grant option
-    Map<String, Map<ResourceRef, Map<Privilege, Boolean>>> want = new TreeMap<>();
-    for (Grant g : wanted) {
-      if (!kinds.contains(g.resource().kind())) {
-        continue;
+    int supported = 0;
+    for (Privilege p : Privilege.values()) {
+      if (p.isSupportedOn(major)) {
+        supported |= bit(p);
       }
-      Map<Privilege, Boolean> privs = want.computeIfAbsent(g.grantee(), k -> new HashMap<>())
-          .computeIfAbsent(g.resource(), k -> new EnumMap<>(Privilege.class));
-      for (Privilege p : g.privileges()) {
-        if (p.isSupportedOn(major)) {
-          privs.merge(p, g.withGrantOption(), Boolean::logicalOr);
+    }
+    // grantee -> resource -> {privileges, those with the grant option}, as bits
+    Map<String, Map<ResourceRef, int[]>> want = new TreeMap<>();
+    for (Grant g : wanted) {
+      if (kinds.contains(g.resource().kind())) {
+        int[] w = want.computeIfAbsent(g.grantee(), k -> new HashMap<>())
+            .computeIfAbsent(g.resource(), k -> new int[2]);
+        int bits = bits(g.privileges()) & supported;
+        w[0] |= bits;
+        if (g.withGrantOption()) {
+          w[1] |= bits;
         }
       }
     }
-    Map<String, Map<ResourceRef, Map<Privilege, Boolean>>> have = new TreeMap<>();
+    Map<String, Map<ResourceRef, int[]>> have = new TreeMap<>();
     for (Grant g : snap.grants()) {
       if (kinds.contains(g.resource().kind())
           && (want.containsKey(g.grantee()) || exact.contains(g.grantee()))) {
-        Map<Privilege, Boolean> privs = have.computeIfAbsent(g.grantee(), k -> new HashMap<>())
-            .computeIfAbsent(g.resource(), k -> new EnumMap<>(Privilege.class));
-        for (Privilege p : g.privileges()) {
-          privs.merge(p, g.withGrantOption(), Boolean::logicalOr);
+        int[] h = have.computeIfAbsent(g.grantee(), k -> new HashMap<>())
+            .computeIfAbsent(g.resource(), k -> new int[2]);
+        int bits = bits(g.privileges());
+        h[0] |= bits;
+        if (g.withGrantOption()) {
+          h[1] |= bits;
         }
       }
     }
-    // (grantee, kind, option) -> resource -> privileges
-    Map<Bucket, Map<ResourceRef, Set<Privilege>>> grants = new TreeMap<>();
-    Map<Bucket, Map<ResourceRef, Set<Privilege>>> revokes = new TreeMap<>();
-    want.forEach((grantee, resources) -> resources.forEach((res, privs) -> {
-      Map<Privilege, Boolean> held = have.getOrDefault(grantee, Map.of())
-          .getOrDefault(res, Map.of());
-      privs.forEach((p, option) -> {
-        Boolean heldOption = held.get(p);
-        if (heldOption == null || (option && !heldOption)) {
-          add(grants, new Bucket(grantee, res.kind(), option), res, p);
-        }
+    int[] none = new int[2];
+    Buckets grants = new Buckets();
+    Buckets revokes = new Buckets();
+    want.forEach((grantee, resources) -> {
+      Map<ResourceRef, int[]> held = have.getOrDefault(grantee, Map.of());
+      resources.forEach((res, w) -> {
+        int[] h = held.getOrDefault(res, none);
+        grants.add(grantee, res, false, w[0] & ~w[1] & ~h[0]);
+        grants.add(grantee, res, true, w[1] & ~h[1]);
       });
-    }));
+    });
     have.forEach((grantee, resources) -> {
-      if (!exact.contains(grantee)) {
-        return;
-      }
-      resources.forEach((res, privs) -> {
-        Map<Privilege, Boolean> wantedHere = want.getOrDefault(grantee, Map.of())
-            .getOrDefault(res, Map.of());
-        privs.forEach((p, heldOption) -> {
-          Boolean option = wantedHere.get(p);
-          if (option == null) {
-            add(revokes, new Bucket(grantee, res.kind(), false), res, p);
-          } else if (heldOption && !option) {
-            add(revokes, new Bucket(grantee, res.kind(), true), res, p);
-          }
+      if (exact.contains(grantee)) {
+        Map<ResourceRef, int[]> wantedHere = want.getOrDefault(grantee, Map.of());
+        resources.forEach((res, h) -> {
+          int[] w = wantedHere.getOrDefault(res, none);
+          revokes.add(grantee, res, false, h[0] & ~w[0]);
+          revokes.add(grantee, res, true, h[1] & w[0] & ~w[1]);
         });
-      });
+      }
     });
     List<Statement> out = new ArrayList<>();
     render(revokes, false, r, runIn, out);
@@ -303,46 +301,85 @@ public final class Planner {
     return out;
   }
 
-  private static void add(Map<Bucket, Map<ResourceRef, Set<Privilege>>> into, Bucket b,
-      ResourceRef res, Privilege p) {
-    into.computeIfAbsent(b, k -> new HashMap<>())
-        .computeIfAbsent(res, k -> EnumSet.noneOf(Privilege.class)).add(p);
+  private static int bit(Privilege p) {
+    return 1 << p.ordinal();
   }
 
-  private void render(Map<Bucket, Map<ResourceRef, Set<Privilege>>> buckets, boolean grant,
-      Renderer r, String db, List<Statement> out) {
-    buckets.forEach((bucket, resources) -> {
-      // Objects that need the same privileges share a statement.
-      Map<Set<Privilege>, List<ResourceRef>> bySet = new HashMap<>();
-      resources.forEach((res, privs) -> bySet.computeIfAbsent(privs, k -> new ArrayList<>())
-          .add(res));
-      List<Set<Privilege>> keys = new ArrayList<>(bySet.keySet());
-      keys.sort(java.util.Comparator.comparing(Renderer::privilegeList));
-      for (Set<Privilege> privileges : keys) {
-        List<ResourceRef> objects = sortedByName(bySet.get(privileges), r);
-        for (int i = 0; i < objects.size(); i += maxObjectsPerStatement) {
-          List<ResourceRef> chunk =
-              objects.subList(i, Math.min(objects.size(), i + maxObjectsPerStatement));
+  private static int bits(Set<Privilege> privileges) {
+    int bits = 0;
+    for (Privilege p : privileges) {
+      bits |= bit(p);
+    }
+    return bits;
+  }
+
+  private static Set<Privilege> privileges(int bits) {
+    Set<Privilege> out = EnumSet.noneOf(Privilege.class);
+    for (Privilege p : Privilege.values()) {
+      if ((bits & bit(p)) != 0) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Objects that need the same change, grouped by what one statement can cover: grantee,
+   * object kind and grant option, then the set of privileges (as bits).
+   */
+  private static final class Buckets {
+    final Map<Bucket, Map<Integer, List<ResourceRef>>> byBucket = new TreeMap<>();
+    private Bucket last;
+
+    void add(String grantee, ResourceRef res, boolean option, int bits) {
+      if (bits == 0) {
+        return;
+      }
+      ResourceKind kind = res.kind();
+      Bucket b = last;
+      if (b == null || b.kind != kind || b.option != option || !b.grantee.equals(grantee)) {
+        b = new Bucket(grantee, kind, option);
+        last = b;
+      }
+      byBucket.computeIfAbsent(b, k -> new HashMap<>())
+          .computeIfAbsent(bits, k -> new ArrayList<>()).add(res);
+    }
+  }
+
+  private void render(Buckets buckets, boolean grant, Renderer r, String db,
+      List<Statement> out) {
+    buckets.byBucket.forEach((bucket, bySet) -> {
+      List<Map.Entry<String, Set<Privilege>>> sets = new ArrayList<>();
+      Map<Set<Privilege>, List<ResourceRef>> objectsOf = new HashMap<>();
+      bySet.forEach((bits, objects) -> {
+        Set<Privilege> privileges = privileges(bits);
+        sets.add(Map.entry(Renderer.privilegeList(privileges), privileges));
+        objectsOf.put(privileges, objects);
+      });
+      sets.sort(Map.Entry.comparingByKey());
+      for (Map.Entry<String, Set<Privilege>> set : sets) {
+        List<ResourceRef> objects = objectsOf.get(set.getValue());
+        // A stable order: by rendered name, each name rendered once.
+        List<Map.Entry<String, ResourceRef>> named = new ArrayList<>(objects.size());
+        for (ResourceRef o : objects) {
+          named.add(Map.entry(r.objectName(o), o));
+        }
+        named.sort(Map.Entry.comparingByKey());
+        for (int i = 0; i < named.size(); i += maxObjectsPerStatement) {
+          int end = Math.min(named.size(), i + maxObjectsPerStatement);
+          List<String> names = new ArrayList<>(end - i);
+          for (int j = i; j < end; j++) {
+            names.add(named.get(j).getKey());
+          }
+          String what = Renderer.describe(bucket.kind, names.size(), named.get(i).getValue());
           out.add(grant
-              ? r.grant(db, privileges, chunk, bucket.grantee, bucket.option)
-              : r.revoke(db, privileges, chunk, bucket.grantee, bucket.option));
+              ? r.grant(db, set.getValue(), bucket.kind, names, what, bucket.grantee,
+                  bucket.option)
+              : r.revoke(db, set.getValue(), bucket.kind, names, what, bucket.grantee,
+                  bucket.option));
         }
       }
     });
-  }
-
-  /** Objects sorted by their rendered names: a stable order, cheaper than comparing refs. */
-  private static List<ResourceRef> sortedByName(List<ResourceRef> objects, Renderer r) {
-    List<Map.Entry<String, ResourceRef>> named = new ArrayList<>(objects.size());
-    for (ResourceRef o : objects) {
-      named.add(Map.entry(r.objectName(o), o));
-    }
-    named.sort(Map.Entry.comparingByKey());
-    List<ResourceRef> out = new ArrayList<>(named.size());
-    for (Map.Entry<String, ResourceRef> e : named) {
-      out.add(e.getValue());
-    }
-    return out;
   }
 
   /** A grantee, an object kind and a grant-option flag: what one statement can cover. */

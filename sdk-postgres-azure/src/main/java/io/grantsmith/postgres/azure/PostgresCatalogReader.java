@@ -7,8 +7,10 @@ import io.grantsmith.api.Grant;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Membership;
 import io.grantsmith.api.Privilege;
+import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.RoleInfo;
+import io.grantsmith.postgres.azure.internal.AclText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +19,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,16 @@ import java.util.Set;
 import org.postgresql.PGStatement;
 
 /**
- * Reads a {@link CatalogSnapshot} of a database in one query: {@code aclexplode} over
- * {@code pg_database}, {@code pg_namespace}, {@code pg_class}, {@code pg_proc} and
- * {@code pg_default_acl} (a NULL ACL read as the built-in default, {@code acldefault}), plus
+ * Reads a {@link CatalogSnapshot} of a database in one query: one row per object of
+ * {@code pg_database}, {@code pg_namespace}, {@code pg_class} and {@code pg_proc} with its ACL as
+ * text (a NULL ACL read as the built-in default, {@code acldefault}), plus {@code pg_default_acl},
  * {@code pg_roles} with comments and {@code pg_auth_members}. Schemas named {@code pg_*} and
  * {@code information_schema} are skipped. Needs no privilege beyond connecting.
+ *
+ * <p>To plan one role's privileges, {@link #readFor(String, String)} and
+ * {@link #readFor(String, String, Collection)} read only that role's grants, the latter also only
+ * the objects of the named schemas and those the role holds a privilege on or owns (found in
+ * {@code pg_shdepend}, not by scanning every ACL).
  *
  * <pre>{@code
  * CatalogSnapshot shop = new PostgresCatalogReader(connections).read("shop");
@@ -38,9 +44,8 @@ import org.postgresql.PGStatement;
  */
 public final class PostgresCatalogReader implements CatalogReader {
 
-  // One row per (object, ACL entry); objects without any entry still appear once (grantee
-  // NULL). sec: d database, n schema, r relation, S sequence, f function, a default ACL,
-  // o role, m membership, v server version.
+  // One row per object, role, membership and default ACL. sec: d database, n schema,
+  // r relation, S sequence, f function, a default ACL, o role, m membership, v server version.
   private static final String QUERY = query(false);
   private static final String SCOPED_QUERY = query(true);
 
@@ -48,69 +53,64 @@ public final class PostgresCatalogReader implements CatalogReader {
     return String.join("\n",
         "WITH ns AS (SELECT oid, nspname, nspowner, nspacl FROM pg_namespace",
         "            WHERE nspname !~ '^pg_' AND nspname <> 'information_schema')",
+        scoped ? ", scope AS (SELECT ?::text[] AS schemas)," : "",
+        // What the role holds a privilege on ('a') or owns ('o') in this database.
+        scoped ? "held AS (SELECT classid, objid FROM pg_shdepend"
+            + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            + " AND refclassid = 'pg_authid'::regclass AND deptype IN ('a', 'o')"
+            + " AND refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?))" : "",
         "SELECT 'd' AS sec, NULL::text AS nsp, d.datname::text AS name, NULL::text AS args,",
-        "       g.rolname::text AS grantee, x.privilege_type AS priv, x.is_grantable AS grantable,",
-        "       NULL::text AS extra, NULL::timestamptz AS ts",
+        "       array_to_string(coalesce(d.datacl, acldefault('d', d.datdba)), ',') AS acl,",
+        "       NULL::text AS extra, NULL::timestamptz AS ts, NULL::boolean AS admin",
         "FROM pg_database d",
-        "LEFT JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) x ON true",
-        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
         "WHERE d.datname = current_database()",
         "UNION ALL",
-        "SELECT 'n', NULL, n.nspname::text, NULL, g.rolname::text, x.privilege_type, x.is_grantable,",
-        "       NULL, NULL",
+        "SELECT 'n', NULL, n.nspname::text, NULL,",
+        "       array_to_string(coalesce(n.nspacl, acldefault('n', n.nspowner)), ','),",
+        "       NULL, NULL, NULL",
         "FROM ns n",
-        "LEFT JOIN LATERAL aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) x ON true",
-        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
-        scoped ? "WHERE " + inScope("n.nspname", "n.nspacl", "'n'", "n.nspowner") : "",
+        scoped ? "WHERE " + inScope("n.nspname", "n.oid", "pg_namespace") : "",
         "UNION ALL",
         "SELECT CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'r' END, n.nspname::text, c.relname::text,",
-        "       NULL, g.rolname::text, x.privilege_type, x.is_grantable, c.relkind::text, NULL",
+        "       NULL, array_to_string(coalesce(c.relacl, acldefault(",
+        "       CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner)), ','),",
+        "       c.relkind::text, NULL, NULL",
         "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace",
-        "LEFT JOIN LATERAL aclexplode(coalesce(c.relacl, acldefault(",
-        "     CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))) x ON true",
-        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
         "WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')",
-        scoped ? "AND " + inScope("n.nspname", "c.relacl",
-            "CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"", "c.relowner") : "",
+        scoped ? "AND " + inScope("n.nspname", "c.oid", "pg_class") : "",
         "UNION ALL",
         "SELECT 'f', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid),",
-        "       g.rolname::text, x.privilege_type, x.is_grantable, p.prokind::text, NULL",
+        "       array_to_string(coalesce(p.proacl, acldefault('f', p.proowner)), ','),",
+        "       p.prokind::text, NULL, NULL",
         "FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace",
-        "LEFT JOIN LATERAL aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x ON true",
-        "LEFT JOIN pg_roles g ON g.oid = x.grantee",
         "WHERE p.prokind IN ('f', 'p')",
-        scoped ? "AND " + inScope("n.nspname", "p.proacl", "'f'", "p.proowner") : "",
+        scoped ? "AND " + inScope("n.nspname", "p.oid", "pg_proc") : "",
         "UNION ALL",
-        "SELECT 'a', n.nspname::text, o.rolname::text, NULL, g.rolname::text, x.privilege_type,",
-        "       x.is_grantable, a.defaclobjtype::text, NULL",
-        "FROM pg_default_acl a JOIN pg_roles o ON o.oid = a.defaclrole",
-        "LEFT JOIN pg_namespace n ON n.oid = a.defaclnamespace",
-        "CROSS JOIN LATERAL aclexplode(a.defaclacl) x",
-        "JOIN pg_roles g ON g.oid = x.grantee",
+        "SELECT 'a', n.nspname::text, pg_get_userbyid(a.defaclrole)::text, NULL,",
+        "       array_to_string(a.defaclacl, ','), a.defaclobjtype::text, NULL, NULL",
+        "FROM pg_default_acl a LEFT JOIN pg_namespace n ON n.oid = a.defaclnamespace",
         "UNION ALL",
-        "SELECT 'o', NULL, r.rolname::text, shobj_description(r.oid, 'pg_authid'), NULL, NULL,",
-        "       NULL, concat_ws(',', CASE WHEN r.rolsuper THEN 'super' END,",
+        "SELECT 'o', NULL, r.rolname::text, c.description, NULL,",
+        "       concat_ws(',', CASE WHEN r.rolsuper THEN 'super' END,",
         "         CASE WHEN r.rolcanlogin THEN 'login' END, CASE WHEN r.rolinherit THEN 'inherit' END,",
         "         CASE WHEN r.rolcreaterole THEN 'createrole' END,",
         "         CASE WHEN r.rolcreatedb THEN 'createdb' END, 'limit=' || r.rolconnlimit),",
-        "       r.rolvaliduntil",
-        "FROM pg_roles r",
+        "       r.rolvaliduntil, NULL",
+        "FROM pg_roles r LEFT JOIN pg_shdescription c",
+        "  ON c.objoid = r.oid AND c.classoid = 'pg_authid'::regclass",
         "UNION ALL",
-        "SELECT 'm', NULL, g.rolname::text, NULL, u.rolname::text, NULL, m.admin_option, NULL, NULL",
-        "FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member",
+        "SELECT 'm', NULL, pg_get_userbyid(m.roleid)::text, pg_get_userbyid(m.member)::text, NULL,",
+        "       NULL, NULL, m.admin_option",
+        "FROM pg_auth_members m",
         "UNION ALL",
         "SELECT 'v', NULL, current_setting('server_version_num'), current_database()::text, NULL,",
-        "       NULL, NULL, NULL, NULL");
+        "       NULL, NULL, NULL");
   }
 
-  /**
-   * An object is in a scoped read if its schema is named (parameter 1, a text array) or its
-   * ACL, NULL read as the default, names the role (parameter 2).
-   */
-  private static String inScope(String schema, String acl, String type, String owner) {
-    return "(" + schema + " = ANY(?::text[]) OR EXISTS (SELECT 1 FROM aclexplode(coalesce("
-        + acl + ", acldefault(" + type + ", " + owner + "))) y"
-        + " WHERE y.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)))";
+  /** An object is in a scoped read if its schema is named or the role holds or owns it. */
+  private static String inScope(String schema, String oid, String catalog) {
+    return "(" + schema + " = ANY((SELECT schemas FROM scope)::name[]) OR " + oid
+        + " IN (SELECT objid FROM held WHERE classid = '" + catalog + "'::regclass))";
   }
 
   private final ConnectionSource connections;
@@ -129,33 +129,56 @@ public final class PostgresCatalogReader implements CatalogReader {
     try (Connection c = connections.open(database)) {
       return read(c);
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot read the catalog of database " + database
-          + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+      throw failure(database, e);
     }
   }
 
   /**
-   * Reads a partial snapshot of {@code database}, still in one query: the database itself,
-   * every role, membership and default privilege, but of the schemas and the objects in them
-   * only those in {@code schemas} and those on which {@code role} holds a privilege (or that
-   * it owns). Enough to plan a request on those schemas for {@code role}: what it holds
-   * elsewhere is in the snapshot, so it is kept or revoked as with a full read.
+   * Reads what planning {@code role}'s privileges in {@code database} needs, in one query:
+   * every object, role, membership and default privilege, but of the grants only those to
+   * {@code role}.
    *
+   * @param role the role whose grants are read
    * @param database the database
-   * @param schemas the schemas read in full
-   * @param role the role whose privileges are read wherever they are
    * @return the snapshot
    * @throws GrantsmithException if the database cannot be read
    */
-  public CatalogSnapshot read(String database, Collection<String> schemas, String role) {
-    Objects.requireNonNull(schemas, "schemas");
+  public CatalogSnapshot readFor(String role, String database) {
     Objects.requireNonNull(role, "role");
     try (Connection c = connections.open(database)) {
-      return read(c, schemas, role);
+      return readFor(c, role);
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot read the catalog of database " + database
-          + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+      throw failure(database, e);
     }
+  }
+
+  /**
+   * Reads a partial snapshot of {@code database} for planning {@code role}'s privileges on
+   * {@code schemas}, in one query: the database itself, every role, membership and default
+   * privilege; of the schemas and the objects in them, only those in {@code schemas} and those
+   * on which {@code role} holds a privilege or that it owns; of the grants, only those to
+   * {@code role}. What the role holds elsewhere is in the snapshot, so a plan keeps or revokes
+   * it as with a full read.
+   *
+   * @param role the role whose grants are read, wherever they are
+   * @param database the database
+   * @param schemas the schemas whose objects are all read
+   * @return the snapshot
+   * @throws GrantsmithException if the database cannot be read
+   */
+  public CatalogSnapshot readFor(String role, String database, Collection<String> schemas) {
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(schemas, "schemas");
+    try (Connection c = connections.open(database)) {
+      return readFor(c, role, schemas);
+    } catch (SQLException e) {
+      throw failure(database, e);
+    }
+  }
+
+  private static GrantsmithException failure(String database, SQLException e) {
+    return new GrantsmithException("Cannot read the catalog of database " + database
+        + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
   }
 
   /**
@@ -166,93 +189,154 @@ public final class PostgresCatalogReader implements CatalogReader {
    * @throws SQLException if the query fails
    */
   public static CatalogSnapshot read(Connection connection) throws SQLException {
-    try (java.sql.Statement st = connection.createStatement();
-        ResultSet rs = st.executeQuery(QUERY)) {
-      return snapshot(rows(rs));
+    try (PreparedStatement ps = unnamed(connection.prepareStatement(QUERY));
+        ResultSet rs = ps.executeQuery()) {
+      return snapshot(rs, null);
     }
   }
 
   /**
-   * Reads a partial snapshot, as {@link #read(String, Collection, String)}, of the database
-   * {@code connection} is connected to.
+   * Keeps the driver from preparing the statement on the server: a grant changes schema ACLs,
+   * which invalidates every cached plan of the database's sessions, and revalidating a named
+   * statement was measured slower than parsing and planning an unnamed one.
+   */
+  private static PreparedStatement unnamed(PreparedStatement ps) throws SQLException {
+    if (ps.isWrapperFor(PGStatement.class)) {
+      ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+    }
+    return ps;
+  }
+
+  /**
+   * Reads, as {@link #readFor(String, String)}, the database {@code connection} is connected
+   * to.
    *
    * @param connection an open connection; left open
-   * @param schemas the schemas read in full
-   * @param role the role whose privileges are read wherever they are
+   * @param role the role whose grants are read
    * @return the snapshot
    * @throws SQLException if the query fails
    */
-  public static CatalogSnapshot read(Connection connection, Collection<String> schemas,
-      String role) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(SCOPED_QUERY)) {
-      java.sql.Array names = connection.createArrayOf("text", schemas.toArray());
-      for (int i = 1; i <= 6; i += 2) {
-        ps.setArray(i, names);
-        ps.setString(i + 1, role);
-      }
+  public static CatalogSnapshot readFor(Connection connection, String role) throws SQLException {
+    Objects.requireNonNull(role, "role");
+    try (PreparedStatement ps = unnamed(connection.prepareStatement(QUERY));
+        ResultSet rs = ps.executeQuery()) {
+      return snapshot(rs, role);
+    }
+  }
+
+  /**
+   * Reads, as {@link #readFor(String, String, Collection)}, the database {@code connection} is
+   * connected to.
+   *
+   * @param connection an open connection; left open
+   * @param role the role whose grants are read, wherever they are
+   * @param schemas the schemas whose objects are all read
+   * @return the snapshot
+   * @throws SQLException if the query fails
+   */
+  public static CatalogSnapshot readFor(Connection connection, String role,
+      Collection<String> schemas) throws SQLException {
+    Objects.requireNonNull(role, "role");
+    try (PreparedStatement ps = unnamed(connection.prepareStatement(SCOPED_QUERY))) {
+      ps.setArray(1, connection.createArrayOf("text", schemas.toArray()));
+      ps.setString(2, role);
       try (ResultSet rs = ps.executeQuery()) {
-        return snapshot(rows(rs));
+        return snapshot(rs, role);
       }
     }
   }
 
-  private static List<Row> rows(ResultSet rs) throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    while (rs.next()) {
-      rows.add(new Row(rs.getString("sec"), rs.getString("nsp"), rs.getString("name"),
-          rs.getString("args"), rs.getString("grantee"), rs.getString("priv"),
-          rs.getBoolean("grantable"), rs.getString("extra"), rs.getTimestamp("ts")));
+  /** An object's row, kept until the version row names the database. */
+  private static final class ObjectRow {
+    final char sec;
+    final String nsp;
+    final String name;
+    final String args;
+    final String acl;
+
+    ObjectRow(char sec, String nsp, String name, String args, String acl) {
+      this.sec = sec;
+      this.nsp = nsp;
+      this.name = name;
+      this.args = args;
+      this.acl = acl;
     }
-    return rows;
   }
 
-  private static CatalogSnapshot snapshot(List<Row> rows) throws SQLException {
-    Row v = rows.stream().filter(r -> r.sec.equals("v")).findFirst()
-        .orElseThrow(() -> new SQLException("catalog query returned no version row"));
-    String db = v.args;
-    int version = Integer.parseInt(v.name);
-    // (grantee, resource, grantable) -> privileges
-    Map<List<Object>, Set<Privilege>> grants = new LinkedHashMap<>();
-    Map<List<Object>, Set<Privilege>> defaults = new LinkedHashMap<>();
-    Set<ResourceRef> objects = new HashSet<>();
+  /** Builds the snapshot; with {@code only} set, keeps only the grants to that role. */
+  private static CatalogSnapshot snapshot(ResultSet rs, String only) throws SQLException {
+    String db = null;
+    int version = 0;
+    List<ObjectRow> objectRows = new ArrayList<>();
     List<RoleInfo> roles = new ArrayList<>();
     List<Membership> memberships = new ArrayList<>();
-    for (Row r : rows) {
-      switch (r.sec) {
-        case "v":
-          continue;
-        case "o":
-          roles.add(role(r.name, r.args, r.extra, r.ts));
-          continue;
-        case "m":
-          if (!r.name.equals(r.grantee)) {
-            memberships.add(Membership.builder().role(r.name).member(r.grantee)
-                .adminOption(r.grantable).build());
-          }
-          continue;
-        case "a":
-          defaults.computeIfAbsent(List.of(r.name, r.nsp == null ? "" : r.nsp, r.extra,
-              r.grantee, r.grantable), k -> EnumSet.noneOf(Privilege.class)).add(
-                  Privilege.fromKeyword(r.priv));
-          continue;
-        default:
+    // (owner, schema, object type, grantee, grantable) -> privileges
+    Map<List<Object>, Set<Privilege>> defaults = new LinkedHashMap<>();
+    while (rs.next()) {
+      char sec = rs.getString(1).charAt(0);
+      String nsp = rs.getString(2);
+      String name = rs.getString(3);
+      String args = rs.getString(4);
+      String acl = rs.getString(5);
+      switch (sec) {
+        case 'v':
+          version = Integer.parseInt(name);
+          db = args;
           break;
-      }
-      ResourceRef ref = resource(r.sec, db, r.nsp, r.name, r.args);
-      objects.add(ref);
-      if (r.grantee != null) {
-        Privilege p = privilege(r.priv);
-        if (p != null && p.appliesTo(ref.kind())) {
-          grants.computeIfAbsent(List.of(r.grantee, ref, r.grantable),
-              k -> EnumSet.noneOf(Privilege.class)).add(p);
-        }
+        case 'o':
+          roles.add(role(name, args, rs.getString(6), rs.getTimestamp(7)));
+          break;
+        case 'm':
+          if (!name.equals(args)) {
+            memberships.add(Membership.builder().role(name).member(args)
+                .adminOption(rs.getBoolean(8)).build());
+          }
+          break;
+        case 'a':
+          String objectType = rs.getString(6);
+          AclText.parse(acl, (grantee, privileges, grantable) -> {
+            if (!grantee.isEmpty()) {
+              addDefaults(defaults, name, nsp, objectType, grantee, false,
+                  privileges & ~grantable);
+              addDefaults(defaults, name, nsp, objectType, grantee, true, grantable);
+            }
+          });
+          break;
+        default:
+          objectRows.add(new ObjectRow(sec, nsp, name, args, acl));
       }
     }
+    if (db == null) {
+      throw new SQLException("catalog query returned no version row");
+    }
     CatalogSnapshot.Builder b = CatalogSnapshot.builder().database(db).serverVersionNum(version)
-        .addAllObjects(objects).addAllRoles(roles).addAllMemberships(memberships);
-    grants.forEach((k, privs) -> b.addGrant(Grant.builder().grantee((String) k.get(0))
-        .resource((ResourceRef) k.get(1)).withGrantOption((Boolean) k.get(2))
-        .addAllPrivileges(privs).build()));
+        .addAllRoles(roles).addAllMemberships(memberships);
+    List<ResourceRef> objects = new ArrayList<>(objectRows.size());
+    List<Grant> grants = new ArrayList<>();
+    // grantee -> {privileges without the grant option, privileges with it}, per object
+    Map<String, int[]> held = new LinkedHashMap<>();
+    for (ObjectRow r : objectRows) {
+      ResourceRef ref = resource(r.sec, db, r.nsp, r.name, r.args);
+      objects.add(ref);
+      int applicable = APPLICABLE[ref.kind().ordinal()];
+      held.clear();
+      AclText.parse(r.acl, (grantee, privileges, grantable) -> {
+        if (!grantee.isEmpty() && (only == null || only.equals(grantee))) {
+          int[] h = held.computeIfAbsent(grantee, k -> new int[2]);
+          h[0] |= privileges & ~grantable & applicable;
+          h[1] |= grantable & applicable;
+        }
+      });
+      held.forEach((grantee, h) -> {
+        for (int option = 0; option < 2; option++) {
+          if (h[option] != 0) {
+            grants.add(Grant.builder().grantee(grantee).resource(ref)
+                .withGrantOption(option == 1).addAllPrivileges(privileges(h[option])).build());
+          }
+        }
+      });
+    }
+    b.addAllObjects(objects).addAllGrants(grants);
     List<DefaultPrivilege> dps = new ArrayList<>();
     defaults.forEach((k, privs) -> {
       DefaultPrivilege.Builder d = DefaultPrivilege.builder().owner((String) k.get(0))
@@ -266,55 +350,48 @@ public final class PostgresCatalogReader implements CatalogReader {
     return b.addAllDefaultPrivileges(dps).build();
   }
 
-  private static final class Row {
-    final String sec;
-    final String nsp;
-    final String name;
-    final String args;
-    final String grantee;
-    final String priv;
-    final boolean grantable;
-    final String extra;
-    final Timestamp ts;
+  /** Per resource kind, the bits of the privileges that apply to it. */
+  private static final int[] APPLICABLE = new int[ResourceKind.values().length];
 
-    Row(String sec, String nsp, String name, String args, String grantee, String priv,
-        boolean grantable, String extra, Timestamp ts) {
-      this.sec = sec;
-      this.nsp = nsp;
-      this.name = name;
-      this.args = args;
-      this.grantee = grantee;
-      this.priv = priv;
-      this.grantable = grantable;
-      this.extra = extra;
-      this.ts = ts;
+  static {
+    for (Privilege p : Privilege.values()) {
+      for (ResourceKind k : p.appliesTo()) {
+        APPLICABLE[k.ordinal()] |= 1 << p.ordinal();
+      }
     }
   }
 
-  private static ResourceRef resource(String sec, String db, String nsp, String name,
+  private static Set<Privilege> privileges(int bits) {
+    EnumSet<Privilege> out = EnumSet.noneOf(Privilege.class);
+    for (Privilege p : Privilege.values()) {
+      if ((bits & (1 << p.ordinal())) != 0) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static void addDefaults(Map<List<Object>, Set<Privilege>> into, String owner,
+      String schema, String objectType, String grantee, boolean grantable, int bits) {
+    if (bits != 0) {
+      into.computeIfAbsent(List.of(owner, schema == null ? "" : schema, objectType, grantee,
+          grantable), k -> EnumSet.noneOf(Privilege.class)).addAll(privileges(bits));
+    }
+  }
+
+  private static ResourceRef resource(char sec, String db, String nsp, String name,
       String args) {
     switch (sec) {
-      case "d":
+      case 'd':
         return ResourceRef.database(db);
-      case "n":
+      case 'n':
         return ResourceRef.schema(db, name);
-      case "S":
+      case 'S':
         return ResourceRef.sequence(db, nsp, name);
-      case "f":
+      case 'f':
         return ResourceRef.function(db, nsp, name, args);
       default:
         return ResourceRef.relation(db, nsp, name);
-    }
-  }
-
-  private static Privilege privilege(String keyword) {
-    if (keyword == null) {
-      return null;
-    }
-    try {
-      return Privilege.fromKeyword(keyword);
-    } catch (IllegalArgumentException unknown) {
-      return null; // a privilege newer than this SDK knows; it is not ours to manage
     }
   }
 

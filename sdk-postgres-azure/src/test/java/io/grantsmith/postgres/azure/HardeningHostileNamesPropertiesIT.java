@@ -38,38 +38,42 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Issue 8, point 1, on the first configured version, on a server of its own: {@value #TRIES}
- * jqwik cases of {@value #SETS_PER_CASE} hostile object sets each (so 2,000 sets). A case picks
- * one of {@value #DATABASES} databases with hostile names (made once, each holding a hostile
- * canary table no grant ever names), creates for real, as the admin, per set a schema, a table
- * and a column with generated hostile names (quotes, double quotes, semicolons, {@code $$},
- * backslashes, comment markers, spaces, newlines, Unicode, 63 bytes), and as the connector a role
- * with a hostile name; the SDK grants a hostile grantee (with a hostile request id) read-only
- * access to every table and membership in every role in one request, then revokes it. After the
- * grant the server itself (has_table_privilege, has_column_privilege, has_schema_privilege,
- * pg_has_role, with names quoted by {@code format('%I')} on the server, not by us) confirms
- * exactly the approved access and that the canary is not readable; every
- * {@value #LOGIN_EVERY}th case also logs in as the user, reads every hostile column, and is
- * refused the canary and a write. After the revoke the user is gone and the tables, roles and
- * canary (with its row) survive.
+ * Issue 8, point 1: {@value #TRIES} jqwik cases, taken in turn by every configured PostgreSQL
+ * version (each on a server of its own), of {@value #SETS_PER_CASE} hostile object sets each. A
+ * case picks one of {@value #DATABASES} databases with hostile names (made once per server, each
+ * holding a hostile canary table no grant ever names), creates for real, as the admin, per set a
+ * schema, a table and a column with generated hostile names (quotes, double quotes, semicolons,
+ * {@code $$}, backslashes, comment markers, spaces, newlines, Unicode, 63 bytes), and as the
+ * connector a role with a hostile name; the SDK grants a hostile grantee (with a hostile request
+ * id) read-only access to every table and membership in every role in one request, then revokes
+ * it. After the grant the server itself (has_table_privilege, has_column_privilege,
+ * has_schema_privilege, pg_has_role, with names quoted by {@code format('%I')} on the server,
+ * not by us) confirms exactly the approved access and that the canary is not readable, and every
+ * case logs in as the user, reads every hostile column, and is refused the canary and a write.
+ * After the revoke the user is gone and the tables, roles and canary (with its row) survive.
  */
 class HardeningHostileNamesPropertiesIT {
-  static final int TRIES = 400;
-  static final int SETS_PER_CASE = 5;
+  static final int TRIES = 2000;
+  static final int SETS_PER_CASE = 3;
   static final int DATABASES = 4;
-  static final int LOGIN_EVERY = 10;
   private static final String CANARY_SCHEMA = "canary \"schema\"; --";
   private static final String CANARY_TABLE = "canary'table$$\\";
 
-  private static AzurePostgres server;
-  private static TestConnector connector;
-  private static Integration integration;
-  private static AccessManager manager;
-  private static final List<String> DBS = new ArrayList<>();
-  private static final Map<String, Connection> ADMIN = new HashMap<>();
-  private static final Map<String, Connection> SUPER = new HashMap<>();
-  private static Connection asConnector;
-  private static final Pool POOL = new Pool();
+  /** One server of one version, with its hostile databases, connector and manager. */
+  private static final class Env {
+    AzurePostgres server;
+    TestConnector connector;
+    Integration integration;
+    AccessManager manager;
+    final List<String> dbs = new ArrayList<>();
+    final Map<String, Connection> admin = new HashMap<>();
+    final Map<String, Connection> superuser = new HashMap<>();
+    Connection asConnector;
+    final Pool pool = new Pool();
+    final AtomicInteger cases = new AtomicInteger();
+  }
+
+  private static final Map<Integer, Env> ENVS = new java.util.TreeMap<>();
   static final AtomicInteger CASES = new AtomicInteger();
   static final AtomicInteger FAILURES = new AtomicInteger();
   static final AtomicInteger OBJECT_SETS = new AtomicInteger();
@@ -133,14 +137,19 @@ class HardeningHostileNamesPropertiesIT {
     }
   }
 
-  private static synchronized void setUp() throws Exception {
-    if (server != null) {
-      return;
+  /** The server of the version whose turn case {@code n} is, started on first use. */
+  private static synchronized Env env(int n) throws Exception {
+    List<PostgresVersion> versions = PostgresVersion.configured();
+    int major = versions.get(n % versions.size()).major();
+    Env env = ENVS.get(major);
+    if (env != null) {
+      return env;
     }
-    STARTED.set(System.nanoTime());
+    STARTED.compareAndSet(0, System.nanoTime());
+    env = new Env();
     // A server of its own: a revoke visits every database, and the shared server holds those
     // of every other suite.
-    server = AzurePostgres.embedded(PostgresVersion.configured().get(0).major());
+    env.server = AzurePostgres.embedded(major);
     String run = UUID.randomUUID().toString().substring(0, 6);
     List<String> names = List.of(
         "db \"" + run + "\"; DROP DATABASE postgres; --",
@@ -148,53 +157,61 @@ class HardeningHostileNamesPropertiesIT {
         ("日本" + run + "Ünïcödé").repeat(10).substring(0, 19) + "日",
         run + "a".repeat(Identifiers.MAX_BYTES - run.length()));
     for (String name : names) {
-      server.createDatabase(name);
-      DBS.add(name);
-      Connection admin = server.adminConnection(name);
+      env.server.createDatabase(name);
+      env.dbs.add(name);
+      Connection admin = env.server.adminConnection(name);
       try (Statement st = admin.createStatement()) {
         st.execute("CREATE SCHEMA " + q(CANARY_SCHEMA));
         st.execute("CREATE TABLE " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE)
             + " (x int); INSERT INTO " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE)
             + " VALUES (42)");
       }
-      ADMIN.put(name, admin);
-      SUPER.put(name, server.superuserConnection(name));
+      env.admin.put(name, admin);
+      env.superuser.put(name, env.server.superuserConnection(name));
     }
-    connector = AccessFixtures.connector(server, DBS.toArray(new String[0]));
-    integration = AccessFixtures.integration(connector, 0);
-    POOL.delegate = connector.connections();
-    manager = AccessManager.builder().integration(integration).connections(POOL)
-        .connector(connector.name).build();
-    asConnector = server.connect("postgres", connector.name, connector.password.reveal());
+    env.connector = AccessFixtures.connector(env.server, env.dbs.toArray(new String[0]));
+    env.integration = AccessFixtures.integration(env.connector, 0);
+    env.pool.delegate = env.connector.connections();
+    env.manager = AccessManager.builder().integration(env.integration).connections(env.pool)
+        .connector(env.connector.name).build();
+    env.asConnector = env.server.connect("postgres", env.connector.name,
+        env.connector.password.reveal());
+    ENVS.put(major, env);
+    return env;
   }
 
   @AfterContainer
   static void tearDown() throws SQLException {
-    if (server == null) {
+    if (ENVS.isEmpty()) {
       return;
     }
     long ms = (System.nanoTime() - STARTED.get()) / 1_000_000;
-    System.out.printf("HARDENING hostile-names PG%d: %d cases tried (%d hostile object sets:"
+    StringBuilder perVersion = new StringBuilder();
+    ENVS.forEach((major, env) -> perVersion.append(perVersion.length() == 0 ? "" : ", ")
+        .append("PG").append(major).append(": ").append(env.cases.get()));
+    System.out.printf("HARDENING hostile-names: %d cases tried (%s; %d hostile object sets:"
         + " schema, table, column, role; %d grantees and request ids), %d failures,"
-        + " %d ground-truth logins, %d hostile databases, %d ms%n", server.majorVersion(),
-        CASES.get(), OBJECT_SETS.get(), CASES.get(), FAILURES.get(), LOGINS.get(), DBS.size(),
-        ms);
-    for (String db : DBS) {
-      try (ResultSet rs = SUPER.get(db).createStatement().executeQuery("SELECT x FROM "
-          + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))) {
-        assertThat(rs.next() && rs.getInt(1) == 42).as("canary in " + db).isTrue();
+        + " %d ground-truth logins, %d hostile databases per server, %d ms%n", CASES.get(),
+        perVersion, OBJECT_SETS.get(), CASES.get(), FAILURES.get(), LOGINS.get(), DATABASES, ms);
+    for (Env env : ENVS.values()) {
+      for (String db : env.dbs) {
+        try (ResultSet rs = env.superuser.get(db).createStatement().executeQuery("SELECT x FROM "
+            + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))) {
+          assertThat(rs.next() && rs.getInt(1) == 42).as("canary in " + db).isTrue();
+        }
       }
+      for (Connection c : env.admin.values()) {
+        c.close();
+      }
+      for (Connection c : env.superuser.values()) {
+        c.close();
+      }
+      env.asConnector.close();
+      env.pool.closeAll();
+      env.manager.close();
+      env.server.close();
     }
-    for (Connection c : ADMIN.values()) {
-      c.close();
-    }
-    for (Connection c : SUPER.values()) {
-      c.close();
-    }
-    asConnector.close();
-    POOL.closeAll();
-    server.close();
-    server = null;
+    ENVS.clear();
   }
 
   private static String q(String name) {
@@ -229,7 +246,8 @@ class HardeningHostileNamesPropertiesIT {
 
   @Provide
   Arbitrary<List<HostileSet>> objectSets() {
-    Arbitrary<HostileSet> one = net.jqwik.api.Combinators.combine(names(), names(), names(), roles())
+    Arbitrary<HostileSet> one = net.jqwik.api.Combinators
+        .combine(names(), names(), names(), roles())
         .as(HostileSet::new);
     // Schemas are unique per case (they share a database), and so are roles.
     return one.list().ofSize(SETS_PER_CASE).uniqueElements(HostileSet::schema)
@@ -240,19 +258,21 @@ class HardeningHostileNamesPropertiesIT {
   void hostileNamesAreGrantedAndRevokedExactly(@ForAll("objectSets") List<HostileSet> sets,
       @ForAll("grantees") String grantee, @ForAll("grantees") String requestId,
       @ForAll @IntRange(min = 0, max = DATABASES - 1) int dbIndex) throws Exception {
-    setUp();
     int n = CASES.incrementAndGet();
-    String db = DBS.get(dbIndex);
+    Env env = env(n);
+    env.cases.incrementAndGet();
+    String db = env.dbs.get(dbIndex);
     // Role names are server-wide: make this case's unique while keeping them hostile and at
     // most 63 bytes.
     List<HostileSet> unique = new ArrayList<>();
     for (int i = 0; i < sets.size(); i++) {
       HostileSet o = sets.get(i);
-      unique.add(new HostileSet(o.schema(), o.table(), o.column(), fit(o.role(), "#" + n + "." + i)));
+      unique.add(new HostileSet(o.schema(), o.table(), o.column(),
+          fit(o.role(), "#" + n + "." + i)));
     }
     boolean ok = false;
     try {
-      runCase(n, db, unique, grantee, requestId);
+      runCase(env, n, db, unique, grantee, requestId);
       ok = true;
     } finally {
       OBJECT_SETS.addAndGet(sets.size());
@@ -271,9 +291,12 @@ class HardeningHostileNamesPropertiesIT {
     return s + suffix;
   }
 
-  private static void runCase(int n, String db, List<HostileSet> sets, String grantee,
+  private static void runCase(Env env, int n, String db, List<HostileSet> sets, String grantee,
       String requestId) throws Exception {
-    Connection admin = ADMIN.get(db);
+    Connection admin = env.admin.get(db);
+    Connection asConnector = env.asConnector;
+    Integration integration = env.integration;
+    AccessManager manager = env.manager;
     StringBuilder ddl = new StringBuilder();
     StringBuilder roles = new StringBuilder();
     List<ResourceRef> resources = new ArrayList<>();
@@ -294,7 +317,8 @@ class HardeningHostileNamesPropertiesIT {
     try (Statement st = asConnector.createStatement()) {
       st.execute(roles.toString());
     }
-    String at = "case " + n + " db=" + db + " grantee=" + grantee + " sets=" + sets;
+    String at = "case " + n + " PG" + env.server.majorVersion() + " db=" + db + " grantee="
+        + grantee + " sets=" + sets;
     try {
       AccessRequest request = AccessRequest.builder().requestId(requestId)
           .grantee(grantee).integration(integration).level(AccessLevel.READ_ONLY)
@@ -313,7 +337,7 @@ class HardeningHostileNamesPropertiesIT {
           + " has_column_privilege($1, format('%I.%I', $2::text, $3::text), $5::text, 'SELECT'),"
           + " has_table_privilege($1, format('%I.%I', $6::text, $7::text), 'SELECT'),"
           + " (SELECT rolcanlogin FROM pg_roles WHERE rolname = $1)";
-      try (PreparedStatement ps = SUPER.get(db).prepareStatement(toJdbc(check))) {
+      try (PreparedStatement ps = env.superuser.get(db).prepareStatement(toJdbc(check))) {
         for (HostileSet o : sets) {
           String[] params = {user, o.schema(), o.table(), o.role(), o.column(), CANARY_SCHEMA,
               CANARY_TABLE};
@@ -332,39 +356,40 @@ class HardeningHostileNamesPropertiesIT {
           }
         }
       }
-      if (n % LOGIN_EVERY == 1) {
-        LOGINS.incrementAndGet();
-        HostileSet o = sets.get(0);
-        try (Connection c = server.connect(db, user, g.password().orElseThrow().reveal());
-            Statement st = c.createStatement()) {
-          for (HostileSet x : sets) {
-            try (ResultSet rs = st.executeQuery("SELECT " + q(x.column()) + " FROM "
-                + q(x.schema()) + "." + q(x.table()))) {
-              assertThat(rs.next() && rs.getInt(1) == 7).as(at).isTrue();
-            }
+      // Ground truth by logging in as the user: every hostile column readable, the canary
+      // and a write refused.
+      LOGINS.incrementAndGet();
+      HostileSet first = sets.get(0);
+      try (Connection c = env.server.connect(db, user, g.password().orElseThrow().reveal());
+          Statement st = c.createStatement()) {
+        for (HostileSet x : sets) {
+          try (ResultSet rs = st.executeQuery("SELECT " + q(x.column()) + " FROM "
+              + q(x.schema()) + "." + q(x.table()))) {
+            assertThat(rs.next() && rs.getInt(1) == 7).as(at).isTrue();
           }
-          try {
-            st.executeQuery("SELECT * FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))
-                .close();
-            throw new AssertionError("canary readable by " + user + ", " + at);
-          } catch (SQLException refused) {
-            assertThat(refused.getSQLState()).as(at).isEqualTo("42501");
-          }
-          try {
-            st.execute("INSERT INTO " + q(o.schema()) + "." + q(o.table()) + " VALUES (1)");
-            throw new AssertionError("insert allowed for " + user + ", " + at);
-          } catch (SQLException refused) {
-            assertThat(refused.getSQLState()).as(at).isEqualTo("42501");
-          }
+        }
+        try {
+          st.executeQuery("SELECT * FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))
+              .close();
+          throw new AssertionError("canary readable by " + user + ", " + at);
+        } catch (SQLException refused) {
+          assertThat(refused.getSQLState()).as(at).isEqualTo("42501");
+        }
+        try {
+          st.execute("INSERT INTO " + q(first.schema()) + "." + q(first.table())
+              + " VALUES (1)");
+          throw new AssertionError("insert allowed for " + user + ", " + at);
+        } catch (SQLException refused) {
+          assertThat(refused.getSQLState()).as(at).isEqualTo("42501");
         }
       }
       manager.revoke(user);
-      try (PreparedStatement ps = SUPER.get(db).prepareStatement("SELECT"
+      try (PreparedStatement ps = env.superuser.get(db).prepareStatement("SELECT"
           + " (SELECT count(*) FROM pg_roles WHERE rolname = ?),"
           + " (SELECT count(*) FROM pg_roles WHERE rolname = ANY (?)),"
           + " (SELECT count(*) FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE) + ")")) {
         ps.setString(1, user);
-        ps.setArray(2, SUPER.get(db).createArrayOf("text",
+        ps.setArray(2, env.superuser.get(db).createArrayOf("text",
             sets.stream().map(HostileSet::role).toArray()));
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -374,7 +399,8 @@ class HardeningHostileNamesPropertiesIT {
         }
       }
       for (HostileSet o : sets) {
-        try (ResultSet rs = SUPER.get(db).createStatement().executeQuery("SELECT count(*) FROM "
+        try (ResultSet rs = env.superuser.get(db).createStatement().executeQuery(
+            "SELECT count(*) FROM "
             + q(o.schema()) + "." + q(o.table()))) {
           assertThat(rs.next() && rs.getInt(1) == 1).as("table survives, " + at).isTrue();
         }

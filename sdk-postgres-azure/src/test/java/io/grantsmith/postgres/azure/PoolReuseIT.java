@@ -29,6 +29,39 @@ class PoolReuseIT {
         assertThat(pid(c)).as("committed, so reused").isEqualTo(first);
         assertThat(c.getAutoCommit()).isTrue();
         assertThat(query(c, "SHOW application_name")).isNotEqualTo("dirty");
+        exec(c, "CREATE ROLE " + db + "_other NOLOGIN; GRANT " + db + "_other TO " + tc.name
+            + "; SET ROLE " + db + "_other; CREATE TEMP TABLE leftover (x int);"
+            + " SELECT pg_advisory_lock(42); LISTEN somewhere");
+        assertThat(query(c, "SELECT current_user")).isEqualTo(db + "_other");
+      }
+      try (Connection c = pool.open(db)) {
+        assertThat(pid(c)).as("reset, so reused").isEqualTo(first);
+        assertThat(query(c, "SELECT current_user")).as("role reset").isEqualTo(tc.name);
+        assertThat(query(c, "SELECT count(*) FROM pg_class WHERE relname = 'leftover'"
+            + " AND relpersistence = 't'")).as("temporary table dropped").isEqualTo("0");
+        assertThat(query(c, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND pid = pg_backend_pid()")).as("advisory locks released").isEqualTo("0");
+        assertThat(query(c, "SELECT count(*) FROM pg_listening_channels()")).isEqualTo("0");
+        // The driver's server-side prepared statements survive the reset and keep working.
+        for (int i = 0; i < 8; i++) {
+          try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1")) {
+            ps.setInt(1, i);
+            try (ResultSet rs = ps.executeQuery()) {
+              assertThat(rs.next() && rs.getInt(1) == i + 1).isTrue();
+            }
+          }
+        }
+      }
+      try (Connection c = pool.open(db)) {
+        assertThat(pid(c)).isEqualTo(first);
+        assertThat(query(c, "SELECT count(*) FROM pg_prepared_statements")).as("kept")
+            .isNotEqualTo("0");
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1")) {
+          ps.setInt(1, 41);
+          try (ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next() && rs.getInt(1) == 42).isTrue();
+          }
+        }
       }
 
       try (Connection c = pool.open(db)) {

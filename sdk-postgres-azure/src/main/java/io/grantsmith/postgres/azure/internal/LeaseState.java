@@ -57,6 +57,10 @@ public final class LeaseState {
    * @return the SQL
    */
   public static String query(int majorVersion) {
+    return query(majorVersion, false);
+  }
+
+  private static String query(int majorVersion, boolean one) {
     String valid = majorVersion >= 16 ? " AND pg_input_is_valid(c.txt, 'jsonb')" : "";
     return String.join("\n",
         "SELECT r.rolname::text AS rolname, r.rolcanlogin, r.rolvaliduntil, c.txt,",
@@ -73,6 +77,7 @@ public final class LeaseState {
             + " AND right(c.txt, 1) = '}'" + valid + " THEN c.txt::jsonb END AS j) x",
         "WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles k ON k.oid = m.roleid",
         "  WHERE m.member = r.oid AND k.rolname = '" + MARKER_ROLE + "')",
+        one ? "AND r.rolname = ?" : "",
         "ORDER BY r.rolname");
   }
 
@@ -84,12 +89,33 @@ public final class LeaseState {
    * @throws SQLException if the query fails
    */
   public static List<LeaseState> readAll(Connection c) throws SQLException {
+    return read(c, null);
+  }
+
+  /**
+   * Reads one managed role, with one query.
+   *
+   * @param c a connection to any database of the server
+   * @param role the role's name
+   * @return its state, or an empty list if no managed role has that name
+   * @throws SQLException if the query fails
+   */
+  public static List<LeaseState> readOne(Connection c, String role) throws SQLException {
+    return read(c, java.util.Objects.requireNonNull(role, "role"));
+  }
+
+  private static List<LeaseState> read(Connection c, String role) throws SQLException {
     int major = c.getMetaData().getDatabaseMajorVersion();
     List<LeaseState> out = new ArrayList<>();
-    try (java.sql.Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(query(major))) {
-      while (rs.next()) {
-        out.add(fromRow(rs));
+    // Prepared, so that a pooled session plans it once.
+    try (java.sql.PreparedStatement ps = c.prepareStatement(query(major, role != null))) {
+      if (role != null) {
+        ps.setString(1, role);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(fromRow(rs));
+        }
       }
     }
     return out;

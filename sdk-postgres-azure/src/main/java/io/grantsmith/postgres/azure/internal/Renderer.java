@@ -13,7 +13,9 @@ import io.grantsmith.api.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -222,10 +224,33 @@ public final class Renderer {
   public Statement grant(String db, Collection<Privilege> privileges,
       Collection<ResourceRef> objects, String grantee, boolean grantOption) {
     ResourceKind kind = kindOf(objects);
-    String sql = "GRANT " + privilegeList(privileges) + " ON " + objectList(kind, objects)
-        + " TO " + id(grantee) + (grantOption ? " WITH GRANT OPTION" : "");
-    return Statement.of(db, sql, "grant " + privilegeList(privileges) + " on "
-        + describe(kind, objects) + " to " + grantee);
+    return grant(db, privileges, kind, names(objects), describe(kind, objects), grantee,
+        grantOption);
+  }
+
+  /**
+   * {@code GRANT privileges ON kind a, b, c TO grantee} for objects already rendered by
+   * {@link #objectName}.
+   *
+   * @param db the database the statement runs in
+   * @param privileges the privileges, each applying to the objects' kind
+   * @param kind the objects' kind
+   * @param names the objects' quoted names, at least one
+   * @param what the objects in words, for the description
+   * @param grantee the role
+   * @param grantOption whether to add WITH GRANT OPTION
+   * @return the statement
+   */
+  public Statement grant(String db, Collection<Privilege> privileges, ResourceKind kind,
+      List<String> names, String what, String grantee, boolean grantOption) {
+    String list = privilegeList(privileges);
+    StringBuilder sql = new StringBuilder(32 + names.size() * 24).append("GRANT ").append(list)
+        .append(" ON ");
+    objectList(sql, kind, names).append(" TO ").append(id(grantee));
+    if (grantOption) {
+      sql.append(" WITH GRANT OPTION");
+    }
+    return Statement.of(db, sql.toString(), "grant " + list + " on " + what + " to " + grantee);
   }
 
   /**
@@ -241,11 +266,32 @@ public final class Renderer {
   public Statement revoke(String db, Collection<Privilege> privileges,
       Collection<ResourceRef> objects, String grantee, boolean grantOptionOnly) {
     ResourceKind kind = kindOf(objects);
-    String sql = "REVOKE " + (grantOptionOnly ? "GRANT OPTION FOR " : "")
-        + privilegeList(privileges) + " ON " + objectList(kind, objects) + " FROM "
-        + id(grantee);
-    return Statement.of(db, sql, "revoke " + (grantOptionOnly ? "grant option for " : "")
-        + privilegeList(privileges) + " on " + describe(kind, objects) + " from " + grantee);
+    return revoke(db, privileges, kind, names(objects), describe(kind, objects), grantee,
+        grantOptionOnly);
+  }
+
+  /**
+   * {@code REVOKE [GRANT OPTION FOR] privileges ON kind a, b, c FROM grantee} for objects
+   * already rendered by {@link #objectName}.
+   *
+   * @param db the database the statement runs in
+   * @param privileges the privileges
+   * @param kind the objects' kind
+   * @param names the objects' quoted names, at least one
+   * @param what the objects in words, for the description
+   * @param grantee the role
+   * @param grantOptionOnly true to revoke only the grant option
+   * @return the statement
+   */
+  public Statement revoke(String db, Collection<Privilege> privileges, ResourceKind kind,
+      List<String> names, String what, String grantee, boolean grantOptionOnly) {
+    String list = privilegeList(privileges);
+    String option = grantOptionOnly ? "GRANT OPTION FOR " : "";
+    StringBuilder sql = new StringBuilder(32 + names.size() * 24).append("REVOKE ")
+        .append(option).append(list).append(" ON ");
+    objectList(sql, kind, names).append(" FROM ").append(id(grantee));
+    return Statement.of(db, sql.toString(), "revoke " + option.toLowerCase(Locale.ROOT) + list
+        + " on " + what + " from " + grantee);
   }
 
   /**
@@ -324,29 +370,45 @@ public final class Renderer {
    * @param objects the objects
    * @return e.g. {@code TABLE s.a, s.b}
    */
-  String objectList(ResourceKind kind, Collection<ResourceRef> objects) {
-    String keyword;
+  private static StringBuilder objectList(StringBuilder out, ResourceKind kind,
+      List<String> names) {
     switch (kind) {
       case DATABASE:
-        keyword = "DATABASE ";
+        out.append("DATABASE ");
         break;
       case SCHEMA:
-        keyword = "SCHEMA ";
+        out.append("SCHEMA ");
         break;
       case RELATION:
-        keyword = "TABLE ";
+        out.append("TABLE ");
         break;
       case SEQUENCE:
-        keyword = "SEQUENCE ";
+        out.append("SEQUENCE ");
         break;
       case FUNCTION:
-        keyword = "ROUTINE ";
+        out.append("ROUTINE ");
         break;
       default:
         throw new IllegalArgumentException("no privileges on a " + kind);
     }
-    return keyword + objects.stream().map(this::objectName)
-        .collect(Collectors.joining(", "));
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("no objects");
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (i > 0) {
+        out.append(", ");
+      }
+      out.append(names.get(i));
+    }
+    return out;
+  }
+
+  private List<String> names(Collection<ResourceRef> objects) {
+    List<String> out = new ArrayList<>(objects.size());
+    for (ResourceRef o : objects) {
+      out.add(objectName(o));
+    }
+    return out;
   }
 
   /**
@@ -385,10 +447,23 @@ public final class Renderer {
   }
 
   private static String describe(ResourceKind kind, Collection<ResourceRef> objects) {
-    if (objects.size() == 1) {
-      return objects.iterator().next().toString();
+    return describe(kind, objects.size(), objects.iterator().next());
+  }
+
+  /**
+   * Objects in words, for a statement's description: the object itself if there is one, else
+   * how many of which kind.
+   *
+   * @param kind their kind
+   * @param count how many
+   * @param first one of them
+   * @return e.g. {@code shop/sales.orders} or {@code 25 relations}
+   */
+  public static String describe(ResourceKind kind, int count, ResourceRef first) {
+    if (count == 1) {
+      return first.toString();
     }
     String noun = kind.name().toLowerCase(Locale.ROOT);
-    return objects.size() + " " + noun + (noun.endsWith("s") ? "es" : "s");
+    return count + " " + noun + (noun.endsWith("s") ? "es" : "s");
   }
 }
