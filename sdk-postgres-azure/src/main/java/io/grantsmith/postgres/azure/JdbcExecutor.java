@@ -21,12 +21,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Applies plans over JDBC: per run of consecutive steps in one database, one transaction on one
  * connection, its statements sent as one batch (pgjdbc sends up to about 256 statements per round
- * trip), guarded by a transaction-scoped advisory lock so that concurrent callers queue instead
- * of failing with "tuple concurrently updated". A GRANT or REVOKE that the server only warns
- * about (01007 privilege not granted, 01006 privilege not revoked, when the connector lacks the
- * grant option) fails the transaction of a {@linkplain Step#strict() strict} step. A transaction that fails with SQLSTATE 40001,
- * 40P01 or XX000 is rolled back and retried with backoff; every statement Grantsmith renders is
- * safe to repeat. Decisions are made on SQLSTATE only.
+ * trip), guarded by a transaction-scoped advisory lock (taken by the first statement of the
+ * batch) so that concurrent callers queue instead of failing with "tuple concurrently updated".
+ * A GRANT or REVOKE that the server only warns about (01007 privilege not granted, 01006
+ * privilege not revoked, when the connector lacks the grant option) fails the transaction of a
+ * {@linkplain Step#strict() strict} step. A transaction that fails with SQLSTATE 40001, 40P01 or
+ * XX000 is rolled back and retried with backoff; every statement Grantsmith renders is safe to
+ * repeat. Decisions are made on SQLSTATE only.
  *
  * <pre>{@code
  * Executor executor = JdbcExecutor.builder()
@@ -38,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class JdbcExecutor implements Executor {
   /** The advisory lock key Grantsmith takes in each transaction ("Grantsmi" in ASCII). */
   public static final long LOCK_KEY = 0x4772616E74736D69L;
+  private static final String LOCK = "DO $grantsmith$ BEGIN PERFORM pg_advisory_xact_lock("
+      + LOCK_KEY + "); END $grantsmith$";
 
   private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "XX000");
   private static final Set<String> IGNORED_PRIVILEGE = Set.of("01006", "01007");
@@ -191,7 +194,8 @@ public final class JdbcExecutor implements Executor {
       boolean strict) throws SQLException {
     c.setAutoCommit(false);
     try (java.sql.Statement st = c.createStatement()) {
-      st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+      // In the batch, not a round trip of its own: a DO block, since a batch takes no rows.
+      st.addBatch(LOCK);
       for (io.grantsmith.api.Statement s : statements) {
         st.addBatch(s.sql());
       }
@@ -201,7 +205,7 @@ public final class JdbcExecutor implements Executor {
       }
     }
     c.commit();
-    return 2 + (statements.size() + STATEMENTS_PER_ROUND_TRIP - 1) / STATEMENTS_PER_ROUND_TRIP;
+    return 1 + (statements.size() + STATEMENTS_PER_ROUND_TRIP) / STATEMENTS_PER_ROUND_TRIP;
   }
 
   private static int runAutocommit(Connection c, List<io.grantsmith.api.Statement> statements)
