@@ -127,6 +127,62 @@ class ConnectorSetupIT {
   }
 
   @AzurePostgresTest
+  void setupGrantsEveryKindOfExistingObjectToAzurePgAdmin(AzurePostgres server, TestDatabase db)
+      throws SQLException {
+    String odd = "\"odd \"\"schema\"\"; $$x\"";
+    try (Connection admin = db.adminConnection()) {
+      exec(admin, "CREATE SCHEMA " + odd, "CREATE TABLE " + odd + ".t (id serial)",
+          "CREATE VIEW " + odd + ".v AS SELECT 1 AS x",
+          "CREATE MATERIALIZED VIEW " + odd + ".m AS SELECT 1 AS x",
+          "CREATE TABLE " + odd + ".parted (id int) PARTITION BY RANGE (id)",
+          "CREATE SEQUENCE " + odd + ".s",
+          "CREATE FUNCTION " + odd + ".f(a int, b text) RETURNS int LANGUAGE sql AS 'SELECT 1'",
+          "CREATE FUNCTION " + odd + ".f() RETURNS int LANGUAGE sql AS 'SELECT 2'",
+          "CREATE PROCEDURE " + odd + ".p(a int) LANGUAGE sql AS 'SELECT 1'",
+          "CREATE AGGREGATE " + odd + ".total(int) (sfunc = int4pl, stype = int)",
+          "CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql AS 'SELECT $1'");
+    }
+    try (Connection su = server.superuserConnection(db.name())) {
+      // An ordered-set aggregate: its signature has ORDER BY.
+      exec(su, "CREATE AGGREGATE " + odd + ".pct(float8 ORDER BY anyelement) (sfunc ="
+          + " ordered_set_transition, stype = internal, finalfunc = percentile_disc_final,"
+          + " finalfunc_extra)", "ALTER AGGREGATE " + odd + ".pct(float8 ORDER BY anyelement)"
+          + " OWNER TO " + server.adminUser());
+    }
+    applySetup(server, setup(server), "Conn-" + UUID.randomUUID());
+    try (Connection su = server.superuserConnection(db.name());
+        Statement st = su.createStatement();
+        ResultSet rs = st.executeQuery("SELECT o.what, EXISTS (SELECT 1 FROM aclexplode(o.acl) x"
+            + " WHERE x.grantee = 'azure_pg_admin'::regrole AND x.is_grantable)"
+            + " FROM (SELECT relname::text AS what, relacl AS acl FROM pg_class"
+            + "       WHERE relnamespace = to_regnamespace(quote_ident(" + lit(unquoted(odd)) + "))"
+            + "         AND relkind IN ('r', 'v', 'm', 'p', 'S')"
+            + "       UNION ALL SELECT p.oid::regprocedure::text, proacl FROM pg_proc p"
+            + "       WHERE pronamespace = to_regnamespace(quote_ident(" + lit(unquoted(odd)) + "))"
+            + "          OR p.oid = 'public.lower(text)'::regprocedure"
+            + "       UNION ALL SELECT nspname::text, nspacl FROM pg_namespace"
+            + "       WHERE nspname = " + lit(unquoted(odd)) + ") o")) {
+      List<String> seen = new ArrayList<>();
+      while (rs.next()) {
+        seen.add(rs.getString(1));
+        org.assertj.core.api.Assertions.assertThat(rs.getBoolean(2))
+            .as("azure_pg_admin holds everything WITH GRANT OPTION on " + rs.getString(1))
+            .isTrue();
+      }
+      // schema, t, t_id_seq, v, m, parted, s, f(int, text), f(), p, total, pct, public.lower
+      org.assertj.core.api.Assertions.assertThat(seen).hasSize(13);
+    }
+  }
+
+  private static String unquoted(String quoted) {
+    return quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"");
+  }
+
+  private static String lit(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  @AzurePostgresTest
   void verifyPassesAfterTheSetup(AzurePostgres server, TestDatabase db) throws SQLException {
     createSalesOrders(db);
     ConnectorSetup setup = setup(server);

@@ -93,26 +93,54 @@ public final class SetupSql {
   /**
    * The reference's steps 3 and 4 for the current database as one {@code DO} block: for each
    * schema, {@code GRANT ALL PRIVILEGES} on it and on all its tables, sequences and routines
-   * (functions and procedures) to {@code azure_pg_admin} WITH GRANT OPTION, then the current
-   * user's default privileges. A schema the current user may not grant on is reported with a
-   * WARNING instead of failing the block.
+   * (functions, procedures and aggregates) to {@code azure_pg_admin} WITH GRANT OPTION, then the
+   * current user's default privileges. A schema the current user may not grant on is reported
+   * with a WARNING instead of failing the block.
+   *
+   * <p>The objects are listed by one pass over {@code pg_class} and one over {@code pg_proc},
+   * grouped by schema, and granted with one statement per schema and kind naming them all.
+   * {@code GRANT ... ON ALL TABLES IN SCHEMA}, as the reference does, scans the whole of
+   * {@code pg_class} for every schema: quadratic, minutes for 3,200 schemas of 25 tables.
    *
    * @return the statement
    */
   public static String grantInDatabase() {
     String to = " TO " + ident(AZURE_PG_ADMIN) + " WITH GRANT OPTION";
-    StringBuilder b = new StringBuilder("\nDECLARE\n  s text;\nBEGIN\n")
-        .append("  FOR s IN SELECT nspname FROM pg_catalog.pg_namespace WHERE ")
-        .append(schemaFilter("nspname")).append(" ORDER BY nspname LOOP\n")
-        .append("    BEGIN\n");
-    for (String what : List.of("SCHEMA %I", "ALL TABLES IN SCHEMA %I",
-        "ALL SEQUENCES IN SCHEMA %I", "ALL ROUTINES IN SCHEMA %I")) {
-      b.append("      EXECUTE format(").append(literal("GRANT ALL PRIVILEGES ON " + what + to))
-          .append(", s);\n");
+    StringBuilder b = new StringBuilder("\nDECLARE\n  s record;\nBEGIN\n")
+        .append("  FOR s IN SELECT n.nspname, r.tables, r.sequences, f.routines\n")
+        .append("    FROM pg_catalog.pg_namespace n\n")
+        .append("    LEFT JOIN (SELECT c.relnamespace,\n")
+        .append("        string_agg(format('%I.%I', cn.nspname, c.relname), ', ')")
+        .append(" FILTER (WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p')) AS tables,\n")
+        .append("        string_agg(format('%I.%I', cn.nspname, c.relname), ', ')")
+        .append(" FILTER (WHERE c.relkind = 'S') AS sequences\n")
+        .append("      FROM pg_catalog.pg_class c")
+        .append(" JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace\n")
+        .append("      WHERE ").append(schemaFilter("cn.nspname")).append("\n")
+        .append("      GROUP BY c.relnamespace) r ON r.relnamespace = n.oid\n")
+        // regprocedure's text names the routine exactly (qualified where the search path
+        // would find another), also aggregates whose signature has ORDER BY.
+        .append("    LEFT JOIN (SELECT p.pronamespace,")
+        .append(" string_agg(p.oid::pg_catalog.regprocedure::text, ', ') AS routines\n")
+        .append("      FROM pg_catalog.pg_proc p")
+        .append(" JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace\n")
+        .append("      WHERE ").append(schemaFilter("pn.nspname")).append("\n")
+        .append("      GROUP BY p.pronamespace) f ON f.pronamespace = n.oid\n")
+        .append("    WHERE ").append(schemaFilter("n.nspname")).append(" ORDER BY n.nspname LOOP\n")
+        .append("    BEGIN\n")
+        .append("      EXECUTE format(").append(literal("GRANT ALL PRIVILEGES ON SCHEMA %I" + to))
+        .append(", s.nspname);\n");
+    for (String[] kind : new String[][] {{"TABLE", "tables"}, {"SEQUENCE", "sequences"},
+        {"ROUTINE", "routines"}}) {
+      b.append("      IF s.").append(kind[1]).append(" IS NOT NULL THEN\n")
+          .append("        EXECUTE ").append(literal("GRANT ALL PRIVILEGES ON " + kind[0] + " "))
+          .append(" || s.").append(kind[1]).append(" || ").append(literal(to)).append(";\n")
+          .append("      END IF;\n");
     }
     b.append("    EXCEPTION WHEN insufficient_privilege THEN\n")
-        .append("      RAISE WARNING 'Grantsmith setup: cannot grant on schema % in database %: %',")
-        .append(" quote_ident(s), quote_ident(current_database()), SQLERRM;\n")
+        .append("      RAISE WARNING")
+        .append(" 'Grantsmith setup: cannot grant on schema % in database %: %',")
+        .append(" quote_ident(s.nspname), quote_ident(current_database()), SQLERRM;\n")
         .append("    END;\n  END LOOP;\n");
     for (String kind : List.of("TABLES", "SEQUENCES", "FUNCTIONS", "SCHEMAS")) {
       b.append("  ALTER DEFAULT PRIVILEGES GRANT ALL PRIVILEGES ON ").append(kind).append(to)
