@@ -179,6 +179,23 @@ public abstract class CatalogSnapshot {
   public abstract SortedSet<Membership> memberships();
 
   /**
+   * Whether this snapshot holds {@code object}: a hash look-up, where {@link #objects()} is a
+   * sorted set.
+   *
+   * @param object an object
+   * @return true if it exists in the snapshot
+   */
+  public boolean contains(ResourceRef object) {
+    return objectIndex().contains(object);
+  }
+
+  @Value.Lazy
+  @Value.Auxiliary
+  Set<ResourceRef> objectIndex() {
+    return new java.util.HashSet<>(objects());
+  }
+
+  /**
    * The role of this name.
    *
    * @param name a role name

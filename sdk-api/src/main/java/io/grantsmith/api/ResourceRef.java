@@ -23,6 +23,10 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
       Comparator.nullsFirst(Comparator.naturalOrder());
 
   /** The cached hash; 0 until first computed (a benign race, as in {@link String}). */
+  private static final String DATABASE_FIELD = "ResourceRef.database";
+  private static final String SCHEMA_FIELD = "ResourceRef.schema";
+  private static final String NAME_FIELD = "ResourceRef.name";
+
   private int hash;
 
   ResourceRef() {}
@@ -230,32 +234,34 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
     boolean needsSchema = needsDatabase && k != ResourceKind.DATABASE;
     boolean needsName = k == ResourceKind.RELATION || k == ResourceKind.SEQUENCE
         || k == ResourceKind.FUNCTION || k == ResourceKind.ROLE;
-    part("database", database(), needsDatabase);
-    part("schema", schema(), needsSchema);
-    part("name", name(), needsName);
+    part(DATABASE_FIELD, database(), needsDatabase);
+    part(SCHEMA_FIELD, schema(), needsSchema);
+    part(NAME_FIELD, name(), needsName);
     if (k == ResourceKind.FUNCTION) {
       InvalidValueException.check(arguments().isPresent(), "ResourceRef.arguments",
           "must be set for a function (empty for none)", null);
       InvalidValueException.check(arguments().get().indexOf('\0') < 0, "ResourceRef.arguments",
           "must not contain NUL", arguments().get());
-    } else {
-      InvalidValueException.check(arguments().isEmpty(), "ResourceRef.arguments",
-          "must be absent for a " + k.name().toLowerCase(java.util.Locale.ROOT),
-          arguments().orElse(null));
+    } else if (arguments().isPresent()) {
+      throw new InvalidValueException("ResourceRef.arguments", "must be absent for a "
+          + kindName(), arguments().get());
     }
   }
 
   private void part(String field, Optional<String> value, boolean required) {
-    String qualified = "ResourceRef." + field;
-    String kindName = kind().name().toLowerCase(java.util.Locale.ROOT);
+    // Messages are built only on failure: snapshots and plans build refs by the thousand.
     if (required) {
-      InvalidValueException.check(value.isPresent(), qualified,
-          "must be set for a " + kindName, null);
-      Identifiers.check(qualified, value.get());
-    } else {
-      InvalidValueException.check(value.isEmpty(), qualified,
-          "must be absent for a " + kindName, value.orElse(null));
+      if (value.isEmpty()) {
+        throw new InvalidValueException(field, "must be set for a " + kindName(), null);
+      }
+      Identifiers.check(field, value.get());
+    } else if (value.isPresent()) {
+      throw new InvalidValueException(field, "must be absent for a " + kindName(), value.get());
     }
+  }
+
+  private String kindName() {
+    return kind().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

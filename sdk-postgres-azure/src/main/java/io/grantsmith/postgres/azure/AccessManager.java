@@ -600,7 +600,7 @@ public final class AccessManager implements AutoCloseable {
     }
     String db = r.requireDatabase();
     CatalogSnapshot snap = snaps.get(db);
-    InvalidValueException.check(snap.objects().contains(r), "AccessRequest.resources",
+    InvalidValueException.check(snap.contains(r), "AccessRequest.resources",
         "must name objects that exist", r);
     ResourceRef database = ResourceRef.database(db);
     Set<Privilege> dbPrivs = EnumSet.of(Privilege.CONNECT);
@@ -635,7 +635,7 @@ public final class AccessManager implements AutoCloseable {
       // A table's own sequences (serial and identity columns) come with it: read-write on the
       // table must let the user insert.
       for (ResourceRef seq : ownedSequences(r)) {
-        if (snap.objects().contains(seq)) {
+        if (snap.contains(seq)) {
           add(out, user, seq, policy.privileges(level, ResourceKind.SEQUENCE));
         }
       }

@@ -140,15 +140,13 @@ public final class Planner {
       authoritative.add(spec.name());
     }
     Map<String, List<Grant>> wantedByDb = new TreeMap<>();
-    Map<String, Set<ResourceRef>> existing = new HashMap<>();
     for (Grant g : desired.grants()) {
       String db = g.resource().requireDatabase();
       CatalogSnapshot snap = byDb.get(db);
       InvalidValueException.check(snap != null, "DesiredState.grants",
           "must name databases that have a snapshot", db);
-      InvalidValueException.check(existing.computeIfAbsent(db, k -> new HashSet<>(snap.objects()))
-          .contains(g.resource()), "DesiredState.grants", "must name objects that exist",
-          g.resource());
+      InvalidValueException.check(snap.contains(g.resource()), "DesiredState.grants",
+          "must name objects that exist", g.resource());
       wantedByDb.computeIfAbsent(db, k -> new ArrayList<>()).add(g);
     }
 

@@ -88,7 +88,7 @@ class ConnectorSetupTest {
         .contains("GRANT ALL PRIVILEGES ON DATABASE shop TO azure_pg_admin WITH GRANT OPTION")
         .contains("ALTER DEFAULT PRIVILEGES GRANT ALL PRIVILEGES ON SCHEMAS TO azure_pg_admin"
             + " WITH GRANT OPTION")
-        .contains("ALL ROUTINES IN SCHEMA %I");
+        .contains("GRANT ALL PRIVILEGES ON ROUTINE ").contains("regprocedure");
   }
 
   @Test
