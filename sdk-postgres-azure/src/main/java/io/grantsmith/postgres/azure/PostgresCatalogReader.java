@@ -294,7 +294,7 @@ public final class PostgresCatalogReader implements CatalogReader {
           break;
         case 'a':
           String objectType = rs.getString(6);
-          AclText.parse(acl, (grantee, privileges, grantable) -> {
+          parse(acl, "the default privileges of " + name, (grantee, privileges, grantable) -> {
             if (!grantee.isEmpty()) {
               addDefaults(defaults, name, nsp, objectType, grantee, false,
                   privileges & ~grantable);
@@ -320,7 +320,7 @@ public final class PostgresCatalogReader implements CatalogReader {
       objects.add(ref);
       int applicable = APPLICABLE[ref.kind().ordinal()];
       held.clear();
-      AclText.parse(r.acl, (grantee, privileges, grantable) -> {
+      parse(r.acl, ref, (grantee, privileges, grantable) -> {
         if (!grantee.isEmpty() && (only == null || only.equals(grantee))) {
           int[] h = held.computeIfAbsent(grantee, k -> new int[2]);
           h[0] |= privileges & ~grantable & applicable;
@@ -348,6 +348,15 @@ public final class PostgresCatalogReader implements CatalogReader {
       dps.add(d.build());
     });
     return b.addAllDefaultPrivileges(dps).build();
+  }
+
+  private static void parse(String acl, Object of, AclText.Visitor visitor)
+      throws SQLException {
+    try {
+      AclText.parse(acl, visitor);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException("Unexpected ACL of " + of + ": " + e.getMessage(), e);
+    }
   }
 
   /** Per resource kind, the bits of the privileges that apply to it. */
