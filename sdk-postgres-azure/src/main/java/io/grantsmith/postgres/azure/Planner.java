@@ -16,7 +16,6 @@ import io.grantsmith.api.Step;
 import io.grantsmith.postgres.azure.internal.Renderer;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
