@@ -28,6 +28,7 @@ import io.grantsmith.api.SecretRef;
 import io.grantsmith.api.SecretStore;
 import io.grantsmith.api.Statement;
 import io.grantsmith.api.Step;
+import io.grantsmith.postgres.azure.internal.Footprint;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
 import io.grantsmith.postgres.azure.internal.LeaseCodec;
 import io.grantsmith.postgres.azure.internal.LeaseState;
@@ -45,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -55,6 +57,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -449,12 +452,12 @@ public final class AccessManager implements AutoCloseable {
           "must name databases the connector can connect to", r));
     }
     LeaseState st = server.state(user);
-    CatalogSnapshot sharedSnap = read(shared, request, user);
+    CatalogSnapshot sharedSnap = read(shared, request.resources(), user);
     if (st == null && sharedSnap.role(user).isPresent()) {
       // Another replica may have created the user between the two reads: read again, after.
       server = readServer(user);
       st = server.state(user);
-      sharedSnap = read(shared, request, user);
+      sharedSnap = read(shared, request.resources(), user);
     }
     PreparedGrant out = new PreparedGrant();
     out.user = user;
@@ -472,32 +475,42 @@ public final class AccessManager implements AutoCloseable {
         return out;
       }
     }
+    boolean revoked = st != null && st.revokedAt().isPresent();
+    boolean keep = st != null && !revoked && active;
+    // What the lease approves: what it approved before (while active) and this request.
+    List<LeaseCodec.Approval> earlier = keep ? st.approvals().orElse(null) : List.of();
+    List<LeaseCodec.Approval> approvals = new ArrayList<>(
+        earlier != null ? earlier : List.of());
+    for (ResourceRef r : request.resources()) {
+      LeaseCodec.Approval a = new LeaseCodec.Approval(request.level(), r);
+      approvals.remove(a);
+      approvals.add(a);
+    }
     // Databases touched, shared first.
     Map<String, CatalogSnapshot> snaps = new LinkedHashMap<>();
     snaps.put(shared, sharedSnap);
-    List<String> connectable = null;
-    for (ResourceRef r : request.resources()) {
+    List<ResourceRef> approved = new ArrayList<>();
+    for (LeaseCodec.Approval a : approvals) {
+      approved.add(a.resource());
+    }
+    for (ResourceRef r : approved) {
       if (r.kind() == ResourceKind.SERVER) {
-        if (connectable == null) {
-          connectable = server.databases;
-        }
-        for (String db : connectable) {
-          snaps.computeIfAbsent(db, d -> read(d, request, user));
+        for (String db : server.databases) {
+          snaps.computeIfAbsent(db, d -> read(d, approved, user));
         }
       } else if (r.database().isPresent()) {
-        snaps.computeIfAbsent(r.database().get(), d -> read(d, request, user));
+        snaps.computeIfAbsent(r.database().get(), d -> read(d, approved, user));
       }
     }
-    int major = sharedSnap.majorVersion();
     List<Grant> grants = new ArrayList<>();
     Set<String> memberOf = new TreeSet<>();
     memberOf.add(MARKER_ROLE);
-    for (ResourceRef r : request.resources()) {
-      expand(r, request.level(), user, snaps, connectable, sharedSnap, grants, memberOf);
+    for (LeaseCodec.Approval a : approvals) {
+      expand(a.resource(), a.level(), user, snaps, server.databases, sharedSnap, grants,
+          memberOf);
     }
-    boolean revoked = st != null && st.revokedAt().isPresent();
-    boolean keep = st != null && !revoked && active;
-    if (keep) {
+    if (keep && earlier == null) {
+      // A lease written before approvals were recorded: keep what the user holds.
       for (CatalogSnapshot s : snaps.values()) {
         grants.addAll(s.grantsTo(user));
       }
@@ -505,6 +518,10 @@ public final class AccessManager implements AutoCloseable {
         memberOf.add(m.role());
       }
     }
+    // Before LOGIN: whatever the existing role holds beyond the approval goes, or nothing
+    // happens (what the connector cannot remove is named, with the statement that removes it).
+    Plan unapproved = st == null ? Plan.empty()
+        : removeUnapproved(user, server, grants, memberOf);
     Lease old = keep ? st.lease().get() : null;
     Instant requested = now.plus(request.duration());
     Instant expiry = old != null && old.expiresAt().isAfter(requested) ? old.expiresAt()
@@ -527,7 +544,8 @@ public final class AccessManager implements AutoCloseable {
     ids.remove(request.requestId());
     ids.add(request.requestId());
     String comment = LeaseCodec.encode(integration.name(), request.requestId(), ids,
-        request.grantee(), grantedAt, expiry, cleanupAt, passwordSetAt, null);
+        request.grantee(), grantedAt, expiry, cleanupAt, passwordSetAt, null,
+        earlier == null ? null : approvals);
     RoleSpec.Builder spec = RoleSpec.builder().name(user).login(true).validUntil(expiry)
         .comment(comment);
     for (String m : memberOf) {
@@ -549,7 +567,8 @@ public final class AccessManager implements AutoCloseable {
     }
     out.plan = guarded(Plan.builder().addStep(Step.builder().database(shared)
         .description("check the lease of " + user + " and the marker role")
-        .addAllStatements(first).build()).build().then(planned), user, comment);
+        .addAllStatements(first).build()).build().then(beforeLogin(planned, unapproved)), user,
+        comment);
     Lease.Builder lease = Lease.builder().roleName(user).requestId(request.requestId())
         .grantee(request.grantee()).grantedAt(grantedAt).expiresAt(expiry);
     if (cleanupAt != null) {
@@ -560,6 +579,18 @@ public final class AccessManager implements AutoCloseable {
     out.database = request.resources().stream().filter(x -> x.database().isPresent())
         .map(ResourceRef::requireDatabase).findFirst().orElse(shared);
     return out;
+  }
+
+  /**
+   * {@code plan} with {@code extra} run after its first step (which writes the lease, so that the
+   * guards of later transactions hold) and before the rest, LOGIN last among them.
+   */
+  private static Plan beforeLogin(Plan plan, Plan extra) {
+    if (extra.isEmpty() || plan.steps().isEmpty()) {
+      return plan.then(extra);
+    }
+    Plan.Builder out = Plan.builder().addStep(plan.steps().get(0)).addAllSteps(extra.steps());
+    return out.addAllSteps(plan.steps().subList(1, plan.steps().size())).build();
   }
 
   /** The request's cleanup period. */
@@ -723,7 +754,7 @@ public final class AccessManager implements AutoCloseable {
             .map(c -> expiry.plus(Duration.between(old.expiresAt(), c))).orElse(null);
         String comment = LeaseCodec.encode(st.integration().orElse(integration.name()),
             old.requestId(), st.requestIds(), old.grantee(), old.grantedAt(), expiry, cleanupAt,
-            st.passwordSetAt().orElse(null), null);
+            st.passwordSetAt().orElse(null), null, st.approvals().orElse(null));
         String shared = integration.database();
         Renderer r = new Renderer(server.major);
         Plan plan = Plan.builder().addStep(Step.builder().database(shared)
@@ -786,6 +817,7 @@ public final class AccessManager implements AutoCloseable {
           ApplyResult result = apply(plan);
           if (!plan.isEmpty()) {
             LOG.info("Revoked the access of {}", user);
+            checkRevoked(user, result);
           }
           return result;
         } catch (ApplyException e) {
@@ -853,7 +885,18 @@ public final class AccessManager implements AutoCloseable {
             integration.userCleanupAfterDays().isPresent()
                 ? Duration.ofDays(integration.userCleanupAfterDays().getAsInt()) : null);
     boolean dropNow = drop || cleanup != null && cleanup.isZero();
-    Footprint footprint = footprint(user, shared);
+    Traces footprint = footprint(user, shared);
+    List<String> unreadable = new ArrayList<>();
+    List<Footprint.Held> held = heldBy(user, server, unreadable);
+    boolean leftovers = !unreadable.isEmpty();
+    for (Footprint.Held h : held) {
+      // DROP OWNED removes default privileges for the user whoever defined them.
+      leftovers |= !h.removable() && (h.kind() == Footprint.Kind.PRIVILEGE
+          && !h.type().equals("default acl")
+          || h.kind() == Footprint.Kind.MEMBERSHIP && !h.names().get(0).equals(MARKER_ROLE));
+    }
+    // What the connector cannot remove blocks DROP ROLE (SQLSTATE 2BP01): it is reported instead.
+    dropNow &= !leftovers;
 
     List<Statement> first = new ArrayList<>();
     first.add(guardComment(shared, user, st.comment().orElse(null)));
@@ -870,7 +913,8 @@ public final class AccessManager implements AutoCloseable {
         Instant expiry = l.expiresAt().isBefore(now) ? l.expiresAt() : now;
         comment = LeaseCodec.encode(st.integration().orElse(integration.name()), l.requestId(),
             st.requestIds(), l.grantee(), l.grantedAt(), expiry,
-            cleanup == null ? null : now.plus(cleanup), st.passwordSetAt().orElse(null), now);
+            cleanup == null ? null : now.plus(cleanup), st.passwordSetAt().orElse(null), now,
+            st.approvals().orElse(null));
         first.add(r.commentOnRole(shared, user, comment));
       }
       changes++;
@@ -885,9 +929,10 @@ public final class AccessManager implements AutoCloseable {
       }
     }
     List<Statement> memberships = new ArrayList<>();
-    for (String role : footprint.memberOf) {
-      if (!role.equals(MARKER_ROLE)) {
-        memberships.add(r.revokeRole(shared, role, user));
+    for (Footprint.Held h : held) {
+      if (h.kind() == Footprint.Kind.MEMBERSHIP && h.removable()
+          && !h.names().get(0).equals(MARKER_ROLE)) {
+        memberships.add(membershipRemoval(r, h, conn));
       }
     }
     boolean terminate = !revoked || st.sessions() > 0;
@@ -904,8 +949,17 @@ public final class AccessManager implements AutoCloseable {
           .autocommit(true).addStatement(r.terminateSessions(shared, user)).build());
     }
     for (String db : dbs) {
+      // Privileges from other grantors first, each revoked as its grantor; DROP OWNED then
+      // removes what the connector's own grantor granted, default privileges included.
+      List<Footprint.Held> here = new ArrayList<>();
+      for (Footprint.Held h : held) {
+        if (h.kind() == Footprint.Kind.PRIVILEGE && h.removable() && h.database().equals(db)) {
+          here.add(h);
+        }
+      }
       plan.addStep(Step.builder().database(db)
           .description("remove every privilege of " + user + " in " + db)
+          .addAllStatements(privilegeRemovals(r, here, conn))
           .addStatement(r.reassignOwned(db, user, conn))
           .addStatement(r.dropOwned(db, user)).build());
     }
@@ -922,7 +976,7 @@ public final class AccessManager implements AutoCloseable {
   }
 
   /** Where a user holds something: databases, and the roles it is a member of. */
-  private static final class Footprint {
+  private static final class Traces {
     final Set<String> databases = new HashSet<>();
     final Set<String> memberOf = new TreeSet<>();
   }
@@ -933,8 +987,8 @@ public final class AccessManager implements AutoCloseable {
    * databases themselves are shared objects, removed from the {@code shared} database's
    * session), and the roles it is a member of: two small queries instead of catalog snapshots.
    */
-  private Footprint footprint(String user, String shared) {
-    Footprint out = new Footprint();
+  private Traces footprint(String user, String shared) {
+    Traces out = new Traces();
     try (Connection c = connections.open(shared);
         PreparedStatement dbs = c.prepareStatement("SELECT DISTINCT d.datname::text"
             + " FROM pg_shdepend s LEFT JOIN pg_database d ON d.oid = s.dbid"
@@ -960,6 +1014,187 @@ public final class AccessManager implements AutoCloseable {
           + e.getSQLState(), e);
     }
     return out;
+  }
+
+  /**
+   * What {@code user} holds, whoever granted it: in every database the server's dependency
+   * records name for it (privileges on databases read from the shared one) and its memberships.
+   * Databases it holds something in that the connector cannot connect to go to {@code
+   * unreadable}.
+   */
+  private List<Footprint.Held> heldBy(String user, ServerState server, List<String> unreadable) {
+    String shared = integration.database();
+    Set<String> where = footprint(user, shared).databases;
+    List<Footprint.Held> out = new ArrayList<>();
+    for (String db : where) {
+      if (!server.databases.contains(db)) {
+        unreadable.add(db);
+      }
+    }
+    for (String db : server.databases) {
+      if (!db.equals(shared) && !where.contains(db)) {
+        continue;
+      }
+      try (Connection c = connections.open(db)) {
+        out.addAll(Footprint.read(c, List.of(user), db.equals(shared)));
+        if (db.equals(shared)) {
+          out.addAll(Footprint.memberships(c, List.of(user)));
+        }
+      } catch (SQLException e) {
+        throw new GrantsmithException("Cannot read what " + user + " holds in " + db
+            + ": SQLSTATE " + e.getSQLState(), e);
+      }
+    }
+    return out;
+  }
+
+  /** A privilege and the object it is on. */
+  private record Approved(ResourceRef resource, Privilege privilege) {}
+
+  /**
+   * The plan that removes what an existing role holds beyond {@code grants} and {@code
+   * memberOf}, each privilege revoked as its grantor, to run before LOGIN is enabled.
+   *
+   * @throws LeftoverAccessException before any change, if the connector cannot remove some
+   */
+  private Plan removeUnapproved(String user, ServerState server, List<Grant> grants,
+      Set<String> memberOf) {
+    Set<Approved> approved = new HashSet<>();
+    for (Grant g : grants) {
+      for (Privilege p : g.privileges()) {
+        approved.add(new Approved(g.resource(), p));
+      }
+    }
+    List<String> unreadable = new ArrayList<>();
+    List<Footprint.Held> extra = new ArrayList<>();
+    for (Footprint.Held h : heldBy(user, server, unreadable)) {
+      boolean ok;
+      switch (h.kind()) {
+        case MEMBERSHIP:
+          ok = memberOf.contains(h.names().get(0));
+          break;
+        case PRIVILEGE:
+          ok = h.resource().isPresent() && h.grantsmithPrivilege().isPresent()
+              && approved.contains(new Approved(h.resource().get(), h.grantsmithPrivilege()
+                  .get()));
+          break;
+        default:
+          ok = true; // what it owns and policies naming it are no privilege granted to it
+      }
+      if (!ok) {
+        extra.add(h);
+      }
+    }
+    Renderer r = new Renderer(server.major);
+    String conn = connector();
+    List<Leftover> left = leftovers(r, user, extra, unreadable, conn, false);
+    if (!left.isEmpty()) {
+      throw new LeftoverAccessException(user, "Refused to enable login of " + user
+          + ": it holds more than the lease approves, and", left);
+    }
+    Map<String, List<Footprint.Held>> byDb = new LinkedHashMap<>();
+    List<Statement> memberships = new ArrayList<>();
+    for (Footprint.Held h : extra) {
+      if (h.kind() == Footprint.Kind.MEMBERSHIP) {
+        memberships.add(membershipRemoval(r, h, conn));
+      } else {
+        byDb.computeIfAbsent(h.database(), d -> new ArrayList<>()).add(h);
+      }
+    }
+    Plan.Builder plan = Plan.builder();
+    if (!memberships.isEmpty()) {
+      plan.addStep(Step.builder().database(integration.database())
+          .description("remove the memberships of " + user + " that were not approved")
+          .addAllStatements(memberships).build());
+    }
+    byDb.forEach((db, items) -> plan.addStep(Step.builder().database(db)
+        .description("remove the privileges of " + user + " in " + db
+            + " that were not approved")
+        .addAllStatements(privilegeRemovals(r, items, conn)).build()));
+    return plan.build();
+  }
+
+  /** Each privilege revoked as its grantor: SET ROLE grantor, the REVOKEs, RESET ROLE. */
+  private static List<Statement> privilegeRemovals(Renderer r, List<Footprint.Held> items,
+      String connector) {
+    Map<String, List<Footprint.Held>> byGrantor = new TreeMap<>();
+    for (Footprint.Held h : items) {
+      byGrantor.computeIfAbsent(h.grantor(), g -> new ArrayList<>()).add(h);
+    }
+    List<Statement> out = new ArrayList<>();
+    byGrantor.forEach((grantor, held) -> {
+      String db = held.get(0).database();
+      boolean other = !grantor.equals(connector);
+      if (other) {
+        out.add(r.setRole(db, grantor));
+      }
+      for (Footprint.Held h : held) {
+        out.add(Footprint.removal(r, h, connector));
+      }
+      if (other) {
+        out.add(r.resetRole(db));
+      }
+    });
+    return out;
+  }
+
+  /** REVOKE role FROM user; on 16+ attributed to the grant's grantor, which the revoke needs. */
+  private static Statement membershipRemoval(Renderer r, Footprint.Held h, String connector) {
+    String grantor = r.majorVersion() >= 16 && !h.grantor().equals(connector) ? h.grantor()
+        : null;
+    return r.revokeRole(h.database(), h.names().get(0), h.role(), grantor);
+  }
+
+  /**
+   * What the connector cannot remove, as leftovers with the statement each grantor must run. With
+   * {@code all}, everything in {@code held} but the marker membership counts (after a revoke,
+   * whatever is still there is left over).
+   */
+  private static List<Leftover> leftovers(Renderer r, String user, List<Footprint.Held> held,
+      List<String> unreadable, String connector, boolean all) {
+    List<Leftover> out = new ArrayList<>();
+    for (Footprint.Held h : held) {
+      boolean marker = h.kind() == Footprint.Kind.MEMBERSHIP
+          && h.names().get(0).equals(MARKER_ROLE);
+      if (marker || !all && h.removable()) {
+        continue;
+      }
+      String grantor = h.grantor() != null ? h.grantor() : user;
+      out.add(Leftover.builder().role(user).database(h.database()).object(h.object())
+          .privilege(h.what()).grantor(grantor)
+          .statement(Footprint.removal(r, h, connector).sql()).build());
+    }
+    for (String db : unreadable) {
+      out.add(Leftover.builder().role(user).database(db)
+          .object("objects in database " + db + ", which the connector cannot connect to")
+          .privilege("privileges or ownership").grantor("the database owner")
+          .statement(r.reassignOwned(db, user, connector).sql() + "; "
+              + r.dropOwned(db, user).sql()).build());
+    }
+    return out;
+  }
+
+  /**
+   * After a revocation: whatever {@code user} still holds (if it still exists), as leftovers.
+   *
+   * @throws LeftoverAccessException if anything is left
+   */
+  private void checkRevoked(String user, ApplyResult result) {
+    if (result.dryRun()) {
+      return;
+    }
+    ServerState server = readServer(user);
+    if (server.state(user) == null) {
+      return;
+    }
+    List<String> unreadable = new ArrayList<>();
+    List<Footprint.Held> held = heldBy(user, server, unreadable);
+    List<Leftover> left = leftovers(new Renderer(server.major), user, held, unreadable,
+        connector(), true);
+    if (!left.isEmpty()) {
+      throw new LeftoverAccessException(user, "Revoked the access of " + user
+          + " (login off, sessions ended), but", left);
+    }
   }
 
   // ---------------------------------------------------------------- sweep
@@ -1002,6 +1237,9 @@ public final class AccessManager implements AutoCloseable {
               drop(user);
               result.addDropped(user);
             }
+          } catch (LeftoverAccessException e) {
+            LOG.warn("Sweep could not finish {}: {}", user, e.getMessage());
+            result.putFailed(user, e.getMessage()).putLeftover(user, e.leftovers());
           } catch (RuntimeException e) {
             LOG.warn("Sweep could not handle {}: {}", user, e.getMessage());
             result.putFailed(user, String.valueOf(e.getMessage()));
@@ -1038,7 +1276,8 @@ public final class AccessManager implements AutoCloseable {
           return;
         }
         try {
-          apply(revokePlan(st, server, clock.instant(), true));
+          ApplyResult result = apply(revokePlan(st, server, clock.instant(), true));
+          checkRevoked(user, result);
           LOG.info("Dropped {}", user);
           return;
         } catch (ApplyException e) {
@@ -1177,14 +1416,14 @@ public final class AccessManager implements AutoCloseable {
   }
 
   /**
-   * What a grant must know of {@code db}: every object for a request on a database or the
-   * server, else the schemas the request names there and whatever {@code user} holds; of the
+   * What a grant must know of {@code db}: every object for a resource that is a database or the
+   * server, else the schemas the resources name there and whatever {@code user} holds; of the
    * grants, only the user's.
    */
-  private CatalogSnapshot read(String db, AccessRequest request, String user) {
+  private CatalogSnapshot read(String db, Collection<ResourceRef> resources, String user) {
     PostgresCatalogReader reader = new PostgresCatalogReader(connections);
     Set<String> schemas = new TreeSet<>();
-    for (ResourceRef r : request.resources()) {
+    for (ResourceRef r : resources) {
       boolean onDb = r.database().filter(db::equals).isPresent();
       if (r.kind() == ResourceKind.SERVER || onDb && r.kind() == ResourceKind.DATABASE) {
         return reader.readFor(user, db);

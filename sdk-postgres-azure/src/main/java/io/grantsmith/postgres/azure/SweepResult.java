@@ -42,6 +42,15 @@ public abstract class SweepResult {
     Builder putFailed(String role, String reason);
 
     /**
+     * Records what a user still holds that the connector cannot remove.
+     *
+     * @param role the role's name
+     * @param leftovers what is left, with the statements that remove it
+     * @return this builder
+     */
+    Builder putLeftover(String role, List<Leftover> leftovers);
+
+    /**
      * Sets whether the sweep was skipped.
      *
      * @param skipped true if another sweep held the lock
@@ -86,6 +95,14 @@ public abstract class SweepResult {
    * @return role name to reason
    */
   public abstract Map<String, String> failed();
+
+  /**
+   * For each user in {@link #failed()} because it holds something the connector cannot remove
+   * ({@link LeftoverAccessException}), what is left and the statement each grantor must run.
+   *
+   * @return role name to leftovers
+   */
+  public abstract Map<String, List<Leftover>> leftovers();
 
   /**
    * Whether nothing was done because another sweep held the lock.

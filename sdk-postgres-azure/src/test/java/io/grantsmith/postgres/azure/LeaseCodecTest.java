@@ -2,6 +2,8 @@ package io.grantsmith.postgres.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.ResourceRef;
 import io.grantsmith.postgres.azure.internal.LeaseCodec;
 import io.grantsmith.postgres.azure.internal.LeaseState;
 import java.time.Instant;
@@ -14,7 +16,7 @@ class LeaseCodecTest {
   @Test
   void writesOneLineOfJson() {
     String json = LeaseCodec.encode("prod", "REQ-1", List.of("REQ-0", "REQ-1"), "alice", T, T,
-        null, T, null);
+        null, T, null, null);
     assertThat(json).isEqualTo("{\"grantsmith\":1,\"integration\":\"prod\",\"requestId\":"
         + "\"REQ-1\",\"requests\":[\"REQ-0\",\"REQ-1\"],\"grantee\":\"alice\",\"grantedAt\":"
         + "\"2030-01-02T03:04:05Z\",\"expiresAt\":\"2030-01-02T03:04:05Z\",\"cleanupAt\":null,"
@@ -25,10 +27,24 @@ class LeaseCodecTest {
   @Test
   void escapesStringsAsRfc8259Requires() {
     String json = LeaseCodec.encode("p", "a\"b\\c", List.of(), "x\ny\t\u0001\u2028\ud800z", T,
-        T, T, T, T);
+        T, T, T, T, null);
     assertThat(json).contains("\"requestId\":\"a\\\"b\\\\c\"")
         .contains("\"grantee\":\"x\\ny\\t\\u0001\\u2028\ufffdz\"")
         .doesNotContain("\n");
+  }
+
+  @Test
+  void recordsWhatTheLeaseApproves() {
+    String json = LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null,
+        List.of(new LeaseCodec.Approval(AccessLevel.READ_ONLY,
+                ResourceRef.relation("shop", "sa\"les", "orders")),
+            new LeaseCodec.Approval(AccessLevel.ADMIN, ResourceRef.role("auditors"))));
+    assertThat(json).endsWith(",\"approved\":[{\"level\":\"read-only\",\"kind\":\"RELATION\","
+        + "\"database\":\"shop\",\"schema\":\"sa\\\"les\",\"name\":\"orders\",\"args\":null},"
+        + "{\"level\":\"admin\",\"kind\":\"ROLE\",\"database\":null,\"schema\":null,"
+        + "\"name\":\"auditors\",\"args\":null}]}");
+    assertThat(LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null, null))
+        .doesNotContain("approved");
   }
 
   @Test
@@ -37,7 +53,7 @@ class LeaseCodecTest {
     for (int i = 0; i < 30; i++) {
       ids.add("R" + i);
     }
-    String json = LeaseCodec.encode("p", "R29", ids, "g", T, T, null, T, null);
+    String json = LeaseCodec.encode("p", "R29", ids, "g", T, T, null, T, null, null);
     assertThat(json).doesNotContain("\"R9\"").contains("\"R10\"").contains("\"R29\"");
   }
 

@@ -1,5 +1,7 @@
 package io.grantsmith.postgres.azure.internal;
 
+import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.ResourceRef;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,7 +16,19 @@ public final class LeaseCodec {
   /** How many request ids a lease remembers. */
   public static final int MAX_REQUEST_IDS = 20;
 
+  /** How many approvals a lease remembers; older ones are dropped first. */
+  public static final int MAX_APPROVALS = 500;
+
   private LeaseCodec() {}
+
+  /**
+   * One approved request's level on one resource: what the lease explains. Kept in the lease so
+   * that a later request, the drift report and the footprint check know what the user may hold.
+   *
+   * @param level the access level
+   * @param resource the resource
+   */
+  public record Approval(AccessLevel level, ResourceRef resource) {}
 
   /**
    * The JSON text of a lease.
@@ -28,11 +42,13 @@ public final class LeaseCodec {
    * @param cleanupAt when the role is dropped, or null
    * @param passwordSetAt when the password was last set
    * @param revokedAt when access was revoked, or null
+   * @param approvals what the lease approves, or null if unknown (a lease written before
+   *     approvals were recorded)
    * @return the JSON object, one line
    */
   public static String encode(String integration, String requestId, List<String> requestIds,
       String grantee, Instant grantedAt, Instant expiresAt, Instant cleanupAt,
-      Instant passwordSetAt, Instant revokedAt) {
+      Instant passwordSetAt, Instant revokedAt, List<Approval> approvals) {
     StringBuilder out = new StringBuilder(256);
     out.append("{\"grantsmith\":").append(VERSION);
     member(out, "integration", integration);
@@ -53,6 +69,24 @@ public final class LeaseCodec {
     member(out, "cleanupAt", text(cleanupAt));
     member(out, "passwordSetAt", text(passwordSetAt));
     member(out, "revokedAt", text(revokedAt));
+    if (approvals != null) {
+      out.append(",\"approved\":[");
+      List<Approval> kept = approvals.size() > MAX_APPROVALS
+          ? approvals.subList(approvals.size() - MAX_APPROVALS, approvals.size()) : approvals;
+      for (int i = 0; i < kept.size(); i++) {
+        Approval a = kept.get(i);
+        ResourceRef r = a.resource();
+        out.append(i > 0 ? ",{" : "{").append("\"level\":");
+        string(out, a.level().label());
+        member(out, "kind", r.kind().name());
+        member(out, "database", r.database().orElse(null));
+        member(out, "schema", r.schema().orElse(null));
+        member(out, "name", r.name().orElse(null));
+        member(out, "args", r.arguments().orElse(null));
+        out.append('}');
+      }
+      out.append(']');
+    }
     return out.append('}').toString();
   }
 

@@ -1,6 +1,9 @@
 package io.grantsmith.postgres.azure.internal;
 
+import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.Lease;
+import io.grantsmith.api.ResourceKind;
+import io.grantsmith.api.ResourceRef;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,10 +35,12 @@ public final class LeaseState {
   private final Instant revokedAt;
   private final String integration;
   private final int sessions;
+  private final List<LeaseCodec.Approval> approvals;
 
   private LeaseState(String roleName, boolean login, Instant validUntil, String comment,
       Lease lease, List<String> requestIds, Instant passwordSetAt, Instant revokedAt,
-      String integration, int sessions) {
+      String integration, int sessions, List<LeaseCodec.Approval> approvals) {
+    this.approvals = approvals == null ? null : List.copyOf(approvals);
     this.roleName = roleName;
     this.login = login;
     this.validUntil = validUntil;
@@ -70,6 +75,9 @@ public final class LeaseState {
         "  x.j ->> 'passwordSetAt' AS password_set_at, x.j ->> 'revokedAt' AS revoked_at,",
         "  ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(x.j -> 'requests')",
         "    = 'array' THEN x.j -> 'requests' ELSE '[]'::jsonb END)) AS requests,",
+        "  CASE WHEN jsonb_typeof(x.j -> 'approved') = 'array' THEN ARRAY(SELECT ARRAY[",
+        "    e ->> 'level', e ->> 'kind', e ->> 'database', e ->> 'schema', e ->> 'name',",
+        "    e ->> 'args'] FROM jsonb_array_elements(x.j -> 'approved') e) END AS approved,",
         "  (SELECT count(*) FROM pg_stat_activity a WHERE a.usesysid = r.oid)::int AS sessions",
         "FROM pg_roles r",
         "CROSS JOIN LATERAL (SELECT shobj_description(r.oid, 'pg_authid') AS txt) c",
@@ -135,6 +143,7 @@ public final class LeaseState {
         }
       }
     }
+    List<LeaseCodec.Approval> approvals = null;
     Lease lease = null;
     Instant passwordSetAt = null;
     Instant revokedAt = null;
@@ -153,13 +162,53 @@ public final class LeaseState {
         lease = b.build();
         passwordSetAt = instant(rs.getString("password_set_at"));
         revokedAt = instant(rs.getString("revoked_at"));
+        approvals = approvals(rs.getArray("approved"));
       }
     } catch (DateTimeParseException | IllegalArgumentException malformed) {
       lease = null; // not a lease we wrote: the role is managed, its lease unknown
+      approvals = null;
     }
     return new LeaseState(name, rs.getBoolean("rolcanlogin"), validUntil, rs.getString("txt"),
         lease, ids, passwordSetAt, revokedAt, rs.getString("integration"),
-        rs.getInt("sessions"));
+        rs.getInt("sessions"), approvals);
+  }
+
+  /** Rows of level, kind, database, schema, name, arguments; null if the lease has none. */
+  private static List<LeaseCodec.Approval> approvals(Array a) throws SQLException {
+    if (a == null) {
+      return null;
+    }
+    List<LeaseCodec.Approval> out = new ArrayList<>();
+    Object rows = a.getArray();
+    for (Object row : (Object[]) rows) {
+      String[] f = (String[]) row;
+      ResourceKind kind = ResourceKind.valueOf(f[1]);
+      ResourceRef r;
+      switch (kind) {
+        case SERVER:
+          r = ResourceRef.server();
+          break;
+        case DATABASE:
+          r = ResourceRef.database(f[2]);
+          break;
+        case SCHEMA:
+          r = ResourceRef.schema(f[2], f[3]);
+          break;
+        case RELATION:
+          r = ResourceRef.relation(f[2], f[3], f[4]);
+          break;
+        case SEQUENCE:
+          r = ResourceRef.sequence(f[2], f[3], f[4]);
+          break;
+        case FUNCTION:
+          r = ResourceRef.function(f[2], f[3], f[4], f[5]);
+          break;
+        default:
+          r = ResourceRef.role(f[4]);
+      }
+      out.add(new LeaseCodec.Approval(AccessLevel.parse(f[0]), r));
+    }
+    return out;
   }
 
   private static Instant instant(String s) {
@@ -275,6 +324,15 @@ public final class LeaseState {
   public boolean matches(String userOrRequestId) {
     return roleName.equals(userOrRequestId) || requestIds.contains(userOrRequestId)
         || lease != null && lease.requestId().equals(userOrRequestId);
+  }
+
+  /**
+   * What the lease approves: each request's level on each of its resources, in order.
+   *
+   * @return the approvals, or empty if the lease predates recorded approvals
+   */
+  public Optional<List<LeaseCodec.Approval>> approvals() {
+    return Optional.ofNullable(approvals);
   }
 
   @Override

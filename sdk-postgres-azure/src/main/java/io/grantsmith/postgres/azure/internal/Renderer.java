@@ -206,8 +206,46 @@ public final class Renderer {
    * @return the statement
    */
   public Statement revokeRole(String db, String role, String member) {
-    return Statement.of(db, "REVOKE " + id(role) + " FROM " + id(member),
-        "remove " + member + " from " + role);
+    return revokeRole(db, role, member, null);
+  }
+
+  /**
+   * {@code REVOKE role FROM member GRANTED BY grantor} (16+: removes the grant that {@code
+   * grantor} made, which the connector may attribute to a role whose privileges it has).
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param member the member
+   * @param grantor the grant's grantor, or null for the current user's own grant
+   * @return the statement
+   */
+  public Statement revokeRole(String db, String role, String member, String grantor) {
+    return Statement.of(db, "REVOKE " + id(role) + " FROM " + id(member)
+            + (grantor != null ? " GRANTED BY " + id(grantor) : ""),
+        "remove " + member + " from " + role + (grantor != null ? " (granted by " + grantor
+            + ")" : ""));
+  }
+
+  /**
+   * {@code SET LOCAL ROLE role}: act as another role until the transaction ends (or {@link
+   * #resetRole}), to revoke what that role granted.
+   *
+   * @param db the database the statement runs in
+   * @param role a role the current user may set
+   * @return the statement
+   */
+  public Statement setRole(String db, String role) {
+    return Statement.of(db, "SET LOCAL ROLE " + id(role), "act as " + role);
+  }
+
+  /**
+   * {@code RESET ROLE}: act as the session's user again.
+   *
+   * @param db the database the statement runs in
+   * @return the statement
+   */
+  public Statement resetRole(String db) {
+    return Statement.of(db, "RESET ROLE", "act as the connector again");
   }
 
   /**
