@@ -39,6 +39,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -520,11 +521,17 @@ final class Commands {
 
   @Command(name = "grant", mixinStandardHelpOptions = true,
       description = "Grant time-bound access and print the credentials (the password only with"
-          + " --output json).")
+          + " --output json). While access is active the password is kept unless"
+          + " --new-password is given.")
   static final class GrantCmd extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin RequestOptions request;
     @Mixin OutputOptions output;
+
+    @Option(names = "--new-password", description = "Also set and print a new password when"
+        + " the grantee's access is already active (the old password stops working); a fresh"
+        + " grant has a new password anyway.")
+    boolean newPassword;
 
     @Override
     public Integer call() {
@@ -534,15 +541,21 @@ final class Commands {
       progress("Granting " + r.level().label() + " on " + r.resources() + " to " + r.grantee()
           + "...");
       AccessGrant g = manager.grant(r);
+      Optional<Secret> password = g.password();
+      if (newPassword && g.passwordKept()) {
+        progress("Setting a new password for " + g.username() + "...");
+        // Only the password is taken: the grant's connection details name its first database.
+        password = manager.resetPassword(g.username()).password();
+      }
       if (json) {
-        out().println(grantJson(g, r.requestId()));
+        out().println(grantJson(g, password, r.requestId()));
       } else {
         out().println("Granted " + r.level().label() + " access to " + r.grantee()
             + " (request " + r.requestId() + ")");
         out().println("  username:  " + g.username());
-        out().println("  password:  " + (g.password().isPresent()
-            ? mask(g.password().get()) + " (masked; use --output json to receive it)"
-            : "(unchanged)"));
+        out().println("  password:  " + (password.isPresent()
+            ? mask(password.get()) + " (masked; use --output json to receive it)"
+            : "unchanged (kept from the earlier grant; use --new-password to set a new one)"));
         out().println("  expiresAt: " + g.expiresAt());
         out().println("  host:      " + g.host() + ":" + g.port());
         out().println("  database:  " + g.database());
@@ -552,9 +565,14 @@ final class Commands {
     }
   }
 
-  static String grantJson(AccessGrant g, String requestId) {
+  /**
+   * The JSON of a grant: {@code password} is null when the earlier password was kept, and
+   * {@code passwordKept} then says so.
+   */
+  static String grantJson(AccessGrant g, Optional<Secret> password, String requestId) {
     return new Json().put("username", g.username())
-        .put("password", g.password().map(Secret::reveal).orElse(null))
+        .put("password", password.map(Secret::reveal).orElse(null))
+        .put("passwordKept", password.isEmpty())
         .put("expiresAt", g.expiresAt().toString()).put("host", g.host()).put("port", g.port())
         .put("database", g.database()).put("jdbcUrl", g.jdbcUrl())
         .put("sslmode", g.sslMode().libpqName()).put("requestId", requestId).toString();

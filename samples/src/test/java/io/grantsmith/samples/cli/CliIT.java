@@ -304,6 +304,53 @@ class CliIT {
   }
 
   @AzurePostgresTest
+  void grantAgainSaysThePasswordWasKeptAndNewPasswordSetsOne(AzurePostgres server,
+      TestDatabase db) throws SQLException {
+    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA sales");
+      st.execute("CREATE TABLE sales.orders (id int)");
+    }
+    Connector c = connector(server);
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
+    String[] grant = concat(new String[] {"grant"}, c.flags(), "--grantee", "fay@example.com",
+        "--resource", db.name() + "/sales", "--request-id", "np-1");
+    CliTest.Result first = CliTest.run(env, concat(grant, new String[] {"--output", "json"}));
+    assertThat(first.code()).as(first.err()).isZero();
+    Map<String, Object> g1 = parse(first.out());
+    assertThat(g1).containsEntry("passwordKept", false);
+    String user = (String) g1.get("username");
+    String lost = (String) g1.get("password");
+
+    CliTest.Result kept = CliTest.run(env, concat(grant, new String[] {"--output", "json"}));
+    assertThat(kept.code()).as(kept.err()).isZero();
+    assertThat(parse(kept.out())).containsEntry("username", user).containsEntry("password", null)
+        .containsEntry("passwordKept", true);
+    CliTest.Result text = CliTest.run(env, grant);
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("unchanged (kept from the earlier grant", "--new-password");
+
+    CliTest.Result fresh = CliTest.run(env, concat(grant,
+        new String[] {"--new-password", "--output", "json"}));
+    assertThat(fresh.code()).as(fresh.err()).isZero();
+    Map<String, Object> g2 = parse(fresh.out());
+    assertThat(g2).containsEntry("username", user).containsEntry("passwordKept", false)
+        .containsEntry("database", db.name());
+    String pw = (String) g2.get("password");
+    assertThat(pw).isNotEmpty().isNotEqualTo(lost);
+    assertThat(fresh.err()).doesNotContain(pw);
+    try (Connection fay = server.connect(db.name(), user, pw);
+        ResultSet rs = fay.createStatement().executeQuery("SELECT count(*) FROM sales.orders")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+    try (Connection old = server.connect(db.name(), user, lost)) {
+      throw new AssertionError("the old password still logs in");
+    } catch (SQLException e) {
+      assertThat(e.getSQLState()).isEqualTo("28P01");
+    }
+  }
+
+  @AzurePostgresTest
   void wrongHostExitsFour(AzurePostgres server) {
     CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "x"), "grant",
         "--host", "nowhere.invalid", "--port", String.valueOf(server.port()), "--sslmode",

@@ -782,6 +782,112 @@ public final class AccessManager implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- reset password
+
+  /**
+   * Gives working credentials for an active lease without revoking it: sets a new password
+   * (from the manager's {@link PasswordGenerator}, sent only as a SCRAM verifier), records when
+   * it was set in the lease, and enables LOGIN if a grant stopped before doing so. This is the
+   * way back in when a grant's password was lost, e.g. because the caller died after the server
+   * committed: granting the same request again keeps the password and returns none
+   * ({@link AccessGrant#passwordKept()}). The old password stops working at once; sessions
+   * already open stay (use {@link #revoke} to end them). The expiry, privileges and memberships
+   * are unchanged. A lease that expired or was revoked is refused and its LOGIN stays off:
+   * grant again instead. With a {@link DryRunExecutor} nothing changes and the result holds no
+   * password.
+   *
+   * <pre>{@code
+   * AccessGrant fresh = manager.resetPassword(request.requestId());
+   * }</pre>
+   *
+   * @param userOrRequestId the managed user's name or a request id it served
+   * @return the user name, the new password, the unchanged expiry and lease, and how to connect
+   *     (to the first database, by name, on which the user was granted CONNECT other than the
+   *     integration's, else the integration's)
+   * @throws GrantsmithException naming {@code userOrRequestId} if no active lease has that user
+   *     name or request id (unknown, expired or revoked)
+   * @throws ApplyException if the server refused the change
+   */
+  public AccessGrant resetPassword(String userOrRequestId) {
+    String user = resolve(userOrRequestId);
+    if (user == null) {
+      throw noActiveLease(userOrRequestId, null);
+    }
+    ReentrantLock lock = lock(user);
+    lock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Instant now = clock.instant();
+        ServerState server = readServer(user);
+        LeaseState st = server.state(user);
+        // Active means recorded, not expired and never revoked: LOGIN is never enabled over a
+        // revocation, and the guard below turns a concurrent one into a retry that refuses.
+        if (st == null || !st.isActiveAt(now)) {
+          throw noActiveLease(userOrRequestId, user);
+        }
+        Lease lease = st.lease().get();
+        String comment = LeaseCodec.encode(st.integration().orElse(integration.name()),
+            lease.requestId(), st.requestIds(), lease.grantee(), lease.grantedAt(),
+            lease.expiresAt(), lease.cleanupAt().orElse(null), now, null);
+        Secret password = passwords.generate();
+        String shared = integration.database();
+        Renderer r = new Renderer(server.major);
+        Step.Builder step = Step.builder().database(shared)
+            .description("set a new password for " + user)
+            .addStatement(guardComment(shared, user, st.comment().orElse(null)))
+            .addStatement(r.setPassword(shared, user, password))
+            .addStatement(r.commentOnRole(shared, user, comment));
+        if (!st.login()) {
+          step.addStatement(r.setLogin(shared, user, true));
+        }
+        try {
+          ApplyResult result = executor.apply(Plan.builder().addStep(step.build()).build());
+          PreparedGrant out = new PreparedGrant();
+          out.user = user;
+          out.lease = lease;
+          out.database = connectDatabase(user, shared);
+          if (!result.dryRun()) {
+            out.password = password;
+            LOG.info("Set a new password for {} (lease {} until {})", user, lease.requestId(),
+                lease.expiresAt());
+          }
+          return out.toGrant(result);
+        } catch (ApplyException e) {
+          if (!retry(e, attempt)) {
+            throw e;
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static GrantsmithException noActiveLease(String userOrRequestId, String user) {
+    return new GrantsmithException("No active lease for " + userOrRequestId
+        + (user == null || user.equals(userOrRequestId) ? "" : " (user " + user + ")")
+        + ": it is unknown, expired or revoked; grant access again instead");
+  }
+
+  /** The first database, by name, other than {@code shared} where the user holds CONNECT. */
+  private String connectDatabase(String user, String shared) {
+    try (Connection c = connections.open(shared);
+        PreparedStatement ps = c.prepareStatement("SELECT d.datname::text FROM pg_database d"
+            + " CROSS JOIN LATERAL aclexplode(d.datacl) a"
+            + " WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)"
+            + " AND a.privilege_type = 'CONNECT'"
+            + " ORDER BY d.datname::text = ?, d.datname LIMIT 1")) {
+      ps.setString(1, user);
+      ps.setString(2, shared);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : shared;
+      }
+    } catch (SQLException e) {
+      throw new GrantsmithException("Cannot read the databases of " + user + ": SQLSTATE "
+          + e.getSQLState(), e);
+    }
+  }
+
   // ---------------------------------------------------------------- revoke
 
   /**
