@@ -828,7 +828,8 @@ public final class AccessManager implements AutoCloseable {
         Lease lease = st.lease().get();
         String comment = LeaseCodec.encode(st.integration().orElse(integration.name()),
             lease.requestId(), st.requestIds(), lease.grantee(), lease.grantedAt(),
-            lease.expiresAt(), lease.cleanupAt().orElse(null), now, null);
+            lease.expiresAt(), lease.cleanupAt().orElse(null), now, null,
+            st.approvals().orElse(null));
         Secret password = passwords.generate();
         String shared = integration.database();
         Renderer r = new Renderer(server.major);
