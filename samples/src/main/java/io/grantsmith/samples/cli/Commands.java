@@ -23,6 +23,8 @@ import io.grantsmith.postgres.azure.DiscoveredObject;
 import io.grantsmith.postgres.azure.DiscoveredRole;
 import io.grantsmith.postgres.azure.DiscoveredServer;
 import io.grantsmith.postgres.azure.Discovery;
+import io.grantsmith.postgres.azure.Drift;
+import io.grantsmith.postgres.azure.DriftReport;
 import io.grantsmith.postgres.azure.SetupVerification;
 import io.grantsmith.postgres.azure.SweepResult;
 import java.io.IOException;
@@ -674,6 +676,47 @@ final class Commands {
         out().println("failed:  " + r.failed().keySet());
       }
       return r.failed().isEmpty() ? GrantsmithCli.OK : GrantsmithCli.FAILED;
+    }
+  }
+
+  // ------------------------------------------------------------------ drift
+
+  @Command(name = "drift", mixinStandardHelpOptions = true,
+      description = "Report what managed users hold that no active lease approves (with its"
+          + " grantor), approved privileges that are missing, and LOGIN or VALID UNTIL that"
+          + " disagree with the lease. Exit code 0 when clean, "
+          + GrantsmithCli.DRIFT + " when drift exists.")
+  static final class DriftCmd extends Base {
+    @Mixin ConnectionOptions conn;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() {
+      boolean json = output.json();
+      progress("Reading every database...");
+      DriftReport r = conn.manager(cli).drift();
+      if (json) {
+        StringBuilder items = new StringBuilder("[");
+        for (Drift d : r.drift()) {
+          Json j = new Json().put("role", d.role()).put("kind", d.kind().name())
+              .put("detail", d.detail());
+          d.database().ifPresent(x -> j.put("database", x));
+          d.object().ifPresent(x -> j.put("object", x));
+          d.privilege().ifPresent(x -> j.put("privilege", x));
+          d.grantor().ifPresent(x -> j.put("grantor", x));
+          items.append(items.length() > 1 ? "," : "").append(j);
+        }
+        out().println(new Json().put("clean", r.isClean()).putAll("roles", r.roles())
+            .putAll("databases", r.databases()).raw("drift", items.append(']').toString()));
+      } else if (r.isClean()) {
+        out().println("No drift: " + r.roles().size() + " managed user(s) in "
+            + r.databases().size() + " database(s) hold exactly what their leases approve");
+      } else {
+        for (Drift d : r.drift()) {
+          out().println(d);
+        }
+      }
+      return r.isClean() ? GrantsmithCli.OK : GrantsmithCli.DRIFT;
     }
   }
 

@@ -2,6 +2,7 @@ package io.grantsmith.samples.cli;
 
 import io.grantsmith.api.ApplyException;
 import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.postgres.azure.LeftoverAccessException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Map;
@@ -32,10 +33,13 @@ import picocli.CommandLine.Command;
     description = "Just-in-time access to Azure Database for PostgreSQL.",
     subcommands = {Commands.SetupSql.class, Commands.VerifySetup.class, Commands.Discover.class,
         Commands.PlanCmd.class, Commands.GrantCmd.class, Commands.Extend.class,
-        Commands.Revoke.class, Commands.Sweep.class, Commands.RotateConnectorPassword.class,
+        Commands.Revoke.class, Commands.Sweep.class, Commands.DriftCmd.class,
+        Commands.RotateConnectorPassword.class,
         DemoCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 other failure, 2 bad input, 3 server refused,"
-        + " 4 cannot connect.",
+        + " 4 cannot connect,",
+        "  5 a managed user holds grants the connector cannot remove (each listed with the",
+        "  statement its grantor must run), 6 drift found (drift).",
         "The password of --user comes from the environment variable GRANTSMITH_PASSWORD.",
         "Every server subcommand takes --integration FILE, one JSON object with keys",
         "  name, hostname, port, database, sslMode, sslRootCert, user,",
@@ -55,6 +59,10 @@ public final class GrantsmithCli implements Runnable {
   public static final int REFUSED = 3;
   /** Exit code: the server cannot be reached. */
   public static final int CANNOT_CONNECT = 4;
+  /** Exit code: a managed user holds grants the connector cannot remove. */
+  public static final int LEFTOVERS = 5;
+  /** Exit code: {@code drift} found differences. */
+  public static final int DRIFT = 6;
   /** The environment variable that holds the password of {@code --user}. */
   public static final String PASSWORD_ENV = "GRANTSMITH_PASSWORD";
 
@@ -134,6 +142,11 @@ public final class GrantsmithCli implements Runnable {
       err.println("grantsmith: invalid " + (flag != null ? flag + ": " : "value: ")
           + iv.getMessage());
       return BAD_INPUT;
+    }
+    if (e instanceof LeftoverAccessException) {
+      // Every line: each leftover with the statement its grantor must run.
+      err.println("grantsmith: " + e.getMessage());
+      return LEFTOVERS;
     }
     String state = sqlState(e);
     boolean connection = e instanceof ApplyException && ((ApplyException) e).isConnectionFailure()

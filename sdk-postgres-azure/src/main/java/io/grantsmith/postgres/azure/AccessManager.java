@@ -50,6 +50,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -1465,6 +1466,93 @@ public final class AccessManager implements AutoCloseable {
       LOG.error("Could not restore the password of {}: SQLSTATE {}", old.username(),
           e.getSQLState());
     }
+  }
+
+  // ---------------------------------------------------------------- drift
+
+  /**
+   * Compares every managed user of this integration with what the server says it holds,
+   * whoever granted it, in every database the connector can connect to: privileges and
+   * memberships that no active lease approves (with their grantor), approved privileges that are
+   * missing, objects owned after the lease ended, LOGIN and {@code VALID UNTIL} that disagree
+   * with the lease, and managed roles without a readable lease. Reads each database once for
+   * what the users hold, plus a catalog snapshot of the databases that active leases approve
+   * something in; changes nothing.
+   *
+   * @return the report; {@link DriftReport#isClean()} when nothing differs
+   * @throws GrantsmithException if a catalog cannot be read
+   */
+  public DriftReport drift() {
+    Instant now = clock.instant();
+    ServerState server = readServer();
+    String shared = integration.database();
+    DriftReport.Builder report = DriftReport.builder().checkedAt(now);
+    List<LeaseState> states = new ArrayList<>();
+    for (LeaseState st : server.states) {
+      if (st.integration().map(integration.name()::equals).orElse(true)) {
+        states.add(st);
+        report.addRole(st.roleName());
+      }
+    }
+    List<String> roles = states.stream().map(LeaseState::roleName).toList();
+    Map<String, List<Footprint.Held>> held = new HashMap<>();
+    for (String db : server.databases) {
+      report.addDatabase(db);
+      if (roles.isEmpty()) {
+        continue;
+      }
+      try (Connection c = connections.open(db)) {
+        List<Footprint.Held> here = new ArrayList<>(Footprint.read(c, roles, db.equals(shared)));
+        if (db.equals(shared)) {
+          here.addAll(Footprint.memberships(c, roles));
+        }
+        for (Footprint.Held h : here) {
+          held.computeIfAbsent(h.role(), k -> new ArrayList<>()).add(h);
+        }
+      } catch (SQLException e) {
+        throw new GrantsmithException("Cannot read what the managed users hold in " + db
+            + ": SQLSTATE " + e.getSQLState(), e);
+      }
+    }
+    // Snapshots of every database an active lease approves something in, to expand approvals.
+    PostgresCatalogReader reader = new PostgresCatalogReader(connections);
+    Map<String, CatalogSnapshot> snaps = new LinkedHashMap<>();
+    snaps.put(shared, reader.read(shared));
+    for (LeaseState st : states) {
+      if (st.isActiveAt(now)) {
+        for (LeaseCodec.Approval a : st.approvals().orElse(List.of())) {
+          List<String> dbs = a.resource().kind() == ResourceKind.SERVER ? server.databases
+              : a.resource().database().map(List::of).orElse(List.of());
+          for (String db : dbs) {
+            snaps.computeIfAbsent(db, reader::read);
+          }
+        }
+      }
+    }
+    for (LeaseState st : states) {
+      List<Grant> grants = null;
+      Set<String> memberOf = new TreeSet<>();
+      memberOf.add(MARKER_ROLE);
+      if (st.approvals().isPresent() && st.isActiveAt(now)) {
+        grants = new ArrayList<>();
+        for (LeaseCodec.Approval a : st.approvals().get()) {
+          try {
+            expand(a.resource(), a.level(), st.roleName(), snaps, server.databases,
+                snaps.get(shared), grants, memberOf);
+          } catch (InvalidValueException gone) {
+            LOG.debug("Approved {} no longer exists", a.resource());
+          }
+        }
+      }
+      for (Drift d : DriftCheck.check(st, held.getOrDefault(st.roleName(), List.of()), grants,
+          memberOf, MARKER_ROLE, now)) {
+        report.addDrift(d);
+      }
+    }
+    DriftReport out = report.build();
+    LOG.info("Drift: {} difference(s) over {} managed user(s)", out.drift().size(),
+        out.roles().size());
+    return out;
   }
 
   // ---------------------------------------------------------------- leases
