@@ -351,6 +351,49 @@ class CliIT {
   }
 
   @AzurePostgresTest
+  void driftAndLeftoversHaveTheirOwnExitCodes(AzurePostgres server, TestDatabase db)
+      throws SQLException {
+    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA sales");
+      st.execute("CREATE TABLE sales.orders (id int)");
+      st.execute("CREATE TABLE sales_secret (id int)");
+    }
+    Connector c = connector(server);
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
+    String[] conn = {"--host", server.host(), "--port", String.valueOf(server.port()),
+        "--sslmode", "disable", "--user", c.name(), "--integration-name", "drift-" + c.name()};
+    CliTest.Result grant = CliTest.run(env, concat(new String[] {"grant"}, conn,
+        "--grantee", "dora", "--resource", db.name() + "/sales", "--output", "json"));
+    assertThat(grant.code()).as(grant.err()).isZero();
+    String user = field(grant.out(), "username");
+
+    CliTest.Result clean = CliTest.run(env, concat(new String[] {"drift"}, conn,
+        "--output", "json"));
+    assertThat(clean.code()).as(clean.err() + clean.out()).isZero();
+    assertThat((Boolean) parse(clean.out()).get("clean")).isTrue();
+
+    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+      st.execute("GRANT SELECT ON public.sales_secret TO " + user);
+    }
+    CliTest.Result drift = CliTest.run(env, concat(new String[] {"drift"}, conn,
+        "--output", "json"));
+    assertThat(drift.code()).as(drift.err()).isEqualTo(GrantsmithCli.DRIFT);
+    List<Map<String, Object>> items = (List<Map<String, Object>>) parse(drift.out()).get("drift");
+    assertThat(items).singleElement().satisfies(d -> {
+      assertThat(d.get("kind")).isEqualTo("UNAPPROVED_PRIVILEGE");
+      assertThat(d.get("role")).isEqualTo(user);
+      assertThat(d.get("grantor")).isEqualTo(server.adminUser());
+      assertThat(d.get("object")).isEqualTo("table public.sales_secret");
+    });
+
+    CliTest.Result revoke = CliTest.run(env, concat(new String[] {"revoke"}, conn,
+        "--username", user));
+    assertThat(revoke.code()).as(revoke.err()).isEqualTo(GrantsmithCli.LEFTOVERS);
+    assertThat(revoke.err()).contains("as " + server.adminUser() + " run: REVOKE SELECT ON TABLE"
+        + " public.sales_secret FROM " + user);
+  }
+
+  @AzurePostgresTest
   void wrongHostExitsFour(AzurePostgres server) {
     CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "x"), "grant",
         "--host", "nowhere.invalid", "--port", String.valueOf(server.port()), "--sslmode",

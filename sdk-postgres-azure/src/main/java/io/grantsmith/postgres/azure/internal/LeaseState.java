@@ -17,7 +17,8 @@ import java.util.Optional;
 import org.postgresql.PGStatement;
 
 /**
- * What the server says about one managed role: its login flag, {@code VALID UNTIL}, its lease
+ * What the server says about one managed role (a member of the marker role without ADMIN OPTION
+ * on it): its login flag, {@code VALID UNTIL}, its lease
  * (read from the role comment with jsonb operators), and how many sessions it has open. Read for
  * every member of the marker role in one query.
  */
@@ -84,7 +85,9 @@ public final class LeaseState {
         "CROSS JOIN LATERAL (SELECT CASE WHEN left(c.txt, 15) = '{\"grantsmith\":1'"
             + " AND right(c.txt, 1) = '}'" + valid + " THEN c.txt::jsonb END AS j) x",
         "WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles k ON k.oid = m.roleid",
-        "  WHERE m.member = r.oid AND k.rolname = '" + MARKER_ROLE + "')",
+        // Members holding ADMIN OPTION administer the marker (the connector; on 16+ whoever
+        // created it): they are not managed users.
+        "  WHERE m.member = r.oid AND NOT m.admin_option AND k.rolname = '" + MARKER_ROLE + "')",
         one ? "AND r.rolname = ?" : "",
         "ORDER BY r.rolname");
   }
