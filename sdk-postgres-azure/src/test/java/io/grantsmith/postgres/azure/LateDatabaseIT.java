@@ -1,10 +1,17 @@
 package io.grantsmith.postgres.azure;
 
 import static io.grantsmith.postgres.azure.AccessFixtures.estate;
+import static io.grantsmith.postgres.azure.AccessFixtures.integration;
+import static io.grantsmith.postgres.azure.AccessFixtures.manager;
+import static io.grantsmith.postgres.azure.AccessFixtures.request;
 import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.Credentials;
 import io.grantsmith.api.Integration;
+import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.SslMode;
 import io.grantsmith.testkit.AzurePostgres;
@@ -13,18 +20,81 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A database created after the connector setup: verify lists it with the SQL that closes the
- * gap, and every other gap with its fix.
+ * A database created after the connector setup: grants touching it are refused before anything
+ * changes, with a message that names it and the command that sets it up; the printed setup of
+ * that one database, run by the admin, makes the same grant work; verify lists it with the SQL
+ * that closes the gap.
  */
 class LateDatabaseIT {
 
   static String suffix() {
     return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  }
+
+  @AzurePostgresTest
+  void grantOnADatabaseCreatedAfterTheSetupIsRefusedUntilItsOwnSetupRuns(AzurePostgres server)
+      throws Exception {
+    String early = server.createDatabase();
+    estate(server, early);
+    TestConnector tc = AccessFixtures.connector(server, early);
+    String suffix = suffix();
+    String late = "Late \"db\" it's " + suffix;
+    server.createDatabase(late);
+    estate(server, late);
+    Integration integration = integration(tc, 0);
+    try (AccessManager manager = manager(tc, integration, Clock.systemUTC())) {
+      String grantee = "late-" + suffix + "@example.com";
+      String user = AccessManager.userName(integration.name(), grantee);
+      List<String> rolesBefore = roles(server);
+      String aclBefore = databaseAcl(server, late);
+
+      for (ResourceRef[] resources : List.of(
+          new ResourceRef[] {ResourceRef.relation(late, "app", "t")},
+          new ResourceRef[] {ResourceRef.relation(early, "app", "t"), ResourceRef.database(late)},
+          new ResourceRef[] {ResourceRef.server()})) {
+        assertThatThrownBy(() -> manager.grant(request(integration, grantee,
+            AccessLevel.READ_ONLY, Duration.ofHours(1), resources)))
+            .isInstanceOf(InvalidValueException.class)
+            .hasMessageContaining("database")
+            .hasMessageContaining(late.replace("\"", "\\\""))
+            .hasMessageContaining("created after the connector setup")
+            .hasMessageContaining("grantsmith setup-sql")
+            .hasMessageContaining("--database 'Late \"db\" it'\\''s " + suffix + "'")
+            .satisfies(e -> assertThat(((InvalidValueException) e).field())
+                .isEqualTo("AccessRequest.resources"));
+      }
+      assertThatThrownBy(() -> manager.planGrant(request(integration, grantee,
+          AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.database(late))))
+          .isInstanceOf(InvalidValueException.class);
+      // Nothing changed on the server: no role, no privilege on the database.
+      assertThat(roles(server)).isEqualTo(rolesBefore).doesNotContain(user);
+      assertThat(databaseAcl(server, late)).isEqualTo(aclBefore);
+
+      // The admin runs the printed setup of that one database; the connector is untouched.
+      ConnectorSetup setup = ConnectorSetup.builder().majorVersion(server.majorVersion())
+          .connectorName(tc.name).build();
+      String script = setup.scriptFor(late);
+      assertThat(script).doesNotContain(tc.name).doesNotContain("CREATE ROLE")
+          .contains("GRANT ALL PRIVILEGES ON DATABASE \"Late \"\"db\"\" it's " + suffix
+              + "\" TO azure_pg_admin WITH GRANT OPTION");
+      runAsAdmin(server, script);
+
+      AccessGrant g = manager.grant(request(integration, grantee, AccessLevel.READ_ONLY,
+          Duration.ofHours(1), ResourceRef.relation(late, "app", "t")));
+      String pw = g.password().orElseThrow().reveal();
+      assertThat(g.username()).isEqualTo(user);
+      assertThat(server).user(user, pw).canLogin(late).canSelectFrom(late, "app", "t")
+          .cannotSelectFrom(late, "app", "secret").cannotInsertInto(late, "app", "t");
+      manager.revoke(user);
+      assertThat(server).user(user, pw).cannotLogin(late);
+    }
   }
 
   @AzurePostgresTest
@@ -105,6 +175,30 @@ class LateDatabaseIT {
   static Integration plain(AzurePostgres server) {
     return Integration.builder().name("late").hostname(server.host()).port(server.port())
         .sslMode(SslMode.DISABLE).build();
+  }
+
+  /** Every role name on the server, read as the admin. */
+  static List<String> roles(AzurePostgres server) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = server.adminConnection("postgres"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT rolname FROM pg_roles ORDER BY rolname")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  static String databaseAcl(AzurePostgres server, String db) throws SQLException {
+    try (Connection c = server.adminConnection("postgres");
+        java.sql.PreparedStatement ps = c.prepareStatement(
+            "SELECT datacl::text FROM pg_database WHERE datname = ?")) {
+      ps.setString(1, db);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return rs.getString(1);
+      }
+    }
   }
 
   /**
