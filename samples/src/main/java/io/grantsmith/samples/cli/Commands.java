@@ -37,8 +37,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -664,7 +666,8 @@ final class Commands {
       AccessManager manager = conn.manager(cli);
       progress("Revoking " + target.value() + " in every database...");
       ApplyResult r = manager.revoke(target.value());
-      List<String> dbs = new ArrayList<>();
+      // One entry per database, though a revocation changes some (the shared one) in turns.
+      Set<String> dbs = new LinkedHashSet<>();
       r.databases().forEach(d -> dbs.add(d.database()));
       if (json) {
         out().println(new Json().put("target", target.value()).put("changed", !dbs.isEmpty())

@@ -331,9 +331,19 @@ class CliIT {
       assertThat(rs.getInt(1)).isEqualTo(2);
     }
 
+    // Each database the revocation changed is named once.
     CliTest.Result revoke = CliTest.run(env, concat(new String[] {"revoke"}, c.flags(),
         "--username", user));
     assertThat(revoke.code()).as(revoke.err()).isZero();
+    Matcher m = Pattern.compile("^Revoked " + Pattern.quote(user) + " \\(changes in \\[(.*)\\]\\)$")
+        .matcher(revoke.out().strip());
+    assertThat(m.matches()).as(revoke.out()).isTrue();
+    assertThat(List.of(m.group(1).split(", "))).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrder("postgres", late);
+    CliTest.Result revokeJson = CliTest.run(env, concat(new String[] {"revoke"}, c.flags(),
+        "--username", user, "--output", "json"));
+    assertThat(revokeJson.code()).as(revokeJson.err()).isZero();
+    assertThat(parse(revokeJson.out())).containsEntry("changed", false);
   }
 
   static boolean roleExists(AzurePostgres server, String role) throws SQLException {
