@@ -39,9 +39,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -368,8 +370,10 @@ final class Commands {
   // ------------------------------------------------------------------ setup-sql
 
   @Command(name = "setup-sql", mixinStandardHelpOptions = true,
-      description = "Print the one-time connector setup SQL (a psql script for the server"
-          + " admin). Needs no server.")
+      description = {"Print the one-time connector setup SQL (a psql script for the server"
+          + " admin). Needs no server.",
+          "With --database: only the setup of databases created after the connector setup;"
+              + " the connector is left as it is."})
   static final class SetupSql extends Base {
     @Option(names = "--connector-user", defaultValue = ConnectorSetup.DEFAULT_CONNECTOR_NAME,
         description = "The connector's role name (default grantsmith_connector).")
@@ -384,11 +388,23 @@ final class Commands {
             + " them itself.")
     List<String> databases = new ArrayList<>();
 
+    @Option(names = "--database", paramLabel = "NAME",
+        description = "Repeatable: print only the setup of this database (created after the"
+            + " connector setup): its grants to azure_pg_admin WITH GRANT OPTION, its schemas"
+            + " and objects, default privileges. Does not touch the connector.")
+    List<String> late = new ArrayList<>();
+
     @Override
     public Integer call() {
+      if (!late.isEmpty() && !databases.isEmpty()) {
+        throw new GrantsmithCli.UsageException("--database and --for-database exclude each"
+            + " other: --database sets up databases created after the connector setup,"
+            + " --for-database renders the whole setup");
+      }
       ConnectorSetup setup = ConnectorSetup.builder().connectorName(connector)
           .majorVersion(version).build();
-      out().print(databases.isEmpty() ? setup.script() : setup.script(databases));
+      out().print(!late.isEmpty() ? setup.scriptFor(late)
+          : databases.isEmpty() ? setup.script() : setup.script(databases));
       out().flush();
       return GrantsmithCli.OK;
     }
@@ -397,7 +413,9 @@ final class Commands {
   // ------------------------------------------------------------------ verify-setup
 
   @Command(name = "verify-setup", mixinStandardHelpOptions = true,
-      description = "Check, logged in as the connector (--user), that the setup is complete.")
+      description = {"Check, logged in as the connector (--user), that the setup is complete.",
+          "For each gap it prints the fix, then all fixes as one psql script for the server"
+              + " admin."})
   static final class VerifySetup extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
@@ -407,17 +425,47 @@ final class Commands {
       boolean json = output.json();
       int major = conn.majorVersion(cli);
       progress("Verifying the setup of " + conn.user() + " on every database it can see...");
-      SetupVerification v = ConnectorSetup.builder().connectorName(conn.user())
-          .majorVersion(major).build().verify(conn.source(cli));
+      ConnectorSetup setup = ConnectorSetup.builder().connectorName(conn.user())
+          .majorVersion(major).build();
+      SetupVerification v = setup.verify(conn.source(cli));
       if (json) {
+        StringBuilder fixes = new StringBuilder("[");
+        for (SetupVerification.Fix f : v.fixes()) {
+          fixes.append(fixes.length() > 1 ? "," : "").append(new Json()
+              .put("missing", f.missing()).put("description", f.description())
+              .put("sql", f.sql()));
+        }
         out().println(new Json().put("connector", v.connector()).put("ok", v.isOk())
-            .putAll("checkedDatabases", v.checkedDatabases()).putAll("missing", v.missing()));
+            .putAll("checkedDatabases", v.checkedDatabases()).putAll("missing", v.missing())
+            .raw("fixes", fixes.append(']').toString()).put("fixSql", v.fixScript()));
       } else {
         out().println(v.isOk() ? "Setup OK for " + v.connector() + " in "
             + v.checkedDatabases() : "Setup incomplete for " + v.connector() + ":");
-        v.missing().forEach(m -> out().println("  missing: " + m));
+        for (String m : v.missing()) {
+          out().println("  missing: " + m);
+          v.fixes().stream().filter(f -> f.missing().equals(m)).findFirst()
+              .ifPresent(f -> out().println("    fix: " + fixLine(f, setup.database())));
+        }
+        if (!v.fixPlan().isEmpty()) {
+          out().println();
+          out().println("To close these gaps, run this as the server admin, e.g. psql"
+              + " \"host=" + conn.integration().hostname() + " dbname=" + setup.database()
+              + " user=ADMIN\" -f fix.sql:");
+          out().print(v.fixScript());
+        }
       }
       return v.isOk() ? GrantsmithCli.OK : GrantsmithCli.FAILED;
+    }
+
+    /** A one-statement fix as its SQL, a longer one as what it does. */
+    private static String fixLine(SetupVerification.Fix f, String adminDatabase) {
+      List<io.grantsmith.api.Statement> statements = f.plan().statements();
+      if (statements.size() == 1 && !statements.get(0).redacted().contains("\n")) {
+        io.grantsmith.api.Statement st = statements.get(0);
+        return (st.database().equals(adminDatabase) ? ""
+            : "(in database " + st.database() + ") ") + st.redacted() + ";";
+      }
+      return f.description() + ", in the script below";
     }
   }
 
@@ -638,7 +686,8 @@ final class Commands {
       AccessManager manager = conn.manager(cli);
       progress("Revoking " + target.value() + " in every database...");
       ApplyResult r = manager.revoke(target.value());
-      List<String> dbs = new ArrayList<>();
+      // One entry per database, though a revocation changes some (the shared one) in turns.
+      Set<String> dbs = new LinkedHashSet<>();
       r.databases().forEach(d -> dbs.add(d.database()));
       if (json) {
         out().println(new Json().put("target", target.value()).put("changed", !dbs.isEmpty())

@@ -264,6 +264,148 @@ class CliIT {
   }
 
   @AzurePostgresTest
+  void aDatabaseCreatedAfterTheSetupIsRefusedListedWithItsFixAndSetUpWithSetupSql(
+      AzurePostgres server) throws Exception {
+    Connector c = connector(server);
+    String late = server.createDatabase();
+    try (Connection admin = server.adminConnection(late); Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA sales");
+      st.execute("CREATE TABLE sales.orders (id int)");
+      st.execute("INSERT INTO sales.orders VALUES (1), (2)");
+    }
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
+    String[] request = {"--grantee", "lena@example.com", "--resource", late + "/sales",
+        "--duration", "PT15M", "--cleanup-after-days", "0", "--output", "json"};
+    String user = io.grantsmith.postgres.azure.AccessManager.userName("cli", "lena@example.com");
+
+    CliTest.Result refused = CliTest.run(env, concat(new String[] {"grant"}, c.flags(),
+        request));
+    assertThat(refused.code()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("database " + late
+        + " was created after the connector setup", "grantsmith setup-sql --database " + late)
+        .doesNotContain(c.password());
+    assertThat(refused.out()).isEmpty();
+    assertThat(roleExists(server, user)).as("role created by a refused grant").isFalse();
+
+    CliTest.Result text = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags()));
+    assertThat(text.code()).as(text.out() + text.err()).isEqualTo(1);
+    assertThat(text.out()).contains("  missing: cannot grant CONNECT on database " + late
+        + "\n    fix: the setup of database " + late + " (grantsmith setup-sql --database "
+        + late + "), in the script below\n")
+        .contains("To close these gaps, run this as the server admin")
+        .contains("GRANT ALL PRIVILEGES ON DATABASE " + late
+            + " TO azure_pg_admin WITH GRANT OPTION;\n", "\\connect '" + late + "'\n");
+    CliTest.Result json = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(),
+        "--output", "json"));
+    assertThat(json.code()).isEqualTo(1);
+    Map<String, Object> v = parse(json.out());
+    assertThat(v).containsEntry("ok", false).containsKeys("connector", "checkedDatabases");
+    assertThat((List<Object>) v.get("missing"))
+        .contains("cannot grant CONNECT on database " + late);
+    assertThat((List<Object>) v.get("fixes")).anySatisfy(o -> {
+      Map<String, Object> f = (Map<String, Object>) o;
+      assertThat(f).containsEntry("missing", "cannot grant CONNECT on database " + late);
+      assertThat((String) f.get("sql")).contains("GRANT ALL PRIVILEGES ON DATABASE " + late);
+    });
+    assertThat((String) v.get("fixSql")).contains("\\connect '" + late + "'");
+
+    // The admin runs what setup-sql --database prints; the grant then works.
+    CliTest.Result setupSql = CliTest.run(Map.of(), "setup-sql", "--database", late);
+    assertThat(setupSql.code()).as(setupSql.err()).isZero();
+    runAsAdmin(server, setupSql.out());
+    CliTest.Result ok = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags()));
+    assertThat(ok.code()).as(ok.out()).isZero();
+    assertThat(ok.out()).startsWith("Setup OK for " + c.name()).doesNotContain("missing");
+    CliTest.Result okJson = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(),
+        "--output", "json"));
+    assertThat(parse(okJson.out())).containsEntry("missing", List.of())
+        .containsEntry("fixes", List.of()).containsEntry("fixSql", "");
+
+    CliTest.Result grant = CliTest.run(env, concat(new String[] {"grant"}, c.flags(), request));
+    assertThat(grant.code()).as(grant.err()).isZero();
+    Map<String, Object> g = parse(grant.out());
+    assertThat(g).containsEntry("username", user).containsEntry("database", late);
+    try (Connection lena = server.connect(late, user, (String) g.get("password"));
+        ResultSet rs = lena.createStatement().executeQuery("SELECT count(*) FROM sales.orders")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+    }
+
+    // Each database the revocation changed is named once.
+    CliTest.Result revoke = CliTest.run(env, concat(new String[] {"revoke"}, c.flags(),
+        "--username", user));
+    assertThat(revoke.code()).as(revoke.err()).isZero();
+    Matcher m = Pattern.compile("^Revoked " + Pattern.quote(user) + " \\(changes in \\[(.*)\\]\\)$")
+        .matcher(revoke.out().strip());
+    assertThat(m.matches()).as(revoke.out()).isTrue();
+    assertThat(List.of(m.group(1).split(", "))).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrder("postgres", late);
+    CliTest.Result revokeJson = CliTest.run(env, concat(new String[] {"revoke"}, c.flags(),
+        "--username", user, "--output", "json"));
+    assertThat(revokeJson.code()).as(revokeJson.err()).isZero();
+    assertThat(parse(revokeJson.out())).containsEntry("changed", false);
+  }
+
+  static boolean roleExists(AzurePostgres server, String role) throws SQLException {
+    try (Connection admin = server.adminConnection("postgres");
+        PreparedStatement ps = admin.prepareStatement(
+            "SELECT count(*) FROM pg_roles WHERE rolname = ?")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) > 0;
+      }
+    }
+  }
+
+  /**
+   * Runs a printed psql script as the admin: with psql when it is installed, else as psql
+   * would ({@code \connect 'db'} switches the database, other meta-commands are skipped).
+   */
+  static void runAsAdmin(AzurePostgres server, String script) throws Exception {
+    Path psql = Path.of("/usr/bin/psql");
+    if (Files.isExecutable(psql)) {
+      ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q", "-f", "-",
+          "host=" + server.host() + " port=" + server.port() + " user=" + server.adminUser()
+              + " dbname=postgres sslmode=disable").redirectErrorStream(true);
+      pb.environment().put("PGPASSWORD", server.adminPassword());
+      Process p = pb.start();
+      try (var in = p.getOutputStream()) {
+        in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      String output = new String(p.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(output).isZero();
+      return;
+    }
+    String current = "postgres";
+    StringBuilder chunk = new StringBuilder();
+    List<String[]> chunks = new java.util.ArrayList<>();
+    for (String line : script.split("\n", -1)) {
+      if (line.startsWith("\\connect ")) {
+        chunks.add(new String[] {current, chunk.toString()});
+        String arg = line.substring("\\connect ".length());
+        current = arg.substring(1, arg.length() - 1).replace("\\'", "'")
+            .replace("\\\\", "\\");
+        chunk.setLength(0);
+      } else if (!line.startsWith("\\")) {
+        chunk.append(line).append('\n');
+      }
+    }
+    chunks.add(new String[] {current, chunk.toString()});
+    for (String[] c : chunks) {
+      if (c[1].lines().allMatch(l -> l.isBlank() || l.startsWith("--"))) {
+        continue;
+      }
+      try (Connection admin = server.adminConnection(c[0]);
+          Statement st = admin.createStatement()) {
+        st.execute(c[1]);
+      }
+    }
+  }
+
+  @AzurePostgresTest
   void grantFromAnIntegrationFile(AzurePostgres server, TestDatabase db, @TempDir Path dir)
       throws Exception {
     try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {

@@ -70,6 +70,28 @@ class CliTest {
   }
 
   @Test
+  void setupSqlForOneDatabasePrintsOnlyItsSetupWithQuotedNames() {
+    Result r = run(Map.of(), "setup-sql", "--database", "late", "--database", "Odd \"db\"");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("GRANT ALL PRIVILEGES ON DATABASE late TO azure_pg_admin WITH GRANT OPTION;")
+        .contains("GRANT ALL PRIVILEGES ON DATABASE \"Odd \"\"db\"\"\" TO azure_pg_admin"
+            + " WITH GRANT OPTION;")
+        .contains("\\connect 'late'\n", "\\connect 'Odd \"db\"'\n")
+        .contains("ALTER DEFAULT PRIVILEGES GRANT ALL PRIVILEGES ON TABLES TO azure_pg_admin")
+        .contains("\\set ON_ERROR_STOP on")
+        // The connector is left alone: no role, no password, no prompt.
+        .doesNotContain("grantsmith_connector").doesNotContain("CREATE ROLE")
+        .doesNotContain("connector_password").doesNotContain("\\prompt");
+    Result both = run(Map.of(), "setup-sql", "--database", "late", "--for-database", "shop");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("--database", "--for-database");
+    Result excluded = run(Map.of(), "setup-sql", "--database", "azure_sys");
+    assertThat(excluded.code()).isEqualTo(2);
+    assertThat(excluded.err()).contains("azure_sys").doesNotContain("\tat ");
+  }
+
+  @Test
   void badFlagsExitTwoWithOneLineAndNoStackTrace() {
     String[][] cases = {
       {"grant", "--host", "h", "--user", "u", "--grantee", "a@b.c", "--resource", "db",

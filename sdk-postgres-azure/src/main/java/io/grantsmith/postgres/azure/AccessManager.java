@@ -33,6 +33,7 @@ import io.grantsmith.postgres.azure.internal.JdbcUrls;
 import io.grantsmith.postgres.azure.internal.LeaseCodec;
 import io.grantsmith.postgres.azure.internal.LeaseState;
 import io.grantsmith.postgres.azure.internal.Renderer;
+import io.grantsmith.postgres.azure.internal.SetupSql;
 import io.grantsmith.postgres.azure.internal.Sql;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -354,7 +356,8 @@ public final class AccessManager implements AutoCloseable {
    *
    * @param request the approved request
    * @return the user name, password (if new or rotated), expiry and how to connect
-   * @throws InvalidValueException if the request names something that does not exist
+   * @throws InvalidValueException if the request names something that does not exist, or
+   *     touches a database created after the connector setup (nothing is changed then)
    * @throws ApplyException if the server refused a step (what committed is safe: LOGIN comes
    *     last; granting again converges)
    * @throws GrantsmithException if the user name belongs to a role Grantsmith does not manage
@@ -416,6 +419,56 @@ public final class AccessManager implements AutoCloseable {
         request.integration().name());
   }
 
+  /** Of the databases given, those where the connector cannot grant CONNECT. */
+  private static final String NOT_SET_UP_QUERY = "SELECT datname::text FROM pg_database"
+      + " WHERE datname = ANY (?)"
+      + " AND NOT has_database_privilege(oid, 'CONNECT WITH GRANT OPTION') ORDER BY datname";
+
+  /**
+   * Refuses, before anything changes, a request that touches a database the connector setup
+   * does not cover (one created after it): the server says the connector cannot grant CONNECT
+   * there. The message names the databases and the command that sets them up.
+   */
+  private void requireSetUpDatabases(AccessRequest request, List<String> connectable) {
+    Set<String> touched = new TreeSet<>();
+    for (ResourceRef r : request.resources()) {
+      if (r.kind() == ResourceKind.SERVER) {
+        touched.addAll(connectable);
+      } else {
+        r.database().ifPresent(touched::add);
+      }
+    }
+    if (touched.isEmpty()) {
+      return;
+    }
+    List<String> notSetUp = new ArrayList<>();
+    try (Connection c = connections.open(integration.database());
+        PreparedStatement ps = c.prepareStatement(NOT_SET_UP_QUERY)) {
+      ps.setArray(1, c.createArrayOf("text", touched.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          notSetUp.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new GrantsmithException("Cannot check that the connector setup covers "
+          + touched + ": SQLSTATE " + e.getSQLState(), e);
+    }
+    if (notSetUp.isEmpty()) {
+      return;
+    }
+    ResourceRef first = request.resources().stream().filter(r -> r.kind() == ResourceKind.SERVER
+        || r.database().filter(notSetUp::contains).isPresent()).findFirst().orElseThrow();
+    throw new InvalidValueException("AccessRequest.resources", "must name databases the"
+        + " connector setup covers: " + (notSetUp.size() == 1 ? "database " : "databases ")
+        + notSetUp.stream().map(d -> d.matches("[A-Za-z0-9_]+") ? d
+            : InvalidValueException.describe(d)).collect(Collectors.joining(", "))
+        + (notSetUp.size() == 1 ? " was" : " were")
+        + " created after the connector setup (the connector cannot grant CONNECT there);"
+        + " run `" + SetupSql.setupCommand(notSetUp) + "` as the server admin"
+        + " (ConnectorSetup.scriptFor or planFor in Java)", first);
+  }
+
   private final class PreparedGrant {
     Plan revokeFirst;
     Plan plan;
@@ -452,6 +505,7 @@ public final class AccessManager implements AutoCloseable {
           connectableDatabases.contains(db), "AccessRequest.resources",
           "must name databases the connector can connect to", r));
     }
+    requireSetUpDatabases(request, connectableDatabases);
     LeaseState st = server.state(user);
     CatalogSnapshot sharedSnap = read(shared, request.resources(), user);
     if (st == null && sharedSnap.role(user).isPresent()) {

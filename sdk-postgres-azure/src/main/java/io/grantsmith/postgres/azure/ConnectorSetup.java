@@ -45,7 +45,9 @@ import java.util.Objects;
  *
  * <p>Every statement is safe to run again. The setup is available as a psql script for a person
  * ({@link #script()}, {@link #script(Collection)}) or as a {@link Plan} for an {@code Executor}
- * that logs in as the admin ({@link #plan(Secret, ConnectionSource)}):
+ * that logs in as the admin ({@link #plan(Secret, ConnectionSource)}). A database created
+ * after the setup gets its own part of it, steps 2 and 3 for that database only, with
+ * {@link #scriptFor(String)} or {@link #planFor(String)}:
  *
  * <pre>{@code
  * ConnectorSetup setup = ConnectorSetup.builder().majorVersion(16).build();
@@ -320,6 +322,79 @@ public final class ConnectorSetup {
     return out.toString();
   }
 
+  /**
+   * The setup of databases created after the connector's setup, as a {@link Plan} for an
+   * executor that logs in as the server admin: all privileges on each database to
+   * {@code azure_pg_admin} WITH GRANT OPTION (run in {@link #database()}), then in each of them
+   * the same on its schemas and their tables, sequences and routines, and the admin's default
+   * privileges there. The connector and the marker role are left as they are. Until this runs,
+   * {@link AccessManager#grant} refuses requests that touch such a database.
+   *
+   * <pre>{@code
+   * Plan late = setup.planFor("late");
+   * JdbcExecutor.builder().connections(adminConnections).build().apply(late);
+   * }</pre>
+   *
+   * @param databases the databases, e.g. {@code List.of("late")}
+   * @return the plan
+   * @throws InvalidValueException if none is given, or a name is invalid or one of
+   *     {@link #EXCLUDED}
+   */
+  public Plan planFor(Collection<String> databases) {
+    Objects.requireNonNull(databases, "databases");
+    List<String> dbs = new ArrayList<>();
+    for (String d : databases) {
+      Identifiers.check("ConnectorSetup.databases", d);
+      InvalidValueException.check(!EXCLUDED.contains(d), "ConnectorSetup.databases",
+          "must not name " + String.join(", ", EXCLUDED), d);
+      if (!dbs.contains(d)) {
+        dbs.add(d);
+      }
+    }
+    InvalidValueException.check(!dbs.isEmpty(), "ConnectorSetup.databases",
+        "must name at least one database", databases);
+    return Plan.builder().addAllSteps(SetupSql.databaseSteps(database, dbs)).build();
+  }
+
+  /**
+   * {@link #planFor(Collection)} for one database.
+   *
+   * @param database the database, e.g. {@code "late"}
+   * @return the plan
+   * @throws InvalidValueException if the name is invalid or one of {@link #EXCLUDED}
+   */
+  public Plan planFor(String database) {
+    return planFor(List.of(Objects.requireNonNull(database, "database")));
+  }
+
+  /**
+   * {@link #planFor(Collection)} as a psql script to run as the server admin, as
+   * {@code grantsmith setup-sql --database NAME} prints it: {@code psql "host=... user=<admin>
+   * dbname=postgres" -f setup-late.sql}. It needs no password and does not touch the connector.
+   *
+   * @param databases the databases
+   * @return the script
+   * @throws InvalidValueException if none is given, or a name is invalid or one of
+   *     {@link #EXCLUDED}
+   */
+  public String scriptFor(Collection<String> databases) {
+    Plan plan = planFor(databases);
+    return "-- Grantsmith connector setup for databases created after the connector setup\n"
+        + "-- Run as the server admin with psql; the connector itself is left unchanged.\n"
+        + "\\set ON_ERROR_STOP on\n" + plan.toSql();
+  }
+
+  /**
+   * {@link #scriptFor(Collection)} for one database.
+   *
+   * @param database the database
+   * @return the script
+   * @throws InvalidValueException if the name is invalid or one of {@link #EXCLUDED}
+   */
+  public String scriptFor(String database) {
+    return scriptFor(List.of(Objects.requireNonNull(database, "database")));
+  }
+
   private String preamble() {
     return "-- Grantsmith connector setup for Azure Database for PostgreSQL " + majorVersion
         + "\n-- Run as the server admin with psql; the connector's password is the psql variable "
@@ -350,38 +425,13 @@ public final class ConnectorSetup {
         .description("1. create the connector " + connectorName + " and the marker role "
             + markerRole)
         .addAllStatements(roleStatements(passwordStatement)).build());
-    if (!dbs.isEmpty()) {
-      Step.Builder step2 = Step.builder().database(database).strict(false)
-          .description("2. grant all privileges on " + dbs.size()
-              + " databases to azure_pg_admin with grant option");
-      for (String d : dbs) {
-        step2.addStatement(Statement.of(database, "GRANT ALL PRIVILEGES ON DATABASE " + ident(d)
-            + " TO " + ident(SetupSql.AZURE_PG_ADMIN) + " WITH GRANT OPTION",
-            "grant all privileges on database " + d + " to azure_pg_admin"));
-      }
-      plan.addStep(step2.build());
-    }
-    // template1 last: while anyone is connected to it, CREATE DATABASE fails.
-    List<String> ordered = new ArrayList<>(dbs);
-    if (ordered.remove("template1")) {
-      ordered.add("template1");
-    }
-    for (String d : ordered) {
-      plan.addStep(Step.builder().database(d).strict(false)
-          .description((d.equals("template1") ? "4" : "3")
-              + ". grant all privileges on the schemas of " + d
-              + " and their objects to azure_pg_admin with grant option")
-          .addStatement(Statement.of(d, SetupSql.grantInDatabase(),
-              "grant on the schemas of " + d))
-          .build());
-    }
+    plan.addAllSteps(SetupSql.databaseSteps(database, dbs));
     return plan.build();
   }
 
   private List<Statement> roleStatements(Statement passwordStatement) {
     String db = database;
     String conn = ident(connectorName);
-    String marker = ident(markerRole);
     List<Statement> out = new ArrayList<>();
     out.add(Statement.of(db, SetupSql.createRoleIfMissing(connectorName),
         "create the role " + connectorName + " unless it exists"));
@@ -397,8 +447,7 @@ public final class ConnectorSetup {
     }
     out.add(Statement.of(db, SetupSql.createRoleIfMissing(markerRole),
         "create the marker role " + markerRole + " unless it exists"));
-    out.add(Statement.of(db, "GRANT " + marker + " TO " + conn + " WITH ADMIN OPTION"
-        + (majorVersion >= 16 ? ", INHERIT FALSE, SET FALSE" : ""),
+    out.add(Statement.of(db, SetupSql.grantMarker(markerRole, connectorName, majorVersion),
         "let " + connectorName + " administer " + markerRole));
     return out;
   }

@@ -1,18 +1,25 @@
 package io.grantsmith.postgres.azure;
 
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.Step;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import org.immutables.value.Value;
 
 /**
- * What {@link ConnectorSetup#verify(ConnectionSource)} found: the databases it checked and, in
- * plain words, everything the connector is missing, such as
+ * What {@link ConnectorSetup#verify(ConnectionSource)} found: the databases it checked, in
+ * plain words everything the connector is missing, such as
  * {@code "grantsmith_connector is not a member of azure_pg_admin"} or
- * {@code "cannot grant SELECT on table sales.orders in database shop"}.
+ * {@code "cannot grant SELECT on table sales.orders in database shop"}, and for each missing
+ * item it knows how to close, the SQL that closes it, to run as the server admin.
  *
  * <pre>{@code
  * SetupVerification check = setup.verify(connectorConnections);
  * if (!check.isOk()) {
  *     check.missing().forEach(System.err::println);
+ *     System.out.print(check.fixScript()); // a psql script for the server admin
  * }
  * }</pre>
  */
@@ -55,6 +62,22 @@ public abstract class SetupVerification {
     Builder addAllMissing(Iterable<String> missing);
 
     /**
+     * Adds fixes.
+     *
+     * @param fixes the fixes
+     * @return this builder
+     */
+    Builder addFixes(Fix... fixes);
+
+    /**
+     * Adds fixes.
+     *
+     * @param fixes the fixes
+     * @return this builder
+     */
+    Builder addAllFixes(Iterable<? extends Fix> fixes);
+
+    /**
      * Builds.
      *
      * @return the result
@@ -92,6 +115,74 @@ public abstract class SetupVerification {
    * @return the missing items
    */
   public abstract List<String> missing();
+
+  /**
+   * For each missing item with a known fix, in the order of {@link #missing()}: the item and
+   * the statements that close it. Items such as a failed login have none.
+   *
+   * @return the fixes
+   */
+  public abstract List<Fix> fixes();
+
+  /**
+   * Every {@linkplain #fixes() fix} as one plan for an executor that logs in as the server
+   * admin, each step once (the three database privileges of a database created after the setup
+   * share one fix).
+   *
+   * @return the plan; empty when there is nothing to fix
+   */
+  public Plan fixPlan() {
+    Set<Step> steps = new LinkedHashSet<>();
+    for (Fix f : fixes()) {
+      steps.addAll(f.plan().steps());
+    }
+    return Plan.builder().addAllSteps(steps).build();
+  }
+
+  /**
+   * {@link #fixPlan()} as a psql script for the server admin:
+   * {@code psql "host=... user=<admin> dbname=postgres" -f fix.sql}.
+   *
+   * @return the script; empty when there is nothing to fix
+   */
+  public String fixScript() {
+    Plan plan = fixPlan();
+    return plan.isEmpty() ? "" : "\\set ON_ERROR_STOP on\n" + plan.toSql();
+  }
+
+  /**
+   * A missing item and how to close it.
+   *
+   * @param missing the item, as in {@link #missing()}
+   * @param description what the fix does, in plain words, e.g. {@code "the setup of database
+   *     late (grantsmith setup-sql --database late)"}
+   * @param plan the statements, each in its database, to run as the server admin (for an
+   *     object the admin cannot grant on, as its owner)
+   */
+  public record Fix(String missing, String description, Plan plan) {
+    /**
+     * Creates a fix.
+     *
+     * @param missing the item
+     * @param description what the fix does
+     * @param plan the statements
+     */
+    public Fix {
+      Objects.requireNonNull(missing, "missing");
+      Objects.requireNonNull(description, "description");
+      Objects.requireNonNull(plan, "plan");
+    }
+
+    /**
+     * The fix as a psql script: {@code \connect} lines between databases, then the
+     * statements.
+     *
+     * @return the script
+     */
+    public String sql() {
+      return plan.toSql();
+    }
+  }
 
   /**
    * Whether nothing is missing.

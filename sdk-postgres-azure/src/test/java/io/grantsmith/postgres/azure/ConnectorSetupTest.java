@@ -54,6 +54,39 @@ class ConnectorSetupTest {
   }
 
   @Test
+  void planForOneDatabaseGrantsItAndItsObjectsWithoutTouchingTheConnector() {
+    Plan plan = setup(16).planFor("new \"db\"");
+    assertThat(plan.databases()).containsExactlyInAnyOrder("postgres", "new \"db\"");
+    assertThat(plan.statements()).extracting(Statement::sql)
+        .noneMatch(sql -> sql.contains("grantsmith_connector") || sql.contains("ROLE"));
+    assertThat(plan.statements().get(0).sql()).isEqualTo("GRANT ALL PRIVILEGES ON DATABASE"
+        + " \"new \"\"db\"\"\" TO azure_pg_admin WITH GRANT OPTION");
+    assertThat(plan.statements().get(1).sql()).isEqualTo(SetupSql.grantInDatabase());
+    assertThat(plan.steps()).noneMatch(Step::strict);
+    String script = setup(16).scriptFor("new \"db\"");
+    assertThat(script).endsWith(plan.toSql()).contains("\\connect 'new \"db\"'")
+        .doesNotContain(ConnectorSetup.PASSWORD_VARIABLE);
+    assertThat(setup(16).scriptFor(List.of("a", "template1", "a")).split("ON DATABASE a ", -1))
+        .hasSize(2);
+  }
+
+  @Test
+  void planForRefusesNoDatabaseAndAzureOwnOnes() {
+    assertThatThrownBy(() -> setup(16).planFor(List.of()))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("at least one");
+    assertThatThrownBy(() -> setup(16).planFor("azure_maintenance"))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("ConnectorSetup.databases").hasMessageContaining("azure_maintenance");
+  }
+
+  @Test
+  void theSetupCommandQuotesNamesForTheShell() {
+    assertThat(SetupSql.setupCommand(List.of("late", "it's odd", "-x")))
+        .isEqualTo("grantsmith setup-sql --database late --database 'it'\\''s odd'"
+            + " --database=-x");
+  }
+
+  @Test
   void stepOneMakesTheConnectorAnAzurePgAdminWithCreaterole() {
     String sql = setup(15).plan(PASSWORD, List.of()).toSql();
     assertThat(sql)

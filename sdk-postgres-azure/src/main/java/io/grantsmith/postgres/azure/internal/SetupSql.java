@@ -3,6 +3,9 @@ package io.grantsmith.postgres.azure.internal;
 import static io.grantsmith.postgres.azure.internal.Sql.ident;
 import static io.grantsmith.postgres.azure.internal.Sql.literal;
 
+import io.grantsmith.api.Statement;
+import io.grantsmith.api.Step;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -74,6 +77,38 @@ public final class SetupSql {
   }
 
   /**
+   * Gives the connector ADMIN OPTION on the marker role; on 16 and later without INHERIT and
+   * SET, so that it does not act with the privileges of the users it manages.
+   *
+   * @param marker the marker role
+   * @param connector the connector
+   * @param majorVersion the server's major version
+   * @return the statement
+   */
+  public static String grantMarker(String marker, String connector, int majorVersion) {
+    return "GRANT " + ident(marker) + " TO " + ident(connector) + " WITH ADMIN OPTION"
+        + (majorVersion >= 16 ? ", INHERIT FALSE, SET FALSE" : "");
+  }
+
+  /**
+   * The command that prints the setup of databases created after the connector setup, with
+   * each name quoted for a POSIX shell where it needs it.
+   *
+   * @param databases the databases
+   * @return e.g. {@code grantsmith setup-sql --database late}
+   */
+  public static String setupCommand(List<String> databases) {
+    StringBuilder b = new StringBuilder("grantsmith setup-sql");
+    for (String d : databases) {
+      // A name that starts with '-' would read as an option: it is attached with '='.
+      boolean plain = d.matches("[A-Za-z0-9_.@%+=:,/-]+");
+      b.append(" --database").append(d.startsWith("-") ? '=' : ' ')
+          .append(plain ? d : "'" + d.replace("'", "'\\''") + "'");
+    }
+    return b.toString();
+  }
+
+  /**
    * The reference's step 2 as one {@code DO} block: {@code GRANT ALL PRIVILEGES ON DATABASE}
    * to {@code azure_pg_admin} WITH GRANT OPTION for every database the current user may connect
    * to, except {@link #EXCLUDED_DATABASES}.
@@ -88,6 +123,62 @@ public final class SetupSql {
         + "    EXECUTE format('GRANT ALL PRIVILEGES ON DATABASE %I TO %I WITH GRANT OPTION', d, "
         + literal(AZURE_PG_ADMIN) + ");\n"
         + "  END LOOP;\nEND\n");
+  }
+
+  /**
+   * The setup of the given databases, to run as the server admin: one step in
+   * {@code adminDatabase} that grants all privileges on each of them to {@code azure_pg_admin}
+   * WITH GRANT OPTION (the reference's step 2), then one step per database that does the same
+   * for its schemas and their objects ({@link #grantInDatabase()}, steps 3 and 4),
+   * {@code template1} last. The steps are not strict: like the reference script they grant
+   * what the admin can.
+   *
+   * @param adminDatabase the database the admin's session for step 2 runs in
+   * @param databases the databases, checked and without duplicates
+   * @return the steps; empty for no database
+   */
+  public static List<Step> databaseSteps(String adminDatabase, List<String> databases) {
+    List<Step> out = new ArrayList<>();
+    if (databases.isEmpty()) {
+      return out;
+    }
+    Step.Builder step2 = Step.builder().database(adminDatabase).strict(false)
+        .description("2. grant all privileges on " + (databases.size() == 1 ? "database "
+            + databases.get(0) : databases.size() + " databases")
+            + " to azure_pg_admin with grant option");
+    for (String d : databases) {
+      step2.addStatement(Statement.of(adminDatabase, "GRANT ALL PRIVILEGES ON DATABASE "
+          + ident(d) + " TO " + ident(AZURE_PG_ADMIN) + " WITH GRANT OPTION",
+          "grant all privileges on database " + d + " to azure_pg_admin"));
+    }
+    out.add(step2.build());
+    // template1 last: while anyone is connected to it, CREATE DATABASE fails.
+    List<String> ordered = new ArrayList<>(databases);
+    if (ordered.remove("template1")) {
+      ordered.add("template1");
+    }
+    for (String d : ordered) {
+      out.add(inDatabaseStep(d));
+    }
+    return out;
+  }
+
+  /**
+   * The reference's step 3 (or 4, for {@code template1}) for one database: all privileges on
+   * its schemas and their objects to {@code azure_pg_admin} WITH GRANT OPTION, and the admin's
+   * default privileges there.
+   *
+   * @param database the database
+   * @return the step, not strict
+   */
+  public static Step inDatabaseStep(String database) {
+    return Step.builder().database(database).strict(false)
+        .description((database.equals("template1") ? "4" : "3")
+            + ". grant all privileges on the schemas of " + database
+            + " and their objects to azure_pg_admin with grant option")
+        .addStatement(Statement.of(database, grantInDatabase(),
+            "grant on the schemas of " + database))
+        .build();
   }
 
   /**

@@ -1,17 +1,25 @@
 package io.grantsmith.postgres.azure.internal;
 
+import static io.grantsmith.postgres.azure.internal.Sql.ident;
+
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.Statement;
+import io.grantsmith.api.Step;
 import io.grantsmith.postgres.azure.ConnectionSource;
 import io.grantsmith.postgres.azure.SetupVerification;
+import io.grantsmith.postgres.azure.SetupVerification.Fix;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Runs the checks of {@code ConnectorSetup.verify} as the connector: one query for the role,
- * one for the databases, and one per database for its schemas and objects.
+ * one for the databases, and one per database for its schemas and objects. Each gap it can
+ * close comes with the statements, for the server admin, that close it.
  */
 public final class SetupVerifier {
   /** How many objects per database are named before the rest is counted. */
@@ -102,34 +110,54 @@ public final class SetupVerifier {
    */
   public SetupVerification verify(List<String> only) {
     SetupVerification.Builder result = SetupVerification.builder();
-    List<String> missing = new ArrayList<>();
+    Gaps gaps = new Gaps();
     String me = connectorName;
     List<String> databases = new ArrayList<>();
     try (Connection c = connections.open(database)) {
+      int major = c.getMetaData().getDatabaseMajorVersion();
       try (PreparedStatement ps = c.prepareStatement(ROLE_QUERY)) {
         ps.setString(1, SetupSql.AZURE_PG_ADMIN);
         ps.setString(2, markerRole);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           me = rs.getString(1);
+          String conn = ident(me);
+          String azure = ident(SetupSql.AZURE_PG_ADMIN);
           if (!rs.getBoolean(2)) {
-            missing.add(me + " cannot log in (NOLOGIN)");
+            gaps.add(me + " cannot log in (NOLOGIN)", "let " + me + " log in",
+                roleStep("let " + me + " log in", "ALTER ROLE " + conn + " WITH LOGIN"));
           }
           if (!rs.getBoolean(3)) {
-            missing.add(me + " cannot create roles (NOCREATEROLE)");
+            gaps.add(me + " cannot create roles (NOCREATEROLE)", "let " + me + " create roles",
+                roleStep("let " + me + " create roles",
+                    "ALTER ROLE " + conn + " WITH CREATEROLE"));
           }
           if (!rs.getBoolean(4)) {
-            missing.add("the role azure_pg_admin does not exist: this is not an Azure server");
+            gaps.add("the role azure_pg_admin does not exist: this is not an Azure server");
           } else if (!rs.getBoolean(5)) {
-            missing.add(me + " is not a member of azure_pg_admin");
+            gaps.add(me + " is not a member of azure_pg_admin",
+                "make " + me + " a member of azure_pg_admin",
+                roleStep("make " + me + " a member of azure_pg_admin",
+                    "GRANT " + azure + " TO " + conn));
           } else if (!rs.getBoolean(6)) {
-            missing.add(me + " does not inherit the privileges of azure_pg_admin");
+            // On 16 and later inheritance is an option of the membership, before of the role.
+            gaps.add(me + " does not inherit the privileges of azure_pg_admin",
+                "let " + me + " inherit the privileges of azure_pg_admin",
+                roleStep("let " + me + " inherit the privileges of azure_pg_admin",
+                    major >= 16 ? "GRANT " + azure + " TO " + conn + " WITH INHERIT TRUE"
+                        : "ALTER ROLE " + conn + " WITH INHERIT"));
           }
+          String administer = "let " + me + " administer the marker role " + markerRole;
           if (!rs.getBoolean(7)) {
-            missing.add("the marker role " + markerRole + " does not exist");
+            gaps.add("the marker role " + markerRole + " does not exist",
+                "create the marker role " + markerRole + " and " + administer,
+                roleStep("create the marker role " + markerRole + " and " + administer,
+                    SetupSql.createRoleIfMissing(markerRole),
+                    SetupSql.grantMarker(markerRole, me, major)));
           } else if (!rs.getBoolean(8)) {
-            missing.add(me + " cannot administer the marker role " + markerRole
-                + " (it needs ADMIN OPTION on it)");
+            gaps.add(me + " cannot administer the marker role " + markerRole
+                + " (it needs ADMIN OPTION on it)", administer,
+                roleStep(administer, SetupSql.grantMarker(markerRole, me, major)));
           }
         }
       }
@@ -147,29 +175,64 @@ public final class SetupVerifier {
           String[] names = {"CONNECT", "CREATE", "TEMPORARY"};
           for (int i = 0; i < names.length; i++) {
             if (!rs.getBoolean(2 + i)) {
-              missing.add("cannot grant " + names[i] + " on database " + db);
+              // Typically a database created after the setup: its own setup closes the gap.
+              gaps.add("cannot grant " + names[i] + " on database " + db,
+                  databaseSetup(db), Plan.builder()
+                      .addAllSteps(SetupSql.databaseSteps(database, List.of(db))).build());
             }
           }
         }
       }
     } catch (SQLException e) {
-      missing.add(me + " cannot log in to database " + database + " (SQLSTATE "
+      gaps.add(me + " cannot log in to database " + database + " (SQLSTATE "
           + e.getSQLState() + ": " + firstLine(e.getMessage()) + ")");
-      return result.connector(me).addAllMissing(missing).build();
+      return gaps.into(result.connector(me)).build();
     }
     for (String db : only) {
       if (!databases.contains(db)) {
-        missing.add("database " + db + " does not exist or does not accept connections");
+        gaps.add("database " + db + " does not exist or does not accept connections");
       }
     }
     for (String db : databases) {
       result.addCheckedDatabase(db);
-      checkObjects(db, missing);
+      checkObjects(db, gaps);
     }
-    return result.connector(me).addAllMissing(missing).build();
+    return gaps.into(result.connector(me)).build();
   }
 
-  private void checkObjects(String db, List<String> missing) {
+  /** The missing items in order, and the fixes of those that have one. */
+  private static final class Gaps {
+    final List<String> missing = new ArrayList<>();
+    final List<Fix> fixes = new ArrayList<>();
+
+    void add(String item) {
+      missing.add(item);
+    }
+
+    void add(String item, String description, Plan fix) {
+      missing.add(item);
+      fixes.add(new Fix(item, description, fix));
+    }
+
+    SetupVerification.Builder into(SetupVerification.Builder b) {
+      return b.addAllMissing(missing).addAllFixes(fixes);
+    }
+  }
+
+  private Plan roleStep(String description, String... sql) {
+    Step.Builder step = Step.builder().database(database).strict(false)
+        .description(description);
+    for (String s : sql) {
+      step.addStatement(Statement.of(database, s, description));
+    }
+    return Plan.builder().addStep(step.build()).build();
+  }
+
+  private static String databaseSetup(String db) {
+    return "the setup of database " + db + " (" + SetupSql.setupCommand(List.of(db)) + ")";
+  }
+
+  private void checkObjects(String db, Gaps gaps) {
     try (Connection c = connections.open(db);
         PreparedStatement ps = c.prepareStatement(OBJECT_QUERY);
         ResultSet rs = ps.executeQuery()) {
@@ -182,17 +245,35 @@ public final class SetupVerifier {
           String object = kind.equals("schema") ? Sql.ident(schema)
               : kind.equals("function") || kind.equals("procedure")
                   ? Sql.ident(schema) + "." + name : Sql.qualified(schema, name);
-          missing.add("cannot grant " + rs.getString(4) + " on " + kind + " " + object
-              + " in database " + db);
+          String keyword = switch (kind) {
+            case "schema", "sequence", "function", "procedure" -> kind.toUpperCase(Locale.ROOT);
+            default -> "TABLE";
+          };
+          String description = "grant all privileges on " + kind + " " + object
+              + " in database " + db + " to azure_pg_admin (as the admin or its owner)";
+          gaps.add("cannot grant " + rs.getString(4) + " on " + kind + " " + object
+              + " in database " + db, description, Plan.builder().addStep(Step.builder()
+                  .database(db).strict(false).description(description)
+                  .addStatement(Statement.of(db, "GRANT ALL PRIVILEGES ON " + keyword + " "
+                      + object + " TO " + ident(SetupSql.AZURE_PG_ADMIN) + " WITH GRANT OPTION",
+                      description)).build()).build());
         }
       }
       if (count > MAX_OBJECTS_NAMED) {
-        missing.add("... and " + (count - MAX_OBJECTS_NAMED) + " more objects in database " + db
-            + " on which a privilege cannot be granted");
+        gaps.add("... and " + (count - MAX_OBJECTS_NAMED) + " more objects in database " + db
+            + " on which a privilege cannot be granted", "the setup of the schemas and objects"
+            + " of database " + db, Plan.builder().addStep(SetupSql.inDatabaseStep(db)).build());
       }
     } catch (SQLException e) {
-      missing.add("cannot check database " + db + " (SQLSTATE " + e.getSQLState() + ": "
-          + firstLine(e.getMessage()) + ")");
+      String item = "cannot check database " + db + " (SQLSTATE " + e.getSQLState() + ": "
+          + firstLine(e.getMessage()) + ")";
+      if ("42501".equals(e.getSQLState())) {
+        // The connector may not connect to it: the database's setup grants CONNECT.
+        gaps.add(item, databaseSetup(db), Plan.builder()
+            .addAllSteps(SetupSql.databaseSteps(database, List.of(db))).build());
+      } else {
+        gaps.add(item);
+      }
     }
   }
 
