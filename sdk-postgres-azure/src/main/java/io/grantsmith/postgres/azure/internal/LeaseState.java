@@ -55,6 +55,25 @@ public final class LeaseState {
   }
 
   /**
+   * A state from its parts, as {@link #readAll} reads it, for code that decides from states
+   * without a server.
+   *
+   * @param roleName the role
+   * @param login whether it may log in
+   * @param validUntil its {@code VALID UNTIL}, or null
+   * @param lease its lease, or null if the comment holds none
+   * @param revokedAt when it was revoked, or null
+   * @param approvals what the lease approves, or null if not recorded
+   * @return the state
+   */
+  public static LeaseState of(String roleName, boolean login, Instant validUntil, Lease lease,
+      Instant revokedAt, List<LeaseCodec.Approval> approvals) {
+    return new LeaseState(roleName, login, validUntil, null, lease,
+        lease == null ? List.of() : List.of(lease.requestId()), null, revokedAt, null, 0,
+        approvals);
+  }
+
+  /**
    * The query over the marker's members. The comment is cast to jsonb only when it looks like a
    * lease (and, on 16+, when {@code pg_input_is_valid} says it is JSON), so a hand-written
    * comment never breaks the read.
