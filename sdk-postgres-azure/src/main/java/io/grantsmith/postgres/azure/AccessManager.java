@@ -1049,7 +1049,7 @@ public final class AccessManager implements AutoCloseable {
     boolean dropNow = drop || cleanup != null && cleanup.isZero();
     Traces footprint = footprint(user, shared);
     List<String> unreadable = new ArrayList<>();
-    List<Footprint.Held> held = heldBy(user, server, unreadable);
+    List<Footprint.Held> held = heldBy(user, server, unreadable, footprint.databases);
     boolean leftovers = !unreadable.isEmpty();
     for (Footprint.Held h : held) {
       // DROP OWNED removes default privileges for the user whoever defined them.
@@ -1185,8 +1185,13 @@ public final class AccessManager implements AutoCloseable {
    * unreadable}.
    */
   private List<Footprint.Held> heldBy(String user, ServerState server, List<String> unreadable) {
+    return heldBy(user, server, unreadable, footprint(user, integration.database()).databases);
+  }
+
+  /** {@link #heldBy(String, ServerState, List)} where the databases are known already. */
+  private List<Footprint.Held> heldBy(String user, ServerState server, List<String> unreadable,
+      Set<String> where) {
     String shared = integration.database();
-    Set<String> where = footprint(user, shared).databases;
     List<Footprint.Held> out = new ArrayList<>();
     for (String db : where) {
       if (!server.databases.contains(db)) {
