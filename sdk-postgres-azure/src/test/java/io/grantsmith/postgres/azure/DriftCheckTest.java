@@ -121,4 +121,51 @@ class DriftCheckTest {
     assertThat(DriftCheck.check(active(true), List.of(select("secret", "admin"),
         member("extra", "admin")), null, Set.of(MARKER), MARKER, NOW)).isEmpty();
   }
+
+  @Test
+  void validUntilMayDifferFromTheLeaseByASecondAtMost() {
+    Instant expiry = NOW.plus(Duration.ofHours(1));
+    for (long off : new long[] {-1, 0, 1}) {
+      LeaseState st = LeaseState.of("u", true, expiry.plusSeconds(off), lease(expiry), null,
+          List.of());
+      assertThat(DriftCheck.check(st, List.of(), null, Set.of(), MARKER, NOW)).isEmpty();
+    }
+    for (long off : new long[] {-2, 2}) {
+      LeaseState st = LeaseState.of("u", true, expiry.plusSeconds(off), lease(expiry), null,
+          List.of());
+      assertThat(kinds(DriftCheck.check(st, List.of(), null, Set.of(), MARKER, NOW)))
+          .containsExactly("VALID_UNTIL_MISMATCH");
+    }
+  }
+
+  @Test
+  void aRevocationEndsTheLeaseAtTheRevocationTime() {
+    Instant revoked = NOW.minus(Duration.ofMinutes(1));
+    Instant expiry = NOW.plus(Duration.ofHours(1));
+    LeaseState atRevocation = LeaseState.of("u", false, revoked, lease(expiry), revoked,
+        List.of());
+    assertThat(DriftCheck.check(atRevocation, List.of(), null, Set.of(), MARKER, NOW))
+        .isEmpty();
+    LeaseState stillAtExpiry = LeaseState.of("u", false, expiry, lease(expiry), revoked,
+        List.of());
+    assertThat(kinds(DriftCheck.check(stillAtExpiry, List.of(), null, Set.of(), MARKER, NOW)))
+        .containsExactly("VALID_UNTIL_MISMATCH");
+    LeaseState noValidUntil = LeaseState.of("u", false, null, lease(expiry), revoked,
+        List.of());
+    assertThat(kinds(DriftCheck.check(noValidUntil, List.of(), null, Set.of(), MARKER, NOW)))
+        .containsExactly("VALID_UNTIL_MISMATCH");
+  }
+
+  @Test
+  void approvedMembershipsAndPrivilegesOnOtherKindsAreJudged() {
+    Held column = new Held("u", "shop", Kind.PRIVILEGE, "table column", List.of("s", "t", "c"),
+        List.of(), null, "SELECT", "admin", false);
+    List<Drift> d = DriftCheck.check(active(true), List.of(select("t", "azure_pg_admin"),
+        member(MARKER, "conn"), member("auditors", "conn"), column), READ_T,
+        Set.of(MARKER, "auditors"), MARKER, NOW);
+    assertThat(d).singleElement().satisfies(x -> {
+      assertThat(x.kind()).isEqualTo(Drift.Kind.UNAPPROVED_PRIVILEGE);
+      assertThat(x.object()).contains("table column s.t.c");
+    });
+  }
 }
