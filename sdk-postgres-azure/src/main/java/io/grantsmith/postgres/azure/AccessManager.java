@@ -64,6 +64,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,12 +128,14 @@ public final class AccessManager implements AutoCloseable {
   private final AtomicReference<String> connector;
   private final ReentrantLock[] locks;
   private final ConnectionSource.Pooled pool;
+  private final Function<Credentials, ConnectionSource> logins;
 
   private AccessManager(Integration integration, AtomicReference<Credentials> credentials,
       ConnectionSource connections, Executor executor, Clock clock, PasswordGenerator passwords,
       AccessPolicy policy, AtomicReference<String> connector, ReentrantLock[] locks,
-      ConnectionSource.Pooled pool) {
+      ConnectionSource.Pooled pool, Function<Credentials, ConnectionSource> logins) {
     this.pool = pool;
+    this.logins = logins;
     this.integration = integration;
     this.credentials = credentials;
     this.connections = connections;
@@ -163,6 +166,7 @@ public final class AccessManager implements AutoCloseable {
     private PasswordGenerator passwords;
     private AccessPolicy policy = AccessPolicy.standard();
     private String connector;
+    private Function<Credentials, ConnectionSource> logins;
 
     private Builder() {}
 
@@ -210,6 +214,17 @@ public final class AccessManager implements AutoCloseable {
      */
     public Builder connector(String connector) {
       this.connector = Identifiers.check("AccessManager.connector", connector);
+      return this;
+    }
+
+    /**
+     * Sets how {@link AccessManager#rotateConnectorPassword} logs in with given credentials (the
+     * session kept open to restore the old password, and the login that proves the new one);
+     * by default pgjdbc from the integration, as {@link ConnectionSource#of(Integration,
+     * Credentials)}. Tests wrap it to check those sessions as they check the others.
+     */
+    Builder logins(Function<Credentials, ConnectionSource> logins) {
+      this.logins = Objects.requireNonNull(logins, "logins");
       return this;
     }
 
@@ -281,9 +296,11 @@ public final class AccessManager implements AutoCloseable {
       for (int k = 0; k < locks.length; k++) {
         locks[k] = new ReentrantLock();
       }
+      Function<Credentials, ConnectionSource> login = logins != null ? logins
+          : c -> ConnectionSource.of(i, c);
       return new AccessManager(integration, creds, source, ex, clock,
           passwords != null ? passwords : new SecurePasswordGenerator(), policy,
-          new AtomicReference<>(name), locks, pool);
+          new AtomicReference<>(name), locks, pool, login);
     }
   }
 
@@ -309,7 +326,7 @@ public final class AccessManager implements AutoCloseable {
   public AccessManager withExecutor(Executor other) {
     return new AccessManager(integration, credentials, connections,
         Objects.requireNonNull(other, "executor"), clock, passwords, policy, connector, locks,
-        pool);
+        pool, logins);
   }
 
   /**
@@ -1480,7 +1497,7 @@ public final class AccessManager implements AutoCloseable {
     String shared = integration.database();
     Secret fresh = passwords.generate();
     Credentials next = Credentials.of(old.username(), fresh);
-    try (Connection lifeline = ConnectionSource.of(integration, old).open(shared)) {
+    try (Connection lifeline = logins.apply(old).open(shared)) {
       int major = lifeline.getMetaData().getDatabaseMajorVersion();
       Renderer r = new Renderer(major);
       ApplyResult applied = executor.apply(Plan.builder().addStep(Step.builder()
@@ -1490,7 +1507,7 @@ public final class AccessManager implements AutoCloseable {
         return old;
       }
       try {
-        try (Connection proof = ConnectionSource.of(integration, next).open(shared);
+        try (Connection proof = logins.apply(next).open(shared);
             java.sql.Statement st = proof.createStatement()) {
           st.execute("SELECT 1");
         } catch (SQLException e) {

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -31,10 +30,16 @@ import java.util.function.Supplier;
  * checked at build time no connection was even opened.
  */
 class HardeningBadInputIT {
-  /** How many invalid inputs the last run tried; read by the report. */
-  static final AtomicInteger TRIED = new AtomicInteger();
+  /** Invalid values refused when they are built, with no server involved. */
+  static final int BUILD_TIME_CASES = 83;
+  /** Invalid requests and manager settings refused by a manager talking to a real server. */
+  static final int SERVER_CASES = 31;
 
-  private record Case(String label, String field, String value, Supplier<?> action) {}
+  /**
+   * One invalid input: the field the exception must name and the value it must show (as
+   * {@link InvalidValueException#describe} renders it; {@code null} where the value is missing).
+   */
+  private record Case(String label, String field, Object value, Supplier<?> action) {}
 
   /** An executor that records every plan it is given and applies none. */
   static final class Recording implements Executor {
@@ -71,7 +76,7 @@ class HardeningBadInputIT {
           () -> okIntegration().hostname(bad).build()));
     }
     for (int bad : new int[] {0, -1, 65536, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
-      c.add(new Case("port", "Integration.port", String.valueOf(bad),
+      c.add(new Case("port", "Integration.port", bad,
           () -> okIntegration().port(bad).build()));
     }
     for (String bad : new String[] {"", repeat('d', 64), repeat('\u00e9', 32), "nul\u0000db"}) {
@@ -84,20 +89,25 @@ class HardeningBadInputIT {
     }
     for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
       c.add(new Case("credentialRotationDays", "Integration.credentialRotationDays",
-          String.valueOf(bad), () -> okIntegration().credentialRotationDays(bad).build()));
+          bad, () -> okIntegration().credentialRotationDays(bad).build()));
     }
     for (int bad : new int[] {-1, Integer.MIN_VALUE}) {
       c.add(new Case("userCleanupAfterDays", "Integration.userCleanupAfterDays",
-          String.valueOf(bad), () -> okIntegration().userCleanupAfterDays(bad).build()));
+          bad, () -> okIntegration().userCleanupAfterDays(bad).build()));
     }
     String longDetails = repeat('x', Integration.MAX_CUSTOM_ACCESS_DETAILS + 1);
-    c.add(new Case("customAccessDetails", "Integration.customAccessDetails", "xxxxxxxx",
+    c.add(new Case("customAccessDetails", "Integration.customAccessDetails", longDetails,
         () -> okIntegration().customAccessDetails(longDetails).build()));
-    c.add(new Case("resourceOwners", "Integration.resourceOwners", "",
+    for (String bad : new String[] {"", "   ", "\t\n", "/etc/ssl/root\u0000.crt"}) {
+      c.add(new Case("sslRootCert", "Integration.sslRootCert", bad,
+          () -> okIntegration().sslRootCert(bad).build()));
+    }
+    c.add(new Case("resourceOwners", "Integration.resourceOwners",
+        List.of(ResourceOwner.of("team", "email")),
         () -> okIntegration().addResourceOwner(ResourceOwner.of("team", "email")).build()));
     for (Duration bad : new Duration[] {Duration.ofSeconds(59), Duration.ZERO,
         Duration.ofMinutes(-5)}) {
-      c.add(new Case("maxAccessDuration", "Integration.maxAccessDuration", bad.toString(),
+      c.add(new Case("maxAccessDuration", "Integration.maxAccessDuration", bad,
           () -> okIntegration().maxAccessDuration(bad).build()));
     }
     // AccessRequest
@@ -109,38 +119,38 @@ class HardeningBadInputIT {
       c.add(new Case("grantee", "AccessRequest.grantee", bad,
           () -> request(ok).grantee(bad).build()));
     }
-    c.add(new Case("resources", "AccessRequest.resources", "[]",
+    c.add(new Case("resources", "AccessRequest.resources", List.of(),
         () -> AccessRequest.builder().requestId("r").grantee("g").integration(ok)
             .duration(Duration.ofHours(1)).build()));
     for (Duration bad : new Duration[] {Duration.ofSeconds(59), Duration.ZERO,
         Duration.ofHours(-1), Duration.ofDays(8)}) {
-      c.add(new Case("duration", "AccessRequest.duration", bad.toString(),
+      c.add(new Case("duration", "AccessRequest.duration", bad,
           () -> request(ok).duration(bad).build()));
     }
     String longJustification = repeat('j', 1001);
-    c.add(new Case("justification", "AccessRequest.justification", "jjjjjjjj",
+    c.add(new Case("justification", "AccessRequest.justification", longJustification,
         () -> request(ok).justification(longJustification).build()));
-    c.add(new Case("justification NUL", "AccessRequest.justification", "because",
+    c.add(new Case("justification NUL", "AccessRequest.justification", "because\u0000",
         () -> request(ok).justification("because\u0000").build()));
-    c.add(new Case("cleanupAfterDays", "AccessRequest.cleanupAfterDays", "-1",
+    c.add(new Case("cleanupAfterDays", "AccessRequest.cleanupAfterDays", -1,
         () -> request(ok).cleanupAfterDays(-1).build()));
     // ResourceRefs in a request
     for (String bad : new String[] {"", repeat('t', 64), repeat('\u65e5', 22), "t\u0000"}) {
-      c.add(new Case("relation name", "", bad,
+      c.add(new Case("relation name", "ResourceRef.name", bad,
           () -> ResourceRef.relation("db", "s", bad)));
-      c.add(new Case("schema name", "", bad,
+      c.add(new Case("schema name", "ResourceRef.schema", bad,
           () -> ResourceRef.schema("db", bad)));
-      c.add(new Case("database name", "", bad,
+      c.add(new Case("database name", "ResourceRef.database", bad,
           () -> ResourceRef.database(bad)));
-      c.add(new Case("role name", "", bad,
+      c.add(new Case("role name", "ResourceRef.name", bad,
           () -> ResourceRef.role(bad)));
     }
-    c.add(new Case("relation without database", "ResourceRef.database", "",
+    c.add(new Case("relation without database", "ResourceRef.database", null,
         () -> ResourceRef.builder().kind(ResourceKind.RELATION).schema("s").name("t").build()));
-    c.add(new Case("server with a database", "", "",
+    c.add(new Case("server with a database", "ResourceRef.database", "db",
         () -> ResourceRef.builder().kind(ResourceKind.SERVER).database("db").build()));
     // Timeouts
-    c.add(new Case("timeouts", "Timeouts", "PT-1S",
+    c.add(new Case("timeouts", "Timeouts", Duration.ofSeconds(-1),
         () -> new ConnectionSource.Timeouts(Duration.ofSeconds(-1), Duration.ZERO,
             Duration.ZERO, Duration.ZERO)));
     return c;
@@ -152,35 +162,39 @@ class HardeningBadInputIT {
         .addResources(ResourceRef.database("postgres"));
   }
 
-  /** Whether a message shows the value, as InvalidValueException.describe renders it. */
-  private static boolean showsValue(String message, String value) {
-    if (value.isEmpty()) {
-      return true;
+  /** Of the cases run: how many, how many named their field, how many showed their value. */
+  private record Tally(int tried, int namedField, int showedValue) {}
+
+  /**
+   * Runs each case: it must throw an {@link InvalidValueException} whose {@code field()} is the
+   * case's field and whose message starts with that field and ends with the value.
+   */
+  private static Tally run(List<Case> cases) {
+    int tried = 0;
+    int named = 0;
+    int shown = 0;
+    for (Case c : cases) {
+      tried++;
+      Throwable t = catchThrowable(c.action()::get);
+      String label = c.label() + " " + InvalidValueException.describe(c.value());
+      assertThat(t).as(label).isInstanceOf(InvalidValueException.class);
+      InvalidValueException e = (InvalidValueException) t;
+      assertThat(c.field()).as(label + ": expected field").isNotBlank();
+      assertThat(e.field()).as(label).isEqualTo(c.field());
+      assertThat(e.getMessage()).as(label).startsWith(c.field() + " ");
+      named++;
+      assertThat(e.getMessage()).as(label)
+          .endsWith(", but was " + InvalidValueException.describe(c.value()));
+      shown++;
     }
-    String described = InvalidValueException.describe(value);
-    String inner = described.substring(1, Math.min(described.length() - 1, 40));
-    return message.contains(inner) || message.contains(value.substring(0,
-        Math.min(8, value.length())));
+    return new Tally(tried, named, shown);
   }
 
   @AzurePostgresTest
   void invalidInputsFailBeforeAnySqlNamingTheFieldAndValue(AzurePostgres server,
       Connection admin) throws Exception {
-    int tried = 0;
     // 1. Build time: no connection can even be opened (there is none yet).
-    for (Case c : buildTimeCases()) {
-      Throwable t = catchThrowable(c.action()::get);
-      assertThat(t).as(c.label() + " " + InvalidValueException.describe(c.value()))
-          .isInstanceOf(InvalidValueException.class);
-      if (!c.field().isEmpty()) {
-        assertThat(((InvalidValueException) t).field()).as(c.label()).isEqualTo(c.field());
-        assertThat(t.getMessage()).as(c.label()).startsWith(c.field())
-            .contains("but was");
-      }
-      assertThat(showsValue(t.getMessage(), c.value())).as(c.label() + ": " + t.getMessage())
-          .isTrue();
-      tried++;
-    }
+    Tally buildTime = run(buildTimeCases());
 
     // 2. Requests that name what the server does not have: the manager reads the catalog but
     // sends nothing to the executor.
@@ -208,10 +222,10 @@ class HardeningBadInputIT {
       ResourceRef.role(AccessManager.MARKER_ROLE),
     };
     for (ResourceRef r : missing) {
-      c.add(new Case("missing " + r, "AccessRequest.resources", "",
+      c.add(new Case("missing " + r, "AccessRequest.resources", r,
           () -> manager.grant(AccessFixtures.request(integration, "bad-input",
               AccessLevel.READ_ONLY, Duration.ofHours(1), r))));
-      c.add(new Case("plan missing " + r, "AccessRequest.resources", "",
+      c.add(new Case("plan missing " + r, "AccessRequest.resources", r,
           () -> manager.planGrant(AccessFixtures.request(integration, "bad-input",
               AccessLevel.READ_ONLY, Duration.ofHours(1), r))));
     }
@@ -219,35 +233,34 @@ class HardeningBadInputIT {
         () -> manager.grant(AccessFixtures.request(other, "bad-input", AccessLevel.READ_ONLY,
             Duration.ofHours(1), ResourceRef.relation(db, "app", "t")))));
     for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMinutes(-1)}) {
-      c.add(new Case("extend " + bad, "extend.by", bad.toString(),
+      c.add(new Case("extend " + bad, "extend.by", bad,
           () -> manager.extend("anyone", bad)));
     }
-    c.add(new Case("no connection", "AccessManager.credentials", "",
+    c.add(new Case("no connection", "AccessManager.credentials", null,
         () -> AccessManager.builder().integration(integration).build()));
-    c.add(new Case("no integration", "AccessManager.integration", "",
+    c.add(new Case("no integration", "AccessManager.integration", null,
         () -> AccessManager.builder().credentials(tc.credentials()).build()));
     for (String bad : new String[] {"", repeat('c', 64)}) {
       c.add(new Case("connector", "AccessManager.connector", bad,
           () -> AccessManager.builder().connector(bad)));
     }
-    for (Case k : c) {
-      Throwable t = catchThrowable(k.action()::get);
-      assertThat(t).as(k.label()).isInstanceOf(InvalidValueException.class);
-      InvalidValueException e = (InvalidValueException) t;
-      assertThat(e.field()).as(k.label()).isEqualTo(k.field());
-      assertThat(e.getMessage()).as(k.label()).startsWith(k.field());
-      if (!k.value().isEmpty()) {
-        assertThat(e.getMessage()).as(k.label()).contains(k.value());
-      }
-      tried++;
-    }
+    Tally atServer = run(c);
     assertThat(recording.plans).as("plans that reached the executor").isEmpty();
     // Nothing was created: the managed user for "bad-input" does not exist.
     io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
         .role(AccessManager.userName(integration.name(), "bad-input")).doesNotExist();
-    TRIED.set(tried);
-    System.out.printf("HARDENING bad-input: %d invalid inputs tried, 0 reached the executor,"
-        + " every one named its field%n", tried);
-    assertThat(tried).isGreaterThanOrEqualTo(100);
+    int tried = buildTime.tried() + atServer.tried();
+    int named = buildTime.namedField() + atServer.namedField();
+    int shown = buildTime.showedValue() + atServer.showedValue();
+    System.out.printf("HARDENING bad-input PG%d: %d invalid inputs tried (%d at build time, %d"
+        + " against the server), %d plans reached the executor, %d named their field, %d showed"
+        + " their value%n", server.majorVersion(), tried, buildTime.tried(), atServer.tried(),
+        recording.plans.size(), named, shown);
+    assertThat(buildTime.tried()).as("build-time cases").isEqualTo(BUILD_TIME_CASES);
+    assertThat(atServer.tried()).as("server cases").isEqualTo(SERVER_CASES);
+    assertThat(named).as("cases whose exception named their field")
+        .isEqualTo(BUILD_TIME_CASES + SERVER_CASES);
+    assertThat(shown).as("cases whose exception showed their value")
+        .isEqualTo(BUILD_TIME_CASES + SERVER_CASES);
   }
 }

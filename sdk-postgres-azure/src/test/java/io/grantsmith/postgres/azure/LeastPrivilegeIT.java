@@ -33,30 +33,38 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class LeastPrivilegeIT {
 
-  /** A connection source that checks who every connection is. */
-  static final class Checking implements ConnectionSource {
-    final ConnectionSource delegate;
+  /**
+   * The fewest connections the lifecycle below opens as the connector (grant on two databases,
+   * widen, extend, revoke, sweep, rotation); each one is checked.
+   */
+  static final int MIN_CHECKED = 57;
+  /** Rotation's connections: the lifeline, the executor's ALTER ROLE, the proof login. */
+  static final int ROTATION_CHECKED = 3;
+
+  /** Wraps connection sources so that every connection they open is checked for who it is. */
+  static final class Checking {
     final String expected;
     final AtomicInteger checked = new AtomicInteger();
     final Set<String> databases = ConcurrentHashMap.newKeySet();
 
-    Checking(ConnectionSource delegate, String expected) {
-      this.delegate = delegate;
+    Checking(String expected) {
       this.expected = expected;
     }
 
-    @Override
-    public Connection open(String database) throws SQLException {
-      Connection c = delegate.open(database);
+    ConnectionSource around(ConnectionSource delegate) {
+      return database -> check(delegate.open(database), database);
+    }
+
+    private Connection check(Connection c, String database) throws SQLException {
       try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
           "SELECT current_user, session_user, r.rolsuper, r.rolbypassrls, r.rolreplication"
               + " FROM pg_roles r WHERE r.rolname = current_user")) {
-        rs.next();
-        if (!expected.equals(rs.getString(1)) || !expected.equals(rs.getString(2))
-            || rs.getBoolean(3) || rs.getBoolean(4) || rs.getBoolean(5)) {
+        if (!rs.next() || !expected.equals(rs.getString(1))
+            || !expected.equals(rs.getString(2)) || rs.getBoolean(3) || rs.getBoolean(4)
+            || rs.getBoolean(5)) {
           c.close();
-          throw new AssertionError("SDK connection is not the plain connector " + expected
-              + ": user " + rs.getString(1) + ", superuser " + rs.getBoolean(3));
+          throw new AssertionError("SDK connection to " + database
+              + " is not the plain connector " + expected);
         }
       }
       checked.incrementAndGet();
@@ -106,8 +114,9 @@ class LeastPrivilegeIT {
     assertThat(connector).isNotEqualTo(server.adminUser());
 
     Credentials creds = Credentials.of(connector, Secret.of(password));
-    Checking checking = new Checking(ConnectionSource.of(base, creds), connector);
-    AccessManager manager = AccessManager.builder().integration(base).connections(checking)
+    Checking checking = new Checking(connector);
+    ConnectionSource checked = checking.around(ConnectionSource.of(base, creds));
+    AccessManager manager = AccessManager.builder().integration(base).connections(checked)
         .connector(connector).build();
 
     // grant on two databases, widen, extend, revoke, sweep: all as the connector.
@@ -130,26 +139,37 @@ class LeastPrivilegeIT {
     assertThat(server).user(g.username(), pw).cannotLogin(db1);
     var expiring = manager.grant(AccessFixtures.request(base, "short@example.com",
         AccessLevel.READ_ONLY, Duration.ofMinutes(1), ResourceRef.relation(db2, "app", "t")));
-    AccessManager later = AccessManager.builder().integration(base).connections(checking)
+    AccessManager later = AccessManager.builder().integration(base).connections(checked)
         .connector(connector).clock(AccessFixtures.offset(Duration.ofMinutes(5))).build();
     var swept = later.sweep();
     assertThat(swept.revoked()).contains(expiring.username());
     assertThat(server).role(expiring.username()).doesNotExist();
     assertThat(server).role(g.username()).doesNotExist();
 
-    // Rotation of the connector's own password, also as the connector.
+    int beforeRotation = checking.checked.get();
+
+    // Rotation of the connector's own password, also as the connector: the executor's
+    // connections come from the checked source, and so do the sessions rotation logs in with
+    // itself (the lifeline kept to restore the old password, and the proof of the new one).
     SecretsIT.MemoryStore store = new SecretsIT.MemoryStore();
     SecretRef ref = SecretRef.environment("LP_CONNECTOR");
     store.store(ref, creds);
-    Credentials rotated = AccessManager.builder().integration(base).credentials(creds).build()
-        .rotateConnectorPassword(store, ref);
+    Credentials rotated = AccessManager.builder().integration(base).connections(checked)
+        .connector(connector).logins(c -> checking.around(ConnectionSource.of(base, c)))
+        .build().rotateConnectorPassword(store, ref);
+    assertThat(rotated.password().reveal()).isNotEqualTo(password);
     try (Connection c = server.connect("postgres", connector, rotated.password().reveal())) {
       assertThat(c.isValid(2)).isTrue();
     }
-    System.out.printf("HARDENING least-privilege: %d SDK connections checked in %d databases,"
-        + " all as %s (NOSUPERUSER)%n", checking.checked.get(), checking.databases.size(),
+    assertThat(server).user(connector, password).cannotLogin("postgres");
+    int inRotation = checking.checked.get() - beforeRotation;
+    System.out.printf("HARDENING least-privilege PG%d: %d SDK connections checked in %d"
+        + " databases (%d in rotation), all as %s (NOSUPERUSER, NOBYPASSRLS, NOREPLICATION)%n",
+        server.majorVersion(), checking.checked.get(), checking.databases.size(), inRotation,
         connector);
-    assertThat(checking.checked.get()).isGreaterThan(5);
-    assertThat(checking.databases).contains("postgres", db1, db2);
+    assertThat(inRotation).as("rotation's connections checked").isEqualTo(ROTATION_CHECKED);
+    assertThat(checking.checked.get()).as("SDK connections checked")
+        .isGreaterThanOrEqualTo(MIN_CHECKED);
+    assertThat(checking.databases).containsExactlyInAnyOrder("postgres", db1, db2);
   }
 }

@@ -18,6 +18,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -29,12 +32,18 @@ import org.junit.jupiter.api.TestInstance;
  * self-signed certificate for {@code localhost} only (no IP in its SAN), on every configured
  * version. {@code sslmode=require} through {@link ConnectionSource#of} really encrypts
  * ({@code pg_stat_ssl.ssl}) and a whole grant works over it; {@code verify-full} succeeds with
- * {@code sslrootcert} for {@code localhost} and fails with a clear error for {@code 127.0.0.1},
- * a host name the certificate is not for, and without a root certificate.
+ * {@code sslrootcert} for {@code localhost} and fails with SQLSTATE 08006 for {@code 127.0.0.1},
+ * a host name the certificate is not for, and without a root certificate. Every connection the
+ * SDK opens as the connector during the grant and the revoke is asked whether it is encrypted.
  * The root certificate reaches pgjdbc through {@link Integration#sslRootCert()}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
+  /** The fewest connections the SDK opens in the grant below (reads and writes). */
+  static final int MIN_IN_GRANT = 7;
+  /** The fewest connections the SDK opens in the revoke below. */
+  static final int MIN_IN_REVOKE = 11;
+
   private final java.util.Map<Integer, AzurePostgres> servers = new java.util.LinkedHashMap<>();
   private TestCertificates certs;
 
@@ -65,6 +74,32 @@ class TlsIT {
   private ConnectionSource withRootCert(Integration integration, Credentials credentials) {
     return ConnectionSource.of(Integration.builder().from(integration)
         .sslRootCert(certs.rootCertificate().toString()).build(), credentials);
+  }
+
+  /**
+   * Hands out the connections of a source after asking the server whether each one is
+   * encrypted ({@code pg_stat_ssl.ssl} of its own backend), counting them.
+   */
+  static final class SslChecking implements ConnectionSource {
+    final ConnectionSource delegate;
+    final AtomicInteger opened = new AtomicInteger();
+    final AtomicInteger encrypted = new AtomicInteger();
+    final Set<String> databases = ConcurrentHashMap.newKeySet();
+
+    SslChecking(ConnectionSource delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Connection open(String database) throws SQLException {
+      Connection c = delegate.open(database);
+      opened.incrementAndGet();
+      databases.add(database);
+      if (ssl(c)) {
+        encrypted.incrementAndGet();
+      }
+      return c;
+    }
   }
 
   private static boolean ssl(Connection c) throws SQLException {
@@ -107,13 +142,13 @@ class TlsIT {
         admin(server)).open("postgres").close())
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("127.0.0.1")
-        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
     // verify-full without a root certificate (pgjdbc looks in ~/.postgresql/root.crt).
     assertThatThrownBy(() -> ConnectionSource.of(
         integration("localhost", server, SslMode.VERIFY_FULL), admin(server)).open("postgres")
         .close())
         .isInstanceOf(SQLException.class)
-        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
 
     // A whole grant and revoke as a connector over sslmode=require.
     String db = server.createDatabase();
@@ -121,10 +156,14 @@ class TlsIT {
     TestConnector tc = AccessFixtures.connector(server, db);
     Integration integration = Integration.builder().from(tc.integration).name("tls-" + tc.name)
         .sslMode(SslMode.REQUIRE).build();
+    // Every connection the SDK opens as the connector (AccessManager's reads, JdbcExecutor's
+    // writes) is asked whether it is encrypted.
+    SslChecking sdk = new SslChecking(ConnectionSource.of(integration, tc.credentials()));
     AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(tc.credentials()).build();
+        .connections(sdk).connector(tc.name).build();
     AccessGrant g = manager.grant(AccessFixtures.request(integration, "tls-user",
         AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t")));
+    int inGrant = sdk.opened.get();
     assertThat(g.sslMode()).isEqualTo(SslMode.REQUIRE);
     try (Connection c = ConnectionSource.of(integration,
         Credentials.of(g.username(), g.password().orElseThrow())).open(db);
@@ -133,6 +172,17 @@ class TlsIT {
       st.executeQuery("SELECT * FROM app.t").close();
     }
     manager.revoke(g.username());
+    int inRevoke = sdk.opened.get() - inGrant;
+    System.out.printf("HARDENING tls PG%d: %d SDK connections over require (%d in the grant,"
+        + " %d in the revoke, in %d databases), %d encrypted%n", server.majorVersion(),
+        sdk.opened.get(), inGrant, inRevoke, sdk.databases.size(), sdk.encrypted.get());
+    assertThat(inGrant).as("SDK connections in the grant").isGreaterThanOrEqualTo(MIN_IN_GRANT);
+    assertThat(inRevoke).as("SDK connections in the revoke")
+        .isGreaterThanOrEqualTo(MIN_IN_REVOKE);
+    assertThat(sdk.encrypted.get()).as("encrypted SDK connections")
+        .isEqualTo(sdk.opened.get());
+    assertThat(sdk.databases).as("databases the SDK connected to")
+        .containsExactlyInAnyOrder("postgres", db);
     io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
         .user(g.username(), g.password().get().reveal()).cannotLogin(db);
   }
