@@ -12,6 +12,7 @@ import io.grantsmith.postgres.azure.JdbcExecutor;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import io.grantsmith.testkit.TestDatabase;
+import io.grantsmith.testkit.internal.Psql;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -359,50 +360,23 @@ class CliIT {
   }
 
   /**
-   * Runs a printed psql script as the admin: with psql when it is installed, else as psql
-   * would ({@code \connect 'db'} switches the database, other meta-commands are skipped).
+   * Runs a printed psql script as the admin with psql, as the README tells the admin to. Fails,
+   * naming psql and the postgresql-client package, when psql is not installed.
    */
   static void runAsAdmin(AzurePostgres server, String script) throws Exception {
-    Path psql = Path.of("/usr/bin/psql");
-    if (Files.isExecutable(psql)) {
-      ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q", "-f", "-",
-          "host=" + server.host() + " port=" + server.port() + " user=" + server.adminUser()
-              + " dbname=postgres sslmode=disable").redirectErrorStream(true);
-      pb.environment().put("PGPASSWORD", server.adminPassword());
-      Process p = pb.start();
-      try (var in = p.getOutputStream()) {
-        in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      String output = new String(p.getInputStream().readAllBytes(),
-          java.nio.charset.StandardCharsets.UTF_8);
-      assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(output).isZero();
-      return;
+    Path psql = Psql.executable();
+    ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q", "-f", "-",
+        "host=" + server.host() + " port=" + server.port() + " user=" + server.adminUser()
+            + " dbname=postgres sslmode=disable").redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", server.adminPassword());
+    Process p = pb.start();
+    try (var in = p.getOutputStream()) {
+      in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    String current = "postgres";
-    StringBuilder chunk = new StringBuilder();
-    List<String[]> chunks = new java.util.ArrayList<>();
-    for (String line : script.split("\n", -1)) {
-      if (line.startsWith("\\connect ")) {
-        chunks.add(new String[] {current, chunk.toString()});
-        String arg = line.substring("\\connect ".length());
-        current = arg.substring(1, arg.length() - 1).replace("\\'", "'")
-            .replace("\\\\", "\\");
-        chunk.setLength(0);
-      } else if (!line.startsWith("\\")) {
-        chunk.append(line).append('\n');
-      }
-    }
-    chunks.add(new String[] {current, chunk.toString()});
-    for (String[] c : chunks) {
-      if (c[1].lines().allMatch(l -> l.isBlank() || l.startsWith("--"))) {
-        continue;
-      }
-      try (Connection admin = server.adminConnection(c[0]);
-          Statement st = admin.createStatement()) {
-        st.execute(c[1]);
-      }
-    }
+    String output = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
   }
 
   @AzurePostgresTest

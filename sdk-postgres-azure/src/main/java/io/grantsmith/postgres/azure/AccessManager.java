@@ -975,10 +975,14 @@ public final class AccessManager implements AutoCloseable {
    * @param userOrRequestId the managed user's name or a request id it served
    * @return what was applied; empty (no database) if there was nothing to do
    * @throws ApplyException if a step failed (re-running converges)
-   * @throws GrantsmithException if the name is a role Grantsmith does not manage
+   * @throws GrantsmithException if the name is an existing role Grantsmith does not manage
+   *     (the connector or the server admin, for example): nothing is changed
    */
   public ApplyResult revoke(String userOrRequestId) {
     String user = resolve(userOrRequestId);
+    if (user == null) {
+      user = managedOrAbsent(userOrRequestId);
+    }
     if (user == null) {
       return ApplyResult.builder().build();
     }
@@ -1015,9 +1019,13 @@ public final class AccessManager implements AutoCloseable {
    *
    * @param userOrRequestId the managed user's name or a request id it served
    * @return the plan; empty if there is nothing to do
+   * @throws GrantsmithException if the name is an existing role Grantsmith does not manage
    */
   public Plan planRevoke(String userOrRequestId) {
     String user = resolve(userOrRequestId);
+    if (user == null) {
+      user = managedOrAbsent(userOrRequestId);
+    }
     if (user == null) {
       return Plan.empty();
     }
@@ -1027,10 +1035,39 @@ public final class AccessManager implements AutoCloseable {
   }
 
   /**
+   * For a name that no managed user or lease matched: the name itself if it is now a managed
+   * role (a grant created it since), else null if no role has that name. An existing role that
+   * Grantsmith does not manage (the connector, the admin, any other role) is refused: revoking
+   * it must not be reported as done. One query, so that a concurrent grant cannot slip between
+   * two reads.
+   */
+  private String managedOrAbsent(String name) {
+    try (Connection c = connections.open(integration.database());
+        PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
+            + " JOIN pg_roles k ON k.oid = m.roleid WHERE m.member = r.oid"
+            + " AND NOT m.admin_option AND k.rolname = ?) FROM pg_roles r WHERE r.rolname = ?")) {
+      ps.setString(1, MARKER_ROLE);
+      ps.setString(2, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        if (rs.getBoolean(1)) {
+          return name;
+        }
+      }
+    } catch (SQLException e) {
+      throw new GrantsmithException("Cannot read the role " + name + ": SQLSTATE "
+          + e.getSQLState(), e);
+    }
+    throw new GrantsmithException("Role " + name + " exists but is not managed by Grantsmith"
+        + " (not a member of " + MARKER_ROLE + " without ADMIN OPTION); refusing to touch it");
+  }
+
+  /**
    * The managed user's role name for a user name or request id.
    *
    * @return null if no managed role matches
-   * @throws GrantsmithException if the name is an existing role that is not managed
    */
   private String resolve(String userOrRequestId) {
     Objects.requireNonNull(userOrRequestId, "userOrRequestId");

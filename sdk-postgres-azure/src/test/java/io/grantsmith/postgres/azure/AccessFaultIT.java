@@ -3,15 +3,17 @@ package io.grantsmith.postgres.azure;
 import static io.grantsmith.postgres.azure.AccessFixtures.estate;
 import static io.grantsmith.postgres.azure.AccessFixtures.findings;
 import static io.grantsmith.postgres.azure.AccessFixtures.integration;
-import static io.grantsmith.postgres.azure.AccessFixtures.request;
 import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
+import static io.grantsmith.testkit.GrantsmithAssertions.catchThrowableOfType;
 
 import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.ApplyException;
 import io.grantsmith.api.Integration;
+import io.grantsmith.api.Plan;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.Secret;
+import io.grantsmith.api.Step;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import java.lang.reflect.InvocationHandler;
@@ -23,25 +25,37 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The executor's backend is terminated from another session before its N-th call (statement,
- * batch or commit), for every N of a grant and of a revoke: afterwards the user never has more
- * access than approved, and running the same call again converges.
+ * batch or commit), for every N of a grant and of a revoke, and once after its last call (the
+ * last commit): afterwards the user never has more access than approved, and running the same
+ * call again converges. The number of calls comes from the plan, and each point proves it was
+ * reached: the executor stopped at exactly that call with the SQLSTATE of a terminated backend,
+ * and after the last commit the call succeeded having made exactly the planned calls.
  */
 class AccessFaultIT {
 
-  /** Connections whose backend is terminated, from a superuser session, before call N. */
+  /** What pgjdbc reports for a statement on a backend that pg_terminate_backend ended. */
+  private static final String ADMIN_SHUTDOWN = "57P01";
+
+  /**
+   * Connections whose backend is terminated, from a superuser session, before call N or after
+   * call N returns.
+   */
   static final class KillingSource implements ConnectionSource {
     private static final Set<String> CALLS =
         Set.of("execute", "executeBatch", "executeQuery", "executeUpdate", "commit");
     final ConnectionSource delegate;
     final AzurePostgres server;
     final AtomicInteger calls = new AtomicInteger();
-    volatile int killAt = -1;
+    volatile int killBefore = -1;
+    volatile int killAfter = -1;
     volatile boolean killed;
 
     KillingSource(ConnectionSource delegate, AzurePostgres server) {
@@ -49,10 +63,25 @@ class AccessFaultIT {
       this.server = server;
     }
 
-    void arm(int n) {
+    /** Kills the backend before call {@code n} (counted from 1). */
+    void armBefore(int n) {
+      arm(n, -1);
+    }
+
+    /** Kills the backend right after call {@code n} returns. */
+    void armAfter(int n) {
+      arm(-1, n);
+    }
+
+    void disarm() {
+      arm(-1, -1);
+    }
+
+    private void arm(int before, int after) {
       calls.set(0);
       killed = false;
-      killAt = n;
+      killBefore = before;
+      killAfter = after;
     }
 
     @Override
@@ -69,18 +98,23 @@ class AccessFaultIT {
 
     private Object wrap(Object target, Class<?> type, int pid) {
       InvocationHandler h = (proxy, m, args) -> {
-        if (CALLS.contains(m.getName()) && calls.incrementAndGet() == killAt) {
+        int call = CALLS.contains(m.getName()) ? calls.incrementAndGet() : 0;
+        if (call > 0 && call == killBefore) {
           kill(pid);
         }
+        Object r;
         try {
-          Object r = m.invoke(target, args);
-          if (r instanceof Statement && type == Connection.class) {
-            return wrap(r, Statement.class, pid);
-          }
-          return r;
+          r = m.invoke(target, args);
         } catch (InvocationTargetException e) {
           throw e.getCause();
         }
+        if (call > 0 && call == killAfter) {
+          kill(pid);
+        }
+        if (r instanceof Statement && type == Connection.class) {
+          return wrap(r, Statement.class, pid);
+        }
+        return r;
       };
       return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, h);
     }
@@ -101,7 +135,21 @@ class AccessFaultIT {
           Thread.sleep(20);
         }
       }
+      throw new AssertionError("backend " + pid + " outlived pg_terminate_backend");
     }
+  }
+
+  /**
+   * The calls {@link JdbcExecutor} makes for a plan, as {@link KillingSource} counts them: per
+   * transaction one batch and one commit, per autocommit statement one execute.
+   */
+  static int executorCalls(Plan plan) {
+    int n = 0;
+    for (List<Step> run : JdbcExecutor.runs(plan)) {
+      n += run.get(0).autocommit() ? run.stream().mapToInt(st -> st.statements().size()).sum()
+          : 2;
+    }
+    return n;
   }
 
   private static AccessManager manager(TestConnector tc, Integration integration,
@@ -132,6 +180,13 @@ class AccessFaultIT {
     }
   }
 
+  private static AccessRequest request(Integration integration, String grantee, String db1,
+      String db2) {
+    return AccessFixtures.request(integration, grantee, AccessLevel.READ_ONLY,
+        Duration.ofHours(1), ResourceRef.relation(db1, "app", "t"),
+        ResourceRef.relation(db2, "app", "t"));
+  }
+
   @AzurePostgresTest(versions = {15, 17})
   void grantInterruptedAtEveryCallConverges(AzurePostgres server) throws Exception {
     String db1 = server.createDatabase();
@@ -143,36 +198,49 @@ class AccessFaultIT {
     KillingSource source = new KillingSource(tc.connections(), server);
     List<Secret> generated = new CopyOnWriteArrayList<>();
     AccessManager manager = manager(tc, integration, source, generated);
-    int points = 0;
-    for (int n = 1; n < 60; n++) {
+    // Every grant below is of a new user: the plan of the first has the shape of them all.
+    int calls = executorCalls(manager.planGrant(request(integration, "fault-grant-1", db1, db2)));
+    assertThat(calls).as("executor calls of the grant").isPositive();
+    Map<Integer, String> states = new TreeMap<>();
+    for (int n = 1; n <= calls + 1; n++) {
+      boolean afterLastCommit = n == calls + 1;
       generated.clear();
-      AccessRequest req = request(integration, "fault-grant-" + n, AccessLevel.READ_ONLY,
-          Duration.ofHours(1), ResourceRef.relation(db1, "app", "t"),
-          ResourceRef.relation(db2, "app", "t"));
+      AccessRequest req = request(integration, "fault-grant-" + n, db1, db2);
       String user = AccessManager.userName(integration.name(), req.grantee());
-      source.arm(n);
-      try {
-        manager.grant(req);
-        if (!source.killed) {
-          break; // n is past the last call: every point was tried
-        }
-      } catch (ApplyException e) {
-        assertThat(source.killed).isTrue();
-        assertThat(e.sqlState().orElse("08000")).matches("57P01|08.*");
+      AccessGrant first = null;
+      if (afterLastCommit) {
+        source.armAfter(calls);
+        first = manager.grant(req);
+        assertThat(source.calls.get()).as("calls of a whole grant").isEqualTo(calls);
+      } else {
+        source.armBefore(n);
+        ApplyException e = catchThrowableOfType(ApplyException.class, () -> manager.grant(req));
+        assertThat(e).as("grant killed before call %d of %d", n, calls).isNotNull();
+        assertThat(source.calls.get()).as("the call the grant stopped at").isEqualTo(n);
+        states.put(n, e.sqlState().orElse(null));
       }
-      points++;
+      assertThat(source.killed).as("point %d was reached", n).isTrue();
       noMoreThanApproved(server, user, generated, db1, db2);
-      source.arm(-1);
+      source.disarm();
       AccessGrant again = manager.grant(req);
-      String pw = again.password().orElseThrow(
-          () -> new AssertionError("no password after re-running the grant at point")).reveal();
+      String pw;
+      if (afterLastCommit) {
+        // The grant had committed: granting again keeps its password.
+        assertThat(again.passwordKept()).isTrue();
+        pw = first.password().orElseThrow().reveal();
+      } else {
+        pw = again.password().orElseThrow(() -> new AssertionError(
+            "no password after re-running the grant at point")).reveal();
+      }
       for (String db : new String[] {db1, db2}) {
         assertThat(server).user(user, pw).canSelectFrom(db, "app.t")
             .cannotInsertInto(db, "app.t").cannotSelectFrom(db, "app.secret");
       }
       manager.revoke(user);
     }
-    assertThat(points).isGreaterThan(5);
+    System.out.printf("HARDENING fault PG%d: grant killed before each of its %d calls, SQLSTATE"
+        + " per call %s, and after its last commit%n", server.majorVersion(), calls, states);
+    assertThat(states.values()).as("SQLSTATE of each killed call").containsOnly(ADMIN_SHUTDOWN);
   }
 
   @AzurePostgresTest(versions = {15, 17})
@@ -186,36 +254,45 @@ class AccessFaultIT {
     KillingSource source = new KillingSource(tc.connections(), server);
     List<Secret> generated = new CopyOnWriteArrayList<>();
     AccessManager manager = manager(tc, integration, source, generated);
-    int points = 0;
-    for (int n = 1; n < 80; n++) {
-      AccessRequest req = request(integration, "fault-revoke-" + n, AccessLevel.READ_ONLY,
-          Duration.ofHours(1), ResourceRef.relation(db1, "app", "t"),
-          ResourceRef.relation(db2, "app", "t"));
-      source.arm(-1);
+    Map<Integer, String> states = new TreeMap<>();
+    Map<Integer, String> sessionStates = new TreeMap<>();
+    int calls = -1;
+    for (int n = 1; n == 1 || n <= calls + 1; n++) {
+      AccessRequest req = request(integration, "fault-revoke-" + n, db1, db2);
+      source.disarm();
       AccessGrant g = manager.grant(req);
       String user = g.username();
       String pw = g.password().orElseThrow().reveal();
       Connection open = server.connect(db1, user, pw);
-      source.arm(n);
-      try {
-        manager.revoke(user);
-        if (!source.killed) {
-          open.close();
-          break;
-        }
-      } catch (ApplyException e) {
-        assertThat(e.sqlState().orElse("08000")).matches("57P01|08.*");
+      // Every revoke below is of a user in the same state: a grant and one open session.
+      int planned = executorCalls(manager.planRevoke(user));
+      if (n == 1) {
+        calls = planned;
+        assertThat(calls).as("executor calls of the revoke").isPositive();
       }
-      points++;
+      assertThat(planned).as("executor calls of the revoke at point %d", n).isEqualTo(calls);
+      boolean afterLastCommit = n == calls + 1;
+      if (afterLastCommit) {
+        source.armAfter(calls);
+        manager.revoke(user);
+        assertThat(source.calls.get()).as("calls of a whole revoke").isEqualTo(calls);
+      } else {
+        source.armBefore(n);
+        ApplyException e = catchThrowableOfType(ApplyException.class, () -> manager.revoke(user));
+        assertThat(e).as("revoke killed before call %d of %d", n, calls).isNotNull();
+        assertThat(source.calls.get()).as("the call the revoke stopped at").isEqualTo(n);
+        states.put(n, e.sqlState().orElse(null));
+      }
+      assertThat(source.killed).as("point %d was reached", n).isTrue();
       noMoreThanApproved(server, user, List.of(Secret.of(pw)), db1, db2);
-      source.arm(-1);
+      source.disarm();
       manager.revoke(user);
       assertThat(server).user(user, pw).cannotLogin(db1);
       try (Statement st = open.createStatement()) {
         st.execute("SELECT 1");
         throw new AssertionError("session survived at point " + n);
       } catch (SQLException dead) {
-        assertThat(dead.getSQLState()).matches("57P01|08.*");
+        sessionStates.put(n, dead.getSQLState());
       } finally {
         open.close();
       }
@@ -224,6 +301,11 @@ class AccessFaultIT {
       }
       assertThat(manager.planRevoke(user).isEmpty()).as("point %s", n).isTrue();
     }
-    assertThat(points).isGreaterThan(3);
+    System.out.printf("HARDENING fault PG%d: revoke killed before each of its %d calls, SQLSTATE"
+        + " per call %s, and after its last commit; the user's own session ended with %s%n",
+        server.majorVersion(), calls, states, sessionStates);
+    assertThat(states.values()).as("SQLSTATE of each killed call").containsOnly(ADMIN_SHUTDOWN);
+    assertThat(sessionStates.values()).as("SQLSTATE seen by the user's ended session")
+        .containsOnly(ADMIN_SHUTDOWN);
   }
 }

@@ -8,8 +8,10 @@ import static io.grantsmith.postgres.azure.AccessFixtures.offset;
 import static io.grantsmith.postgres.azure.AccessFixtures.request;
 import static io.grantsmith.postgres.azure.AccessFixtures.scalar;
 import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
+import static io.grantsmith.testkit.GrantsmithAssertions.assertThatThrownBy;
 
 import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.Lease;
 import io.grantsmith.api.ResourceRef;
@@ -170,5 +172,35 @@ class AccessLifecycleIT {
       st.execute("SELECT pg_advisory_unlock(" + AccessManager.SWEEP_LOCK_KEY + ")");
     }
     assertThat(manager.sweep().skipped()).isFalse();
+  }
+
+  @AzurePostgresTest
+  void revokeRefusesARoleGrantsmithDoesNotManage(AzurePostgres server) throws Exception {
+    String db = server.createDatabase();
+    TestConnector tc = AccessFixtures.connector(server, db);
+    Integration integration = integration(tc, 0);
+    AccessManager manager = manager(tc, integration, Clock.systemUTC());
+    String unmanaged = "plain_" + tc.name;
+    try (Connection c = server.adminConnection(db); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + unmanaged + " LOGIN PASSWORD 'Plain-pw-1'");
+    }
+    // The connector (a member of the marker WITH ADMIN OPTION), the server admin and a role
+    // made by hand: each refused, by revoke and by its plan, and left as it was.
+    for (String role : new String[] {tc.name, server.adminUser(), unmanaged}) {
+      assertThatThrownBy(() -> manager.revoke(role)).as(role)
+          .isExactlyInstanceOf(GrantsmithException.class)
+          .hasMessageContaining(role);
+      assertThatThrownBy(() -> manager.planRevoke(role)).as(role)
+          .isExactlyInstanceOf(GrantsmithException.class);
+    }
+    assertThat(server).user(tc.name, tc.password.reveal()).canLogin(db);
+    assertThat(server).user(server.adminUser(), server.adminPassword()).canLogin(db);
+    assertThat(server).user(unmanaged, "Plain-pw-1").canLogin(db);
+    // A name no role has: nothing to do.
+    assertThat(manager.revoke("gs_nobody_00000000").databases()).isEmpty();
+    assertThat(manager.planRevoke("gs_nobody_00000000").isEmpty()).isTrue();
+    try (Connection c = server.adminConnection(db); Statement st = c.createStatement()) {
+      st.execute("DROP ROLE " + unmanaged);
+    }
   }
 }

@@ -4,12 +4,15 @@ import static io.grantsmith.postgres.azure.AccessFixtures.estate;
 import static io.grantsmith.postgres.azure.AccessFixtures.integration;
 import static io.grantsmith.postgres.azure.AccessFixtures.request;
 import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
+import static io.grantsmith.testkit.GrantsmithAssertions.assertThatThrownBy;
+import static io.grantsmith.testkit.GrantsmithAssertions.catchThrowableOfType;
 
 import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.Credentials;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Integration;
+import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.api.Plan;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.Secret;
@@ -76,17 +79,20 @@ class AccessSecretsIT {
       assertThat(rotated.password()).isPresent();
       texts.add(rotated.toString());
       // Failures: an unknown object, and a role that is not managed.
-      try {
-        manager.grant(request(integration, "dora", AccessLevel.READ_ONLY, Duration.ofHours(1),
-            ResourceRef.relation(db, "app", "missing")));
-      } catch (RuntimeException e) {
-        texts.add(String.valueOf(e));
-      }
-      try {
-        manager.revoke(tc.name);
-      } catch (RuntimeException e) {
-        texts.add(String.valueOf(e));
-      }
+      ResourceRef missing = ResourceRef.relation(db, "app", "missing");
+      InvalidValueException unknown = catchThrowableOfType(InvalidValueException.class,
+          () -> manager.grant(request(integration, "dora", AccessLevel.READ_ONLY,
+              Duration.ofHours(1), missing)));
+      assertThat(unknown).as("a grant of a table that does not exist").isNotNull()
+          .isExactlyInstanceOf(InvalidValueException.class);
+      assertThat(unknown.field()).isEqualTo("AccessRequest.resources");
+      texts.add(String.valueOf(unknown));
+      GrantsmithException unmanaged = catchThrowableOfType(GrantsmithException.class,
+          () -> manager.revoke(tc.name));
+      assertThat(unmanaged).as("a revoke of the connector, a role Grantsmith does not manage")
+          .isNotNull().isExactlyInstanceOf(GrantsmithException.class);
+      texts.add(String.valueOf(unmanaged));
+      assertThat(server).user(tc.name, tc.password.reveal()).canLogin("postgres");
       texts.add(manager.planRevoke(g.username()).toSql());
       manager.revoke(g.username());
     } finally {
@@ -136,14 +142,12 @@ class AccessSecretsIT {
     AccessManager manager = AccessManager.builder().integration(integration)
         .credentials(tc.credentials()).build();
 
-    // A failing store: the old password is put back and still works.
+    // A failing store: the store's own exception comes out, the old password is put back and
+    // still works.
     store.failStore = true;
-    try {
-      manager.rotateConnectorPassword(store, ref);
-      throw new AssertionError("expected the store failure");
-    } catch (IllegalStateException expected) {
-      assertThat(expected).hasMessage("vault unavailable");
-    }
+    assertThatThrownBy(() -> manager.rotateConnectorPassword(store, ref))
+        .isExactlyInstanceOf(IllegalStateException.class).hasMessage("vault unavailable");
+    assertThat(store.value.get()).isEqualTo(tc.credentials());
     assertThat(server).user(tc.name, tc.password.reveal()).canLogin("postgres");
 
     // A working store: the new password is stored and works, the old one does not.
@@ -153,14 +157,22 @@ class AccessSecretsIT {
     assertThat(server).user(tc.name, next.password().reveal()).canLogin("postgres");
     assertThat(server).user(tc.name, tc.password.reveal()).cannotLogin("postgres");
     assertThat(next.toString()).doesNotContain(next.password().reveal());
-    // The manager goes on with the new password.
-    assertThat(manager.leases()).isNotNull();
+    // The manager goes on with the new password (the old one is refused, see above): it grants,
+    // reads the lease back and revokes.
+    AccessGrant after = manager.grant(request(integration, "after-rotation",
+        AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.database(db)));
+    assertThat(manager.lease(after.username())).get()
+        .extracting(io.grantsmith.api.Lease::grantee).isEqualTo("after-rotation");
+    assertThat(server).user(after.username(), after.password().orElseThrow().reveal())
+        .canLogin(db);
+    assertThat(manager.revoke(after.username()).databases()).isNotEmpty();
+    assertThat(server).user(after.username(), after.password().orElseThrow().reveal())
+        .cannotLogin(db);
     assertThat(manager.revoke("gs_nobody_00000000").databases()).isEmpty();
-    try {
-      manager.withExecutor(new DryRunExecutor()).rotateConnectorPassword(store, ref);
-    } catch (GrantsmithException e) {
-      throw new AssertionError(e);
-    }
+    // A dry-run rotation changes nothing and returns the current credentials.
+    assertThat(manager.withExecutor(new DryRunExecutor()).rotateConnectorPassword(store, ref))
+        .isEqualTo(next);
     assertThat(store.value.get()).isEqualTo(next);
+    assertThat(server).user(tc.name, next.password().reveal()).canLogin("postgres");
   }
 }

@@ -2,7 +2,6 @@ package io.grantsmith.postgres.azure;
 
 import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grantsmith.api.Credentials;
 import io.grantsmith.api.Integration;
@@ -12,11 +11,11 @@ import io.grantsmith.api.SslMode;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import io.grantsmith.testkit.TestDatabase;
+import io.grantsmith.testkit.internal.Psql;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -278,8 +277,7 @@ class ConnectorSetupIT {
 
   @AzurePostgresTest
   void selfDiscoveringScriptRunsInPsql(AzurePostgres server, TestDatabase db) throws Exception {
-    Path psql = Paths.get("/usr/bin/psql");
-    assumeTrue(Files.isExecutable(psql), "psql is not installed");
+    Path psql = Psql.executable(); // fails naming psql and postgresql-client when missing
     createSalesOrders(db);
     ConnectorSetup setup = setup(server);
     String password = "Conn'-" + UUID.randomUUID();

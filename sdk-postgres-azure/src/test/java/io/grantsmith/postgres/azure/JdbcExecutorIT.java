@@ -17,6 +17,9 @@ import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import io.grantsmith.testkit.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -28,7 +31,7 @@ class JdbcExecutorIT {
 
   @AzurePostgresTest
   void aFailureNamesTheDatabaseStepStatementAndWhatWasCommitted(AzurePostgres server,
-      TestDatabase db) throws Exception {
+      TestDatabase db, Connection admin) throws Exception {
     TestConnector connector = TestConnector.create(server, db.name());
     String role = "r_" + UUID.randomUUID().toString().substring(0, 8);
     Plan plan = Plan.builder()
@@ -52,6 +55,12 @@ class JdbcExecutorIT {
     assertThat(e.getMessage()).contains(db.name()).contains("42704").contains("postgres");
     // The failed database's transaction was rolled back as a whole.
     assertThat(connector.reader().read(db.name()).grantsTo(role)).isEmpty();
+    // The server, read as the admin: the committed step's role exists, the rolled-back grant
+    // that came before the failing statement is not there.
+    assertThat(roleExists(admin, role)).as("role %s, created in the committed step", role)
+        .isTrue();
+    assertThat(aclEntries(admin, role)).as("ACL entries of %s in %s", role, db.name())
+        .isEmpty();
   }
 
   @AzurePostgresTest
@@ -81,13 +90,19 @@ class JdbcExecutorIT {
     assertThat(e.database()).isEqualTo(db.name());
     assertThat(e.statement()).contains("GRANT SELECT, INSERT ON TABLE s.kept TO " + role);
     assertThat(connector.reader().read(db.name()).grantsTo(role)).isEmpty();
+    // The server, read as the admin: not even the grant the server carried out (SELECT on
+    // s.granted, and SELECT on s.kept) survived the failed transaction.
+    assertThat(aclEntries(admin, role)).as("ACL entries of %s in %s", role, db.name())
+        .isEmpty();
   }
 
   @AzurePostgresTest
   void concurrentCallersGrantingOnTheSameObjectsNeverFail(AzurePostgres server, TestDatabase db,
       Connection admin) throws Exception {
-    io.grantsmith.testkit.Estate.builder().inDatabase(db.name()).schemas(2).tables(20)
-        .create(server);
+    int schemas = 2;
+    int tablesPerSchema = 20;
+    io.grantsmith.testkit.Estate.builder().inDatabase(db.name()).schemas(schemas)
+        .tables(tablesPerSchema).create(server);
     TestConnector connector = TestConnector.create(server, db.name());
     List<ResourceRef> tables = new ArrayList<>();
     for (ResourceRef o : connector.reader().read(db.name()).objects()) {
@@ -96,10 +111,12 @@ class JdbcExecutorIT {
       }
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<String> roles = new ArrayList<>();
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         String role = "c_" + t + "_" + UUID.randomUUID().toString().substring(0, 6);
+        roles.add(role);
         done.add(pool.submit(() -> {
           for (int round = 0; round < 3; round++) {
             DesiredState.Builder d = DesiredState.builder()
@@ -123,5 +140,55 @@ class JdbcExecutorIT {
     } finally {
       pool.shutdownNow();
     }
+    // The server, read as the admin: every caller's last round (grants again after round 1
+    // took them away) holds, exactly: USAGE on each schema and SELECT on each relation.
+    List<String> expected = new ArrayList<>();
+    for (ResourceRef o : tables) {
+      expected.add(o.kind() == ResourceKind.SCHEMA ? "schema " + o.schema().orElseThrow()
+          + " USAGE" : "relation " + o.schema().orElseThrow() + "." + o.name().orElseThrow()
+          + " SELECT");
+    }
+    assertThat(expected).as("objects of the estate")
+        .hasSizeGreaterThanOrEqualTo(schemas + schemas * tablesPerSchema);
+    for (String role : roles) {
+      assertThat(roleExists(admin, role)).as(role).isTrue();
+      assertThat(aclEntries(admin, role)).as("ACL entries of %s", role)
+          .containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  private static boolean roleExists(Connection admin, String role) throws SQLException {
+    try (PreparedStatement ps = admin.prepareStatement(
+        "SELECT count(*) FROM pg_roles WHERE rolname = ?")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) == 1;
+      }
+    }
+  }
+
+  /**
+   * What the server's ACLs give {@code role} on the schemas and relations of the admin's
+   * database, read with {@code aclexplode}: {@code "schema NAME PRIV"} and
+   * {@code "relation SCHEMA.NAME PRIV"}.
+   */
+  private static List<String> aclEntries(Connection admin, String role) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = admin.prepareStatement("SELECT 'schema ' || n.nspname"
+        + " || ' ' || a.privilege_type FROM pg_namespace n, aclexplode(n.nspacl) a"
+        + " WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)"
+        + " UNION ALL SELECT 'relation ' || n.nspname || '.' || c.relname || ' '"
+        + " || a.privilege_type FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,"
+        + " aclexplode(c.relacl) a WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)")) {
+      ps.setString(1, role);
+      ps.setString(2, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
   }
 }
