@@ -1103,7 +1103,9 @@ public final class AccessManager implements AutoCloseable {
     boolean dropNow = drop || cleanup != null && cleanup.isZero();
     Traces footprint = footprint(user, shared);
     List<String> unreadable = new ArrayList<>();
-    List<Footprint.Held> held = heldBy(user, server, unreadable, footprint.databases);
+    // Only what DROP OWNED cannot remove: privileges from grantors the connector does not
+    // inherit from (a user may hold thousands of the others).
+    List<Footprint.Held> held = heldBy(user, server, unreadable, footprint.databases, true);
     boolean leftovers = !unreadable.isEmpty();
     for (Footprint.Held h : held) {
       // DROP OWNED removes default privileges for the user whoever defined them.
@@ -1239,12 +1241,16 @@ public final class AccessManager implements AutoCloseable {
    * unreadable}.
    */
   private List<Footprint.Held> heldBy(String user, ServerState server, List<String> unreadable) {
-    return heldBy(user, server, unreadable, footprint(user, integration.database()).databases);
+    return heldBy(user, server, unreadable, footprint(user, integration.database()).databases,
+        false);
   }
 
-  /** {@link #heldBy(String, ServerState, List)} where the databases are known already. */
+  /**
+   * {@link #heldBy(String, ServerState, List)} where the databases are known already; with
+   * {@code foreignOnly}, privileges only from grantors the connector does not inherit from.
+   */
   private List<Footprint.Held> heldBy(String user, ServerState server, List<String> unreadable,
-      Set<String> where) {
+      Set<String> where, boolean foreignOnly) {
     String shared = integration.database();
     List<Footprint.Held> out = new ArrayList<>();
     for (String db : where) {
@@ -1257,7 +1263,7 @@ public final class AccessManager implements AutoCloseable {
         continue;
       }
       try (Connection c = connections.open(db)) {
-        out.addAll(Footprint.read(c, List.of(user), db.equals(shared)));
+        out.addAll(Footprint.read(c, List.of(user), db.equals(shared), foreignOnly));
         if (db.equals(shared)) {
           out.addAll(Footprint.memberships(c, List.of(user)));
         }
@@ -1410,8 +1416,35 @@ public final class AccessManager implements AutoCloseable {
     }
     List<String> unreadable = new ArrayList<>();
     List<Footprint.Held> held = heldBy(user, server, unreadable);
-    List<Leftover> left = leftovers(new Renderer(server.major), user, held, unreadable,
-        connector(), true);
+    Renderer r = new Renderer(server.major);
+    String conn = connector();
+    // What DROP OWNED left although the connector may act as its grantor (it revokes as one
+    // grantor per object): revoked as that grantor, then read again.
+    Map<String, List<Footprint.Held>> removable = new LinkedHashMap<>();
+    List<Statement> memberships = new ArrayList<>();
+    for (Footprint.Held h : held) {
+      if (h.removable() && h.kind() == Footprint.Kind.PRIVILEGE) {
+        removable.computeIfAbsent(h.database(), d -> new ArrayList<>()).add(h);
+      } else if (h.removable() && h.kind() == Footprint.Kind.MEMBERSHIP
+          && !h.names().get(0).equals(MARKER_ROLE)) {
+        memberships.add(membershipRemoval(r, h, conn));
+      }
+    }
+    if (!removable.isEmpty() || !memberships.isEmpty()) {
+      Plan.Builder plan = Plan.builder();
+      removable.forEach((db, items) -> plan.addStep(Step.builder().database(db)
+          .description("remove what is left of " + user + " in " + db)
+          .addAllStatements(privilegeRemovals(r, items, conn)).build()));
+      if (!memberships.isEmpty()) {
+        plan.addStep(Step.builder().database(integration.database())
+            .description("remove what is left of the memberships of " + user)
+            .addAllStatements(memberships).build());
+      }
+      executor.apply(plan.build());
+      unreadable.clear();
+      held = heldBy(user, server, unreadable);
+    }
+    List<Leftover> left = leftovers(r, user, held, unreadable, conn, true);
     if (!left.isEmpty()) {
       throw new LeftoverAccessException(user, "Revoked the access of " + user
           + " (login off, sessions ended), but", left);

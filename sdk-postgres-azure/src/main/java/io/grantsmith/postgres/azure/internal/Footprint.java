@@ -152,12 +152,31 @@ public final class Footprint {
    */
   public static List<Held> read(Connection c, Collection<String> roles, boolean shared)
       throws SQLException {
+    return read(c, roles, shared, false);
+  }
+
+  /**
+   * Reads what {@code roles} hold, as {@link #read(Connection, Collection, boolean)}; with
+   * {@code foreignOnly}, only the privileges whose grantor the connector does not inherit from:
+   * what {@code DROP OWNED}, run by the connector, cannot remove.
+   *
+   * @param c a connection to the database
+   * @param roles the roles
+   * @param shared whether to include privileges on databases, tablespaces and parameters
+   * @param foreignOnly whether to read only privileges granted by roles the connector does not
+   *     inherit from
+   * @return the items
+   * @throws SQLException if the query fails
+   */
+  public static List<Held> read(Connection c, Collection<String> roles, boolean shared,
+      boolean foreignOnly) throws SQLException {
     int major = c.getMetaData().getDatabaseMajorVersion();
     String db = c.getCatalog();
     List<Held> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(FootprintQueries.held(major))) {
       ps.setArray(1, c.createArrayOf("text", roles.toArray()));
       ps.setBoolean(2, shared);
+      ps.setBoolean(3, foreignOnly);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String dep = rs.getString("deptype");

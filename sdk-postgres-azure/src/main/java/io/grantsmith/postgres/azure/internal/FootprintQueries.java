@@ -13,10 +13,12 @@ public final class FootprintQueries {
    * One row per privilege a role holds (deptype {@code a}), object it owns ({@code o}) or policy
    * naming it ({@code r}) in the current database and, if the second parameter is true, on shared
    * objects (databases, tablespaces, parameters). Parameters: the role names ({@code text[]}), the
-   * flag. Columns: role, deptype, type, names, args, privilege, fargs (a function's identity
-   * arguments), grantor, removable, where
-   * {@code removable} says whether the connector may act as the grantor (a privilege) or the
-   * owner of a default ACL.
+   * shared flag, and a "foreign only" flag: when true, only privileges whose grantor the
+   * connector does not inherit from (what {@code DROP OWNED}, run by the connector, cannot
+   * remove), which keeps the read small for a user who holds thousands of privileges. Columns:
+   * rolname, deptype, type, names, args (as {@code pg_identify_object_as_address} gives them),
+   * privilege, fargs (a function's identity arguments), grantor (for a default ACL, its owner),
+   * removable (whether the connector may act as that role).
    *
    * @param majorVersion the server's major version
    * @return the SQL
@@ -25,7 +27,7 @@ public final class FootprintQueries {
     // 16+: acting as another role needs the SET option of the membership, not only membership.
     String act = majorVersion >= 16 ? "'SET'" : "'MEMBER'";
     String parameterAcl = majorVersion >= 15
-        ? "    WHEN 'pg_parameter_acl'::regclass THEN"
+        ? "      WHEN 'pg_parameter_acl'::regclass THEN"
             + " (SELECT paracl FROM pg_parameter_acl WHERE oid = d.objid)\n" : "";
     return String.join("\n",
         "WITH r AS (SELECT oid, rolname::text AS rolname FROM pg_roles",
@@ -34,46 +36,53 @@ public final class FootprintQueries {
         "        FROM pg_shdepend s JOIN r ON r.oid = s.refobjid",
         "        WHERE s.refclassid = 'pg_authid'::regclass AND s.deptype IN ('a', 'o', 'r')",
         "          AND (s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        "               OR s.dbid = 0 AND ?::boolean))",
-        "SELECT d.rolname, d.deptype::text AS deptype, a.type, a.object_names AS names,",
-        "       a.object_args AS args, e.privilege_type AS privilege,",
-        "       CASE WHEN d.classid = 'pg_proc'::regclass",
-        "            THEN pg_get_function_identity_arguments(d.objid) END AS fargs,",
-        "       CASE WHEN d.classid = 'pg_default_acl'::regclass",
-        "            THEN pg_get_userbyid(da.defaclrole) ELSE pg_get_userbyid(e.grantor)",
-        "       END::text AS grantor,",
-        "       CASE WHEN d.classid = 'pg_default_acl'::regclass",
-        "            THEN pg_has_role(da.defaclrole, " + act + ")",
-        "            WHEN d.deptype = 'a' THEN pg_has_role(e.grantor, " + act + ")",
-        "            ELSE pg_has_role(d.roleid, 'MEMBER') END AS removable",
-        "FROM dep d",
-        "CROSS JOIN LATERAL pg_identify_object_as_address(d.classid, d.objid, d.objsubid) a",
-        "LEFT JOIN pg_default_acl da ON d.classid = 'pg_default_acl'::regclass"
+        "               OR s.dbid = 0 AND ?::boolean)),",
+        "flags AS (SELECT ?::boolean AS foreign_only),",
+        // Each entry with its privilege and grantor; OFFSET 0 keeps the filter before the
+        // per-row identification below.
+        "x AS (SELECT d.*, e.privilege_type, e.grantor, da.defaclrole FROM dep d",
+        "  LEFT JOIN pg_default_acl da ON d.classid = 'pg_default_acl'::regclass"
             + " AND da.oid = d.objid",
-        "LEFT JOIN LATERAL (SELECT x.privilege_type, x.grantor FROM aclexplode(CASE d.classid",
-        "    WHEN 'pg_class'::regclass THEN CASE WHEN d.objsubid = 0",
-        "      THEN (SELECT relacl FROM pg_class WHERE oid = d.objid)",
-        "      ELSE (SELECT attacl FROM pg_attribute WHERE attrelid = d.objid"
+        "  LEFT JOIN LATERAL (SELECT a.privilege_type, a.grantor FROM aclexplode(CASE d.classid",
+        "      WHEN 'pg_class'::regclass THEN CASE WHEN d.objsubid = 0",
+        "        THEN (SELECT relacl FROM pg_class WHERE oid = d.objid)",
+        "        ELSE (SELECT attacl FROM pg_attribute WHERE attrelid = d.objid"
             + " AND attnum = d.objsubid) END",
-        "    WHEN 'pg_namespace'::regclass THEN (SELECT nspacl FROM pg_namespace"
+        "      WHEN 'pg_namespace'::regclass THEN (SELECT nspacl FROM pg_namespace"
             + " WHERE oid = d.objid)",
-        "    WHEN 'pg_proc'::regclass THEN (SELECT proacl FROM pg_proc WHERE oid = d.objid)",
-        "    WHEN 'pg_type'::regclass THEN (SELECT typacl FROM pg_type WHERE oid = d.objid)",
-        "    WHEN 'pg_language'::regclass THEN (SELECT lanacl FROM pg_language"
+        "      WHEN 'pg_proc'::regclass THEN (SELECT proacl FROM pg_proc WHERE oid = d.objid)",
+        "      WHEN 'pg_type'::regclass THEN (SELECT typacl FROM pg_type WHERE oid = d.objid)",
+        "      WHEN 'pg_language'::regclass THEN (SELECT lanacl FROM pg_language"
             + " WHERE oid = d.objid)",
-        "    WHEN 'pg_foreign_data_wrapper'::regclass THEN (SELECT fdwacl"
+        "      WHEN 'pg_foreign_data_wrapper'::regclass THEN (SELECT fdwacl"
             + " FROM pg_foreign_data_wrapper WHERE oid = d.objid)",
-        "    WHEN 'pg_foreign_server'::regclass THEN (SELECT srvacl FROM pg_foreign_server"
+        "      WHEN 'pg_foreign_server'::regclass THEN (SELECT srvacl FROM pg_foreign_server"
             + " WHERE oid = d.objid)",
-        "    WHEN 'pg_largeobject'::regclass THEN (SELECT lomacl FROM pg_largeobject_metadata"
+        "      WHEN 'pg_largeobject'::regclass THEN (SELECT lomacl FROM pg_largeobject_metadata"
             + " WHERE oid = d.objid)",
-        "    WHEN 'pg_default_acl'::regclass THEN da.defaclacl",
-        "    WHEN 'pg_database'::regclass THEN (SELECT datacl FROM pg_database"
+        "      WHEN 'pg_default_acl'::regclass THEN da.defaclacl",
+        "      WHEN 'pg_database'::regclass THEN (SELECT datacl FROM pg_database"
             + " WHERE oid = d.objid)",
-        "    WHEN 'pg_tablespace'::regclass THEN (SELECT spcacl FROM pg_tablespace"
+        "      WHEN 'pg_tablespace'::regclass THEN (SELECT spcacl FROM pg_tablespace"
             + " WHERE oid = d.objid)",
-        parameterAcl + "  END) x WHERE x.grantee = d.roleid) e ON d.deptype = 'a'",
-        "WHERE d.deptype <> 'a' OR e.privilege_type IS NOT NULL",
+        parameterAcl + "    END) a WHERE a.grantee = d.roleid) e ON d.deptype = 'a'",
+        "  WHERE (d.deptype <> 'a' OR e.privilege_type IS NOT NULL)",
+        "    AND (NOT (SELECT foreign_only FROM flags) OR d.deptype = 'a'",
+        "         AND d.classid <> 'pg_default_acl'::regclass"
+            + " AND NOT pg_has_role(e.grantor, 'USAGE'))",
+        "  OFFSET 0)",
+        "SELECT x.rolname, x.deptype::text AS deptype, a.type, a.object_names AS names,",
+        "       a.object_args AS args, x.privilege_type AS privilege,",
+        "       CASE WHEN x.classid = 'pg_proc'::regclass",
+        "            THEN pg_get_function_identity_arguments(x.objid) END AS fargs,",
+        "       pg_get_userbyid(CASE WHEN x.classid = 'pg_default_acl'::regclass",
+        "            THEN x.defaclrole ELSE x.grantor END)::text AS grantor,",
+        "       CASE WHEN x.classid = 'pg_default_acl'::regclass",
+        "            THEN pg_has_role(x.defaclrole, " + act + ")",
+        "            WHEN x.deptype = 'a' THEN pg_has_role(x.grantor, " + act + ")",
+        "            ELSE pg_has_role(x.roleid, 'MEMBER') END AS removable",
+        "FROM x CROSS JOIN LATERAL"
+            + " pg_identify_object_as_address(x.classid, x.objid, x.objsubid) a",
         "ORDER BY 1, 3, 4::text, 5::text, 6");
   }
 
