@@ -42,7 +42,7 @@ class TlsIT {
   /** The fewest connections the SDK opens in the grant below (reads and writes). */
   static final int MIN_IN_GRANT = 7;
   /** The fewest connections the SDK opens in the revoke below. */
-  static final int MIN_IN_REVOKE = 11;
+  static final int MIN_IN_REVOKE = 10;
 
   private final java.util.Map<Integer, AzurePostgres> servers = new java.util.LinkedHashMap<>();
   private TestCertificates certs;
