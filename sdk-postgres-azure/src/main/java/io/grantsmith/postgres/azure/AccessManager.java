@@ -859,13 +859,14 @@ public final class AccessManager implements AutoCloseable {
   /**
    * Gives working credentials for an active lease without revoking it: sets a new password
    * (from the manager's {@link PasswordGenerator}, sent only as a SCRAM verifier), records when
-   * it was set in the lease, and enables LOGIN if a grant stopped before doing so. This is the
+   * it was set in the lease. This is the
    * way back in when a grant's password was lost, e.g. because the caller died after the server
    * committed: granting the same request again keeps the password and returns none
    * ({@link AccessGrant#passwordKept()}). The old password stops working at once; sessions
    * already open stay (use {@link #revoke} to end them). The expiry, privileges and memberships
    * are unchanged. A lease that expired or was revoked is refused and its LOGIN stays off:
-   * grant again instead. With a {@link DryRunExecutor} nothing changes and the result holds no
+   * grant again instead. So is a grant that stopped before enabling LOGIN: granting the same
+   * request again finishes it, after checking everything the user holds, with a new password. With a {@link DryRunExecutor} nothing changes and the result holds no
    * password.
    *
    * <pre>{@code
@@ -877,7 +878,8 @@ public final class AccessManager implements AutoCloseable {
    *     (to the first database, by name, on which the user was granted CONNECT other than the
    *     integration's, else the integration's)
    * @throws GrantsmithException naming {@code userOrRequestId} if no active lease has that user
-   *     name or request id (unknown, expired or revoked)
+   *     name or request id (unknown, expired or revoked), or if its grant stopped before
+   *     enabling LOGIN
    * @throws ApplyException if the server refused the change
    */
   public AccessGrant resetPassword(String userOrRequestId) {
@@ -897,6 +899,11 @@ public final class AccessManager implements AutoCloseable {
         if (st == null || !st.isActiveAt(now)) {
           throw noActiveLease(userOrRequestId, user);
         }
+        if (!st.login()) {
+          // LOGIN is enabled only by a grant, after it checked the user's whole footprint.
+          throw new GrantsmithException("The grant of " + user + " stopped before enabling"
+              + " login; grant the request again to finish it (with a new password)");
+        }
         Lease lease = st.lease().get();
         String comment = LeaseCodec.encode(st.integration().orElse(integration.name()),
             lease.requestId(), st.requestIds(), lease.grantee(), lease.grantedAt(),
@@ -910,9 +917,6 @@ public final class AccessManager implements AutoCloseable {
             .addStatement(guardComment(shared, user, st.comment().orElse(null)))
             .addStatement(r.setPassword(shared, user, password))
             .addStatement(r.commentOnRole(shared, user, comment));
-        if (!st.login()) {
-          step.addStatement(r.setLogin(shared, user, true));
-        }
         try {
           ApplyResult result = executor.apply(Plan.builder().addStep(step.build()).build());
           PreparedGrant out = new PreparedGrant();

@@ -68,7 +68,8 @@ class PasswordResetIT {
     assertThat(role(server, db, user, "shobj_description(oid, 'pg_authid')::jsonb"
         + " ->> 'passwordSetAt'")).isNotNull().isNotEqualTo(setAt);
 
-    // A grant that stopped before enabling LOGIN: the reset enables it.
+    // A grant that stopped before enabling LOGIN: the reset refuses (only a grant enables LOGIN,
+    // after its footprint check); granting again finishes it with a new password.
     try (Connection c = server.superuserConnection(db);
         PreparedStatement ps = c.prepareStatement("SELECT format('ALTER ROLE %I NOLOGIN', ?)");
         Statement st = c.createStatement()) {
@@ -78,7 +79,10 @@ class PasswordResetIT {
         st.execute(rs.getString(1));
       }
     }
-    String halfWay = manager.resetPassword(user).password().orElseThrow().reveal();
+    assertThatThrownBy(() -> manager.resetPassword(user))
+        .isInstanceOf(GrantsmithException.class).hasMessageContaining(user);
+    assertThat(server).role(user).hasLoginDisabled();
+    String halfWay = manager.grant(request).password().orElseThrow().reveal();
     assertThat(server).user(user, halfWay).canLogin(db).canSelectFrom(db, "app.t");
   }
 
