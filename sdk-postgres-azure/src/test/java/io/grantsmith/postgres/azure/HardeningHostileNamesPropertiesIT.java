@@ -6,12 +6,14 @@ import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.Identifiers;
 import io.grantsmith.api.Integration;
+import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.GrantsmithArbitraries;
 import io.grantsmith.testkit.PostgresVersion;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,13 +23,22 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -36,26 +47,48 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Issue 8, point 1: {@value #TRIES} jqwik cases, taken in turn by every configured PostgreSQL
- * version (each on a server of its own), of {@value #SETS_PER_CASE} hostile object sets each. A
- * case picks one of {@value #DATABASES} databases with hostile names (made once per server, each
- * holding a hostile canary table no grant ever names), creates for real, as the admin, per set a
- * schema, a table and a column with generated hostile names (quotes, double quotes, semicolons,
- * {@code $$}, backslashes, comment markers, spaces, newlines, Unicode, 63 bytes), and as the
- * connector a role with a hostile name; the SDK grants a hostile grantee (with a hostile request
- * id) read-only access to every table and membership in every role in one request, then revokes
- * it. After the grant the server itself (has_table_privilege, has_column_privilege,
- * has_schema_privilege, pg_has_role, with names quoted by {@code format('%I')} on the server,
- * not by us) confirms exactly the approved access and that the canary is not readable, and every
- * case logs in as the user, reads every hostile column, and is refused the canary and a write.
- * After the revoke the user is gone and the tables, roles and canary (with its row) survive.
+ * Issue 8, point 1 and issue 13: {@value #TRIES} jqwik cases, taken in turn by every configured
+ * PostgreSQL version (each on a server of its own), of {@value #SETS_PER_CASE} hostile object sets
+ * each. A case picks one of {@value #DATABASES} databases with hostile names (made once per
+ * server before the connector's setup, each holding a hostile canary table), an access level and,
+ * per set, a resource kind. The admin creates for real, per set, a schema, a table with a column,
+ * a sequence and a function (not executable by PUBLIC) with generated hostile names (quotes,
+ * double quotes, semicolons, {@code $$}, backslashes, comment markers, spaces, newlines, Unicode,
+ * 63 bytes); the connector, created by {@link ConnectorSetup} and reaching the new objects only
+ * through the setup's default privileges, creates a hostile role for sets of kind role. The SDK
+ * grants a hostile grantee (with a hostile request id) the level on each set's resource of its
+ * kind (the whole database, the schema, the table, the sequence, the function or the role) in one
+ * request, then revokes it.
+ *
+ * <p>After the grant, as the superuser: the lease in the role's comment holds the generated
+ * grantee and request id ({@code shobj_description}); {@code has_*_privilege} (names quoted by
+ * {@code format('%I')} on the server, not by us) gives exactly the privileges the README's
+ * table promises on every object of the case, covered or not; the memberships and the ACLs of
+ * the database, the canary schema and table and the {@code public} schema hold exactly what
+ * the request reaches; in every other hostile database the user has no entry in the ACLs of the
+ * database, its schemas and relations, and {@code has_*_privilege} is false for CREATE on the
+ * database and every privilege on the canary schema, table and columns. Every case logs in as
+ * the user and tries each object: covered tables and sequences are read, uncovered ones refused,
+ * a write the level allows succeeds ({@code nextval}, a function call, an insert into the first
+ * set's table) and one it does not is refused, the canary is refused unless the whole database
+ * was asked for, and {@code SET ROLE} works for each granted role. After the revoke the user is
+ * gone and the objects, roles and canaries (with their rows) survive. The summary's counts
+ * (cases, logins, read-backs, levels, kinds, databases checked for leaks) are asserted at the
+ * end.
  */
 class HardeningHostileNamesPropertiesIT {
   static final int TRIES = 2000;
   static final int SETS_PER_CASE = 3;
   static final int DATABASES = 4;
+  /** The kinds a set may take: each names one resource of the set (or the whole database). */
+  static final List<ResourceKind> KINDS = List.of(ResourceKind.DATABASE, ResourceKind.SCHEMA,
+      ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION, ResourceKind.ROLE);
+  /** The kinds a case's first set takes: each covers its table, so every case can write one. */
+  static final List<ResourceKind> TABLE_KINDS = List.of(ResourceKind.DATABASE,
+      ResourceKind.SCHEMA, ResourceKind.RELATION);
   private static final String CANARY_SCHEMA = "canary \"schema\"; --";
   private static final String CANARY_TABLE = "canary'table$$\\";
+  private static final String DENIED = "42501";
 
   /** One server of one version, with its hostile databases, connector and manager. */
   private static final class Env {
@@ -71,12 +104,29 @@ class HardeningHostileNamesPropertiesIT {
     final AtomicInteger cases = new AtomicInteger();
   }
 
-  private static final Map<Integer, Env> ENVS = new java.util.TreeMap<>();
+  private static final Map<Integer, Env> ENVS = new TreeMap<>();
   static final AtomicInteger CASES = new AtomicInteger();
+  static final AtomicInteger PASSED = new AtomicInteger();
   static final AtomicInteger FAILURES = new AtomicInteger();
   static final AtomicInteger OBJECT_SETS = new AtomicInteger();
   static final AtomicInteger LOGINS = new AtomicInteger();
+  static final AtomicInteger READ_BACKS = new AtomicInteger();
+  static final AtomicInteger LEAK_CHECKS = new AtomicInteger();
+  static final AtomicInteger WRITES_ALLOWED = new AtomicInteger();
+  static final AtomicInteger WRITES_REFUSED = new AtomicInteger();
+  static final AtomicInteger ATTEMPTS = new AtomicInteger();
+  static final Map<AccessLevel, AtomicInteger> PER_LEVEL = new EnumMap<>(AccessLevel.class);
+  static final Map<ResourceKind, AtomicInteger> PER_KIND = new EnumMap<>(ResourceKind.class);
   static final AtomicLong STARTED = new AtomicLong();
+
+  static {
+    for (AccessLevel level : AccessLevel.values()) {
+      PER_LEVEL.put(level, new AtomicInteger());
+    }
+    for (ResourceKind kind : KINDS) {
+      PER_KIND.put(kind, new AtomicInteger());
+    }
+  }
 
   /** Reuses the connector's connections, as a pool would; the SDK closes, we keep. */
   static final class Pool implements ConnectionSource {
@@ -163,11 +213,16 @@ class HardeningHostileNamesPropertiesIT {
         st.execute("CREATE TABLE " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE)
             + " (x int); INSERT INTO " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE)
             + " VALUES (42)");
+        // Functions the cases create are executable only by those granted EXECUTE.
+        st.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
       }
       env.admin.put(name, admin);
       env.superuser.put(name, env.server.superuserConnection(name));
     }
-    env.connector = AccessFixtures.connector(env.server, env.dbs.toArray(new String[0]));
+    // The admin applies ConnectorSetup's plan for the hostile databases: the connector's
+    // azure_pg_admin membership, and the admin's default privileges by which azure_pg_admin
+    // (hence the connector) may grant on every object the cases create later.
+    env.connector = TestConnector.create(env.server, env.dbs.toArray(new String[0]));
     env.integration = AccessFixtures.integration(env.connector, 0);
     env.pool.delegate = env.connector.connections();
     env.manager = AccessManager.builder().integration(env.integration).connections(env.pool)
@@ -188,32 +243,68 @@ class HardeningHostileNamesPropertiesIT {
     ENVS.forEach((major, env) -> perVersion.append(perVersion.length() == 0 ? "" : ", ")
         .append("PG").append(major).append(": ").append(env.cases.get()));
     System.out.printf("HARDENING hostile-names: %d cases tried (%s; %d hostile object sets:"
-        + " schema, table, column, role; %d grantees and request ids), %d failures,"
-        + " %d ground-truth logins, %d hostile databases per server, %d ms%n", CASES.get(),
-        perVersion, OBJECT_SETS.get(), CASES.get(), FAILURES.get(), LOGINS.get(), DATABASES, ms);
-    for (Env env : ENVS.values()) {
-      for (String db : env.dbs) {
-        try (ResultSet rs = env.superuser.get(db).createStatement().executeQuery("SELECT x FROM "
-            + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))) {
-          assertThat(rs.next() && rs.getInt(1) == 42).as("canary in " + db).isTrue();
+        + " schema, table, column, sequence, function, role), %d passed, %d failures;"
+        + " levels %s; kinds %s; %d grantees and request ids read back; %d ground-truth logins"
+        + " (%d attempts: %d writes allowed, %d refused); %d other hostile databases checked for"
+        + " leaks; %d hostile databases per server; %d ms%n", CASES.get(), perVersion,
+        OBJECT_SETS.get(), PASSED.get(), FAILURES.get(), PER_LEVEL, PER_KIND, READ_BACKS.get(),
+        LOGINS.get(), ATTEMPTS.get(), WRITES_ALLOWED.get(), WRITES_REFUSED.get(),
+        LEAK_CHECKS.get(), DATABASES, ms);
+    try {
+      for (Env env : ENVS.values()) {
+        for (String db : env.dbs) {
+          try (ResultSet rs = env.superuser.get(db).createStatement().executeQuery(
+              "SELECT x FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))) {
+            assertThat(rs.next() && rs.getInt(1) == 42).as("canary in " + db).isTrue();
+          }
         }
       }
-      for (Connection c : env.admin.values()) {
-        c.close();
+      // The figures the README reports, computed here: every case ran and passed, each logged
+      // in, read its lease back and checked every other database; each level and each kind
+      // came up at least half as often as an even spread gives.
+      int cases = CASES.get();
+      assertThat(cases).as("cases run").isEqualTo(TRIES);
+      assertThat(PASSED.get()).as("cases passed").isEqualTo(cases);
+      assertThat(LOGINS.get()).as("logins, one per case").isEqualTo(cases);
+      assertThat(READ_BACKS.get()).as("grantees and request ids read back").isEqualTo(cases);
+      assertThat(LEAK_CHECKS.get()).as("other databases checked for leaks")
+          .isEqualTo(cases * (DATABASES - 1));
+      assertThat(WRITES_ALLOWED.get() + WRITES_REFUSED.get()).as("writes tried, one per case")
+          .isEqualTo(cases);
+      assertThat(WRITES_REFUSED.get()).as("writes refused: the read-only cases")
+          .isEqualTo(PER_LEVEL.get(AccessLevel.READ_ONLY).get());
+      int minPerLevel = cases / AccessLevel.values().length / 2;
+      PER_LEVEL.forEach((level, n) ->
+          assertThat(n.get()).as("cases at " + level).isGreaterThanOrEqualTo(minPerLevel));
+      // The first set of a case takes one of TABLE_KINDS, the others any of KINDS.
+      int minPerKind = cases * (SETS_PER_CASE - 1) / KINDS.size() / 2;
+      PER_KIND.forEach((kind, n) ->
+          assertThat(n.get()).as("sets of kind " + kind).isGreaterThanOrEqualTo(minPerKind));
+      assertThat(PER_KIND.values().stream().mapToInt(AtomicInteger::get).sum())
+          .as("sets").isEqualTo(cases * SETS_PER_CASE);
+    } finally {
+      for (Env env : ENVS.values()) {
+        for (Connection c : env.admin.values()) {
+          c.close();
+        }
+        for (Connection c : env.superuser.values()) {
+          c.close();
+        }
+        env.asConnector.close();
+        env.pool.closeAll();
+        env.manager.close();
+        env.server.close();
       }
-      for (Connection c : env.superuser.values()) {
-        c.close();
-      }
-      env.asConnector.close();
-      env.pool.closeAll();
-      env.manager.close();
-      env.server.close();
+      ENVS.clear();
     }
-    ENVS.clear();
   }
 
   private static String q(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   private static boolean usable(String name) {
@@ -239,22 +330,37 @@ class HardeningHostileNamesPropertiesIT {
         .filter(n -> !n.isBlank() && n.chars().noneMatch(Character::isISOControl));
   }
 
-  /** One hostile object set: a schema with a table with a column, and a role. */
-  record HostileSet(String schema, String table, String column, String role) {}
+  /**
+   * One hostile object set: a schema with a table (with a column), a sequence and a function,
+   * a role name, and the kind of resource the case asks for on it.
+   */
+  record HostileSet(String schema, String table, String column, String sequence,
+      String function, String role, ResourceKind kind) {}
+
+  private Arbitrary<HostileSet> set(Arbitrary<ResourceKind> kinds) {
+    return Combinators.combine(names(), names(), names(), names(), names(), roles(), kinds)
+        .as(HostileSet::new)
+        // A table and a sequence share the schema's relation names.
+        .filter(o -> !o.table().equals(o.sequence()));
+  }
 
   @Provide
   Arbitrary<List<HostileSet>> objectSets() {
-    Arbitrary<HostileSet> one = net.jqwik.api.Combinators
-        .combine(names(), names(), names(), roles())
-        .as(HostileSet::new);
-    // Schemas are unique per case (they share a database), and so are roles.
-    return one.list().ofSize(SETS_PER_CASE).uniqueElements(HostileSet::schema)
-        .uniqueElements(HostileSet::role);
+    // Without edge cases, so that the first and last kinds of a list come up no more often than
+    // the others.
+    Arbitrary<HostileSet> first = set(Arbitraries.of(TABLE_KINDS).withoutEdgeCases());
+    Arbitrary<List<HostileSet>> rest = set(Arbitraries.of(KINDS).withoutEdgeCases()).list()
+        .ofSize(SETS_PER_CASE - 1);
+    // Schemas are unique per case: its sets share a database.
+    return Combinators.combine(first, rest)
+        .as((f, r) -> Stream.concat(Stream.of(f), r.stream()).collect(Collectors.toList()))
+        .filter(l -> l.stream().map(HostileSet::schema).distinct().count() == l.size());
   }
 
   @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
   void hostileNamesAreGrantedAndRevokedExactly(@ForAll("objectSets") List<HostileSet> sets,
-      @ForAll("grantees") String grantee, @ForAll("grantees") String requestId,
+      @ForAll AccessLevel level, @ForAll("grantees") String grantee,
+      @ForAll("grantees") String requestId,
       @ForAll @IntRange(min = 0, max = DATABASES - 1) int dbIndex) throws Exception {
     int n = CASES.incrementAndGet();
     Env env = env(n);
@@ -265,16 +371,22 @@ class HardeningHostileNamesPropertiesIT {
     List<HostileSet> unique = new ArrayList<>();
     for (int i = 0; i < sets.size(); i++) {
       HostileSet o = sets.get(i);
-      unique.add(new HostileSet(o.schema(), o.table(), o.column(),
-          fit(o.role(), "#" + n + "." + i)));
+      unique.add(new HostileSet(o.schema(), o.table(), o.column(), o.sequence(), o.function(),
+          fit(o.role(), "#" + n + "." + i), o.kind()));
     }
     boolean ok = false;
     try {
-      runCase(env, n, db, unique, grantee, requestId);
+      runCase(env, n, db, unique, level, grantee, requestId);
       ok = true;
     } finally {
       OBJECT_SETS.addAndGet(sets.size());
-      if (!ok) {
+      if (ok) {
+        PASSED.incrementAndGet();
+        PER_LEVEL.get(level).incrementAndGet();
+        for (HostileSet o : sets) {
+          PER_KIND.get(o.kind()).incrementAndGet();
+        }
+      } else {
         FAILURES.incrementAndGet();
       }
     }
@@ -289,118 +401,180 @@ class HardeningHostileNamesPropertiesIT {
     return s + suffix;
   }
 
-  private static void runCase(Env env, int n, String db, List<HostileSet> sets, String grantee,
-      String requestId) throws Exception {
+  // What the README's table of access levels promises, written out here rather than taken from
+  // the SDK's policy: the privileges a level means on each kind of object.
+  private static Set<String> relationPrivileges(AccessLevel level, int major) {
+    return switch (level) {
+      case READ_ONLY -> Set.of("SELECT");
+      case READ_WRITE -> Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE");
+      case ADMIN -> allRelationPrivileges(major);
+    };
+  }
+
+  private static Set<String> allRelationPrivileges(int major) {
+    Set<String> all = new TreeSet<>(Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE",
+        "REFERENCES", "TRIGGER"));
+    if (major >= 17) {
+      all.add("MAINTAIN");
+    }
+    return all;
+  }
+
+  private static Set<String> sequencePrivileges(AccessLevel level) {
+    return level == AccessLevel.READ_ONLY ? Set.of("SELECT") : Set.of("SELECT", "USAGE", "UPDATE");
+  }
+
+  private static boolean functionExecutable(AccessLevel level) {
+    return level != AccessLevel.READ_ONLY;
+  }
+
+  private static Set<String> schemaPrivileges(AccessLevel level) {
+    return level == AccessLevel.ADMIN ? Set.of("USAGE", "CREATE") : Set.of("USAGE");
+  }
+
+  private static Set<String> databasePrivileges(AccessLevel level) {
+    return level == AccessLevel.ADMIN ? Set.of("CONNECT", "CREATE", "TEMPORARY")
+        : Set.of("CONNECT");
+  }
+
+  /** What a case should hold on the objects of one set. */
+  record Expected(Set<String> table, Set<String> sequence, boolean function,
+      Set<String> schema) {}
+
+  private static Expected expected(HostileSet o, boolean wholeDatabase, AccessLevel level,
+      int major) {
+    boolean wholeSchema = wholeDatabase || o.kind() == ResourceKind.SCHEMA;
+    boolean table = wholeSchema || o.kind() == ResourceKind.RELATION;
+    boolean sequence = wholeSchema || o.kind() == ResourceKind.SEQUENCE;
+    boolean function = wholeSchema || o.kind() == ResourceKind.FUNCTION;
+    Set<String> schema = wholeSchema ? schemaPrivileges(level)
+        : table || sequence || function ? Set.of("USAGE") : Set.of();
+    return new Expected(table ? relationPrivileges(level, major) : Set.of(),
+        sequence ? sequencePrivileges(level) : Set.of(),
+        function && functionExecutable(level), schema);
+  }
+
+  private static ResourceRef resource(String db, HostileSet o) {
+    return switch (o.kind()) {
+      case DATABASE -> ResourceRef.database(db);
+      case SCHEMA -> ResourceRef.schema(db, o.schema());
+      case RELATION -> ResourceRef.relation(db, o.schema(), o.table());
+      case SEQUENCE -> ResourceRef.sequence(db, o.schema(), o.sequence());
+      case FUNCTION -> ResourceRef.function(db, o.schema(), o.function(), "");
+      default -> ResourceRef.role(o.role());
+    };
+  }
+
+  private static void runCase(Env env, int n, String db, List<HostileSet> sets,
+      AccessLevel level, String grantee, String requestId) throws Exception {
     Connection admin = env.admin.get(db);
-    Connection asConnector = env.asConnector;
-    Integration integration = env.integration;
-    AccessManager manager = env.manager;
+    Connection superuser = env.superuser.get(db);
+    int major = env.server.majorVersion();
     StringBuilder ddl = new StringBuilder();
     StringBuilder roles = new StringBuilder();
-    List<ResourceRef> resources = new ArrayList<>();
+    Set<ResourceRef> resources = new LinkedHashSet<>();
+    Set<String> grantedRoles = new TreeSet<>();
     for (HostileSet o : sets) {
-      String qt = q(o.schema()) + "." + q(o.table());
-      ddl.append("CREATE SCHEMA ").append(q(o.schema())).append("; CREATE TABLE ").append(qt)
-          .append(" (").append(q(o.column())).append(" int); INSERT INTO ").append(qt)
-          .append(" VALUES (7); GRANT USAGE ON SCHEMA ").append(q(o.schema()))
-          .append(" TO azure_pg_admin WITH GRANT OPTION; GRANT ALL ON ").append(qt)
-          .append(" TO azure_pg_admin WITH GRANT OPTION;");
-      roles.append("CREATE ROLE ").append(q(o.role())).append(" NOLOGIN;");
-      resources.add(ResourceRef.relation(db, o.schema(), o.table()));
-      resources.add(ResourceRef.role(o.role()));
+      String qs = q(o.schema()) + ".";
+      ddl.append("CREATE SCHEMA ").append(q(o.schema())).append("; CREATE TABLE ")
+          .append(qs).append(q(o.table())).append(" (").append(q(o.column()))
+          .append(" int); INSERT INTO ").append(qs).append(q(o.table()))
+          .append(" VALUES (7); CREATE SEQUENCE ").append(qs).append(q(o.sequence()))
+          .append("; CREATE FUNCTION ").append(qs).append(q(o.function()))
+          .append("() RETURNS int LANGUAGE sql AS 'SELECT 7';");
+      if (o.kind() == ResourceKind.ROLE) {
+        roles.append("CREATE ROLE ").append(q(o.role())).append(" NOLOGIN;");
+        grantedRoles.add(o.role());
+      }
+      resources.add(resource(db, o));
     }
     try (Statement st = admin.createStatement()) {
       st.execute(ddl.toString());
     }
-    try (Statement st = asConnector.createStatement()) {
-      st.execute(roles.toString());
+    if (roles.length() > 0) {
+      try (Statement st = env.asConnector.createStatement()) {
+        st.execute(roles.toString());
+      }
     }
-    String at = "case " + n + " PG" + env.server.majorVersion() + " db=" + db + " grantee="
-        + grantee + " sets=" + sets;
+    boolean wholeDatabase = sets.stream().anyMatch(o -> o.kind() == ResourceKind.DATABASE);
+    String at = "case " + n + " PG" + major + " " + level + " db=" + db + " grantee=" + grantee
+        + " requestId=" + requestId + " sets=" + sets;
     try {
       AccessRequest request = AccessRequest.builder().requestId(requestId)
-          .grantee(grantee).integration(integration).level(AccessLevel.READ_ONLY)
+          .grantee(grantee).integration(env.integration).level(level)
           .duration(Duration.ofHours(1)).addAllResources(resources).build();
-      AccessGrant g = manager.grant(request);
+      AccessGrant g = env.manager.grant(request);
       String user = g.username();
-      assertThat(user).isEqualTo(AccessManager.userName(integration.name(), grantee));
-      // Ground truth by the server's own quoting (format('%I')), not ours.
-      String check = "SELECT"
-          + " has_table_privilege($1, format('%I.%I', $2::text, $3::text), 'SELECT'),"
-          + " has_table_privilege($1, format('%I.%I', $2::text, $3::text),"
-          + " 'INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER'),"
-          + " has_schema_privilege($1, $2::text, 'USAGE'),"
-          + " has_schema_privilege($1, $2::text, 'CREATE'),"
-          + " pg_has_role($1, $4::text, 'MEMBER'),"
-          + " has_column_privilege($1, format('%I.%I', $2::text, $3::text), $5::text, 'SELECT'),"
-          + " has_table_privilege($1, format('%I.%I', $6::text, $7::text), 'SELECT'),"
-          + " (SELECT rolcanlogin FROM pg_roles WHERE rolname = $1)";
-      try (PreparedStatement ps = env.superuser.get(db).prepareStatement(toJdbc(check))) {
-        for (HostileSet o : sets) {
-          String[] params = {user, o.schema(), o.table(), o.role(), o.column(), CANARY_SCHEMA,
-              CANARY_TABLE};
-          bind(ps, check, params);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            String what = at + " object " + o;
-            assertThat(rs.getBoolean(1)).as("SELECT granted, " + what).isTrue();
-            assertThat(rs.getBoolean(2)).as("no write, " + what).isFalse();
-            assertThat(rs.getBoolean(3)).as("USAGE granted, " + what).isTrue();
-            assertThat(rs.getBoolean(4)).as("no CREATE, " + what).isFalse();
-            assertThat(rs.getBoolean(5)).as("member of the role, " + what).isTrue();
-            assertThat(rs.getBoolean(6)).as("column readable, " + what).isTrue();
-            assertThat(rs.getBoolean(7)).as("canary untouched, " + what).isFalse();
-            assertThat(rs.getBoolean(8)).as("can log in, " + what).isTrue();
-          }
+      assertThat(user).isEqualTo(AccessManager.userName(env.integration.name(), grantee));
+
+      // The server's answer, as the superuser.
+      serverView(superuser, user, grantee, requestId, sets, wholeDatabase, level, grantedRoles,
+          major, at);
+      for (String other : env.dbs) {
+        if (!other.equals(db)) {
+          assertThat(leaks(env.superuser.get(other), user, major))
+              .as("nothing in the other database " + other + ", " + at).isEmpty();
+          LEAK_CHECKS.incrementAndGet();
         }
       }
-      // Ground truth by logging in as the user: every hostile column readable, the canary
-      // and a write refused.
+
+      // The user's own experience: log in and try every object.
       LOGINS.incrementAndGet();
-      HostileSet first = sets.get(0);
-      try (Connection c = env.server.connect(db, user, g.password().orElseThrow().reveal());
-          Statement st = c.createStatement()) {
-        for (HostileSet x : sets) {
-          try (ResultSet rs = st.executeQuery("SELECT " + q(x.column()) + " FROM "
-              + q(x.schema()) + "." + q(x.table()))) {
-            assertThat(rs.next() && rs.getInt(1) == 7).as(at).isTrue();
-          }
+      try (Connection c = env.server.connect(db, user, g.password().orElseThrow().reveal())) {
+        List<Attempt> attempts = new ArrayList<>();
+        for (HostileSet o : sets) {
+          Expected e = expected(o, wholeDatabase, level, major);
+          String qs = q(o.schema()) + ".";
+          String what = at + " object " + o;
+          attempts.add(new Attempt("SELECT " + q(o.column()) + " FROM " + qs + q(o.table()),
+              !e.table().isEmpty(), 7, "read the table, " + what));
+          attempts.add(new Attempt("SELECT 7 FROM " + qs + q(o.sequence()),
+              !e.sequence().isEmpty(), 7, "read the sequence, " + what));
+          attempts.add(new Attempt("SELECT 7 FROM (SELECT nextval("
+              + literal(qs + q(o.sequence())) + ")) n", e.sequence().contains("USAGE"), 7,
+              "nextval, " + what));
+          attempts.add(new Attempt("SELECT " + qs + q(o.function()) + "()", e.function(), 7,
+              "call the function, " + what));
         }
-        try {
-          st.executeQuery("SELECT * FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))
-              .close();
-          throw new AssertionError("canary readable by " + user + ", " + at);
-        } catch (SQLException refused) {
-          assertThat(refused.getSQLState()).as(at).isEqualTo("42501");
+        attempts.add(new Attempt("SELECT x FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE),
+            wholeDatabase, 42, "read the canary, " + at));
+        for (String role : grantedRoles) {
+          attempts.add(new Attempt("SET ROLE " + q(role) + "; RESET ROLE", true, null,
+              "set role " + role + ", " + at));
         }
-        try {
-          st.execute("INSERT INTO " + q(first.schema()) + "." + q(first.table())
-              + " VALUES (1)");
-          throw new AssertionError("insert allowed for " + user + ", " + at);
-        } catch (SQLException refused) {
-          assertThat(refused.getSQLState()).as(at).isEqualTo("42501");
-        }
+        tryAll(c, attempts);
+        // The first set's table is covered in every case: the level decides whether the user
+        // may write to it. The insert is rolled back.
+        HostileSet first = sets.get(0);
+        boolean writes = level != AccessLevel.READ_ONLY;
+        c.setAutoCommit(false);
+        tryAll(c, List.of(new Attempt("INSERT INTO " + q(first.schema()) + "."
+            + q(first.table()) + " VALUES (1)", writes, null, "insert at " + level + ", " + at)));
+        c.rollback();
+        (writes ? WRITES_ALLOWED : WRITES_REFUSED).incrementAndGet();
       }
-      manager.revoke(user);
-      try (PreparedStatement ps = env.superuser.get(db).prepareStatement("SELECT"
+
+      env.manager.revoke(user);
+      StringBuilder after = new StringBuilder("SELECT"
           + " (SELECT count(*) FROM pg_roles WHERE rolname = ?),"
           + " (SELECT count(*) FROM pg_roles WHERE rolname = ANY (?)),"
-          + " (SELECT count(*) FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE) + ")")) {
+          + " (SELECT count(*) FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE) + ")");
+      for (HostileSet o : sets) {
+        after.append(", (SELECT count(*) FROM ").append(q(o.schema())).append(".")
+            .append(q(o.table())).append(")");
+      }
+      try (PreparedStatement ps = superuser.prepareStatement(after.toString())) {
         ps.setString(1, user);
-        ps.setArray(2, env.superuser.get(db).createArrayOf("text",
-            sets.stream().map(HostileSet::role).toArray()));
+        ps.setArray(2, superuser.createArrayOf("text", grantedRoles.toArray()));
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           assertThat(rs.getInt(1)).as("user dropped after revoke, " + at).isZero();
-          assertThat(rs.getInt(2)).as("roles survive, " + at).isEqualTo(sets.size());
+          assertThat(rs.getInt(2)).as("roles survive, " + at).isEqualTo(grantedRoles.size());
           assertThat(rs.getInt(3)).as("canary survives, " + at).isEqualTo(1);
-        }
-      }
-      for (HostileSet o : sets) {
-        try (ResultSet rs = env.superuser.get(db).createStatement().executeQuery(
-            "SELECT count(*) FROM "
-            + q(o.schema()) + "." + q(o.table()))) {
-          assertThat(rs.next() && rs.getInt(1) == 1).as("table survives, " + at).isTrue();
+          for (int i = 0; i < sets.size(); i++) {
+            assertThat(rs.getInt(4 + i)).as("table survives with its row, " + at + " object "
+                + sets.get(i)).isEqualTo(1);
+          }
         }
       }
     } finally {
@@ -411,27 +585,212 @@ class HardeningHostileNamesPropertiesIT {
       try (Statement st = admin.createStatement()) {
         st.execute(drop.toString());
       }
-      StringBuilder dropRoles = new StringBuilder();
-      for (HostileSet o : sets) {
-        dropRoles.append("DROP ROLE ").append(q(o.role())).append(";");
-      }
-      try (Statement st = asConnector.createStatement()) {
-        st.execute(dropRoles.toString());
+      if (!grantedRoles.isEmpty()) {
+        StringBuilder dropRoles = new StringBuilder();
+        for (String role : grantedRoles) {
+          dropRoles.append("DROP ROLE ").append(q(role)).append(";");
+        }
+        try (Statement st = env.asConnector.createStatement()) {
+          st.execute(dropRoles.toString());
+        }
       }
     }
   }
 
-  /** $n placeholders to JDBC ?s, in order of appearance. */
-  private static String toJdbc(String sql) {
-    return sql.replaceAll("\\$[1-7]", "?");
-  }
-
-  private static void bind(PreparedStatement ps, String sql, String[] params)
+  /**
+   * What the user holds in a database the request does not name, asked of the server as the
+   * superuser there: its entries in the ACLs of the database and of every schema and relation,
+   * and {@code has_*_privilege} for CREATE on the database and every privilege on the canary
+   * schema, table and columns. (Memberships are cluster-wide and checked exactly once.)
+   */
+  private static List<String> leaks(Connection superuser, String user, int major)
       throws SQLException {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$([1-7])").matcher(sql);
-    int i = 1;
-    while (m.find()) {
-      ps.setString(i++, params[Integer.parseInt(m.group(1)) - 1]);
+    String sql = "WITH r AS (SELECT oid AS u FROM pg_roles WHERE rolname = ?)"
+        + " SELECT 'database ACL: ' || a.privilege_type FROM pg_database d"
+        + "   CROSS JOIN LATERAL aclexplode(d.datacl) a, r"
+        + "   WHERE d.datname = current_database() AND a.grantee = r.u"
+        + " UNION ALL SELECT 'schema ' || quote_ident(n.nspname) || ' ACL: ' || a.privilege_type"
+        + "   FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a, r"
+        + "   WHERE n.nspacl IS NOT NULL AND a.grantee = r.u"
+        + " UNION ALL SELECT 'relation ' || c.oid::regclass::text || ' ACL: ' || a.privilege_type"
+        + "   FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a, r"
+        + "   WHERE c.relacl IS NOT NULL AND a.grantee = r.u"
+        + " UNION ALL SELECT 'has CREATE on the database' FROM r"
+        + "   WHERE has_database_privilege(r.u, current_database()::text, 'CREATE')"
+        + " UNION ALL SELECT 'has ' || p || ' on the canary schema' FROM r,"
+        + "   unnest(ARRAY['USAGE', 'CREATE']) p WHERE has_schema_privilege(r.u, ?::text, p)"
+        + " UNION ALL SELECT 'has ' || p || ' on the canary table' FROM r, unnest(?::text[]) p"
+        + "   WHERE has_table_privilege(r.u, format('%I.%I', ?::text, ?::text), p)"
+        + " UNION ALL SELECT 'has a privilege on a canary column' FROM r"
+        + "   WHERE has_any_column_privilege(r.u, format('%I.%I', ?::text, ?::text),"
+        + "   'SELECT, INSERT, UPDATE, REFERENCES')";
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = superuser.prepareStatement(sql)) {
+      ps.setString(1, user);
+      ps.setString(2, CANARY_SCHEMA);
+      ps.setArray(3, texts(superuser, allRelationPrivileges(major).stream()));
+      ps.setString(4, CANARY_SCHEMA);
+      ps.setString(5, CANARY_TABLE);
+      ps.setString(6, CANARY_SCHEMA);
+      ps.setString(7, CANARY_TABLE);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
     }
+    return out;
+  }
+
+  /**
+   * The user as the server sees it, in one query as the superuser: LOGIN on, the lease's grantee
+   * and request id, its memberships, its entries in the ACLs of the database, of the canary
+   * schema and table and of the {@code public} schema (only a request for the whole database
+   * reaches those), and per set every privilege on the table, column, sequence, function and
+   * schema ({@code has_*_privilege}), covered or not.
+   */
+  private static void serverView(Connection superuser, String user, String grantee,
+      String requestId, List<HostileSet> sets, boolean wholeDatabase, AccessLevel level,
+      Set<String> grantedRoles, int major, String at) throws SQLException {
+    String sql = "WITH r AS (SELECT oid AS u, rolcanlogin,"
+        + "   shobj_description(oid, 'pg_authid')::jsonb AS lease"
+        + "   FROM pg_roles WHERE rolname = ?),"
+        + " o AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+        + "   WITH ORDINALITY AS o(s, t, c, q, f, i))"
+        + " SELECT r.rolcanlogin, r.lease ->> 'grantee', r.lease ->> 'requestId',"
+        + " array(SELECT a.privilege_type::text FROM pg_database d"
+        + "   CROSS JOIN LATERAL aclexplode(d.datacl) a"
+        + "   WHERE d.datname = current_database() AND a.grantee = r.u),"
+        + " array(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g"
+        + "   ON g.oid = m.roleid WHERE m.member = r.u),"
+        + " array(SELECT a.privilege_type::text FROM pg_namespace n"
+        + "   CROSS JOIN LATERAL aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee = r.u),"
+        + " array(SELECT a.privilege_type::text FROM pg_class c"
+        + "   JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + "   CROSS JOIN LATERAL aclexplode(c.relacl) a"
+        + "   WHERE n.nspname = ? AND c.relname = ? AND a.grantee = r.u),"
+        + " array(SELECT a.privilege_type::text FROM pg_namespace n"
+        + "   CROSS JOIN LATERAL aclexplode(n.nspacl) a"
+        + "   WHERE n.nspname = 'public' AND a.grantee = r.u),"
+        + " array(SELECT p FROM unnest(?::text[]) p"
+        + "   WHERE has_table_privilege(r.u, format('%I.%I', o.s, o.t), p)),"
+        + " has_column_privilege(r.u, format('%I.%I', o.s, o.t), o.c, 'SELECT'),"
+        + " array(SELECT p FROM unnest(ARRAY['SELECT', 'USAGE', 'UPDATE']) p"
+        + "   WHERE has_sequence_privilege(r.u, format('%I.%I', o.s, o.q), p)),"
+        + " has_function_privilege(r.u, format('%I.%I()', o.s, o.f), 'EXECUTE'),"
+        + " array(SELECT p FROM unnest(ARRAY['USAGE', 'CREATE']) p"
+        + "   WHERE has_schema_privilege(r.u, o.s, p))"
+        + " FROM r CROSS JOIN o ORDER BY o.i";
+    try (PreparedStatement ps = superuser.prepareStatement(sql)) {
+      ps.setString(1, user);
+      ps.setArray(2, texts(superuser, sets.stream().map(HostileSet::schema)));
+      ps.setArray(3, texts(superuser, sets.stream().map(HostileSet::table)));
+      ps.setArray(4, texts(superuser, sets.stream().map(HostileSet::column)));
+      ps.setArray(5, texts(superuser, sets.stream().map(HostileSet::sequence)));
+      ps.setArray(6, texts(superuser, sets.stream().map(HostileSet::function)));
+      ps.setString(7, CANARY_SCHEMA);
+      ps.setString(8, CANARY_SCHEMA);
+      ps.setString(9, CANARY_TABLE);
+      ps.setArray(10, texts(superuser, allRelationPrivileges(major).stream()));
+      try (ResultSet rs = ps.executeQuery()) {
+        for (int i = 0; i < sets.size(); i++) {
+          assertThat(rs.next()).as("the user exists, " + at).isTrue();
+          if (i == 0) {
+            assertThat(rs.getBoolean(1)).as("can log in, " + at).isTrue();
+            assertThat(rs.getString(2)).as("grantee read back, " + at).isEqualTo(grantee);
+            assertThat(rs.getString(3)).as("request id read back, " + at).isEqualTo(requestId);
+            READ_BACKS.incrementAndGet();
+            assertThat(strings(rs.getArray(4))).as("database privileges, " + at)
+                .isEqualTo(wholeDatabase ? databasePrivileges(level) : Set.of("CONNECT"));
+            Set<String> roles = new TreeSet<>(grantedRoles);
+            roles.add(AccessManager.MARKER_ROLE);
+            assertThat(strings(rs.getArray(5))).as("memberships, " + at).isEqualTo(roles);
+            Set<String> none = Set.of();
+            assertThat(strings(rs.getArray(6))).as("canary schema, " + at)
+                .isEqualTo(wholeDatabase ? schemaPrivileges(level) : none);
+            assertThat(strings(rs.getArray(7))).as("canary table, " + at)
+                .isEqualTo(wholeDatabase ? relationPrivileges(level, major) : none);
+            assertThat(strings(rs.getArray(8))).as("public schema, " + at)
+                .isEqualTo(wholeDatabase ? schemaPrivileges(level) : none);
+          }
+          HostileSet o = sets.get(i);
+          Expected e = expected(o, wholeDatabase, level, major);
+          String what = at + " object " + o;
+          assertThat(strings(rs.getArray(9))).as("table privileges, " + what)
+              .isEqualTo(e.table());
+          assertThat(rs.getBoolean(10)).as("column readable, " + what)
+              .isEqualTo(!e.table().isEmpty());
+          assertThat(strings(rs.getArray(11))).as("sequence privileges, " + what)
+              .isEqualTo(e.sequence());
+          assertThat(rs.getBoolean(12)).as("function executable, " + what)
+              .isEqualTo(e.function());
+          assertThat(strings(rs.getArray(13))).as("schema privileges, " + what)
+              .isEqualTo(e.schema());
+        }
+        assertThat(rs.next()).as("one row per set, " + at).isFalse();
+      }
+    }
+  }
+
+  private static Array texts(Connection c, Stream<String> values) throws SQLException {
+    return c.createArrayOf("text", values.toArray());
+  }
+
+  private static Set<String> strings(Array array) throws SQLException {
+    Set<String> out = new TreeSet<>();
+    for (Object x : (Object[]) array.getArray()) {
+      out.add((String) x);
+    }
+    return out;
+  }
+
+  /**
+   * A statement the user tries: it must succeed (its first value being {@code value}, if given)
+   * or be refused with SQLSTATE 42501.
+   */
+  record Attempt(String sql, boolean allowed, Integer value, String what) {}
+
+  /**
+   * Runs the attempts in the user's session: those that must succeed together, in one round
+   * trip (the first failure fails the case and names its object), each that must be refused on
+   * its own.
+   */
+  private static void tryAll(Connection c, List<Attempt> attempts) throws SQLException {
+    List<Attempt> allowed = attempts.stream().filter(Attempt::allowed)
+        .collect(Collectors.toList());
+    if (!allowed.isEmpty()) {
+      String batch = allowed.stream().map(Attempt::sql).collect(Collectors.joining(";\n"));
+      List<Attempt> reads = allowed.stream().filter(a -> a.value() != null)
+          .collect(Collectors.toList());
+      int read = 0;
+      try (Statement st = c.createStatement()) {
+        boolean rows = st.execute(batch);
+        while (rows || st.getUpdateCount() != -1) {
+          if (rows) {
+            Attempt a = reads.get(read++);
+            try (ResultSet rs = st.getResultSet()) {
+              assertThat(rs.next() && rs.getInt(1) == a.value()).as(a.what()).isTrue();
+            }
+          }
+          rows = st.getMoreResults();
+        }
+      } catch (SQLException e) {
+        throw new AssertionError("refused (SQLSTATE " + e.getSQLState() + ": " + e.getMessage()
+            + ") but each of these should be allowed:\n  " + batch, e);
+      }
+      assertThat(read).as("results of " + batch).isEqualTo(reads.size());
+    }
+    for (Attempt a : attempts) {
+      if (!a.allowed()) {
+        try (Statement st = c.createStatement()) {
+          st.execute(a.sql());
+          throw new AssertionError("allowed but should be refused: " + a.what() + "\n  "
+              + a.sql());
+        } catch (SQLException e) {
+          assertThat(e.getSQLState()).as(a.what() + ": " + e.getMessage()).isEqualTo(DENIED);
+        }
+      }
+    }
+    ATTEMPTS.addAndGet(attempts.size());
   }
 }
