@@ -21,14 +21,20 @@ public final class BreakGlassAdminAccess {
    * @param onCall the engineer
    * @return the grant
    */
-  public static AccessGrant grant(Integration integration, Credentials connector,
-      String onCall) {
-    try (AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(connector).build()) {
-      return manager.grant(AccessRequest.builder().requestId("INC-" + System.nanoTime())
-          .grantee(onCall).integration(integration).addResource(ResourceRef.database("shop"))
-          .level(AccessLevel.ADMIN).duration(Duration.ofMinutes(30))
-          .justification("incident").cleanupAfterDays(0).build());
+  public static AccessGrant grant(Integration integration, Credentials connector, String onCall) {
+    try (AccessManager manager =
+        AccessManager.builder().integration(integration).credentials(connector).build()) {
+      return manager.grant(
+          AccessRequest.builder()
+              .requestId("INC-" + System.nanoTime())
+              .grantee(onCall)
+              .integration(integration)
+              .addResource(ResourceRef.database("shop"))
+              .level(AccessLevel.ADMIN)
+              .duration(Duration.ofMinutes(30))
+              .justification("incident")
+              .cleanupAfterDays(0)
+              .build());
     }
   }
 
@@ -38,9 +44,10 @@ public final class BreakGlassAdminAccess {
    * @param args unused
    */
   public static void main(String[] args) {
-    SampleServer.run((integration, connector) -> {
-      AccessGrant g = grant(integration, connector, "oncall@example.com");
-      System.out.println("Break-glass " + g.username() + " until " + g.expiresAt());
-    });
+    SampleServer.run(
+        (integration, connector) -> {
+          AccessGrant g = grant(integration, connector, "oncall@example.com");
+          System.out.println("Break-glass " + g.username() + " until " + g.expiresAt());
+        });
   }
 }

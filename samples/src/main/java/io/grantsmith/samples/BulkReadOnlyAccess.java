@@ -23,16 +23,22 @@ public final class BulkReadOnlyAccess {
    * @param people the grantees
    * @return one grant per person
    */
-  public static List<AccessGrant> grant(Integration integration, Credentials connector,
-      List<String> people) {
-    try (AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(connector).build()) {
+  public static List<AccessGrant> grant(
+      Integration integration, Credentials connector, List<String> people) {
+    try (AccessManager manager =
+        AccessManager.builder().integration(integration).credentials(connector).build()) {
       List<AccessGrant> out = new ArrayList<>();
       for (String person : people) {
-        out.add(manager.grant(AccessRequest.builder().requestId("bulk-" + person)
-            .grantee(person).integration(integration)
-            .addResource(ResourceRef.schema("shop", "sales")).level(AccessLevel.READ_ONLY)
-            .duration(Duration.ofHours(8)).build()));
+        out.add(
+            manager.grant(
+                AccessRequest.builder()
+                    .requestId("bulk-" + person)
+                    .grantee(person)
+                    .integration(integration)
+                    .addResource(ResourceRef.schema("shop", "sales"))
+                    .level(AccessLevel.READ_ONLY)
+                    .duration(Duration.ofHours(8))
+                    .build()));
       }
       return out;
     }
@@ -44,8 +50,9 @@ public final class BulkReadOnlyAccess {
    * @param args unused
    */
   public static void main(String[] args) {
-    SampleServer.run((integration, connector) -> grant(integration, connector,
-        List.of("bob@example.com", "carol@example.com")).forEach(g ->
-            System.out.println(g.username() + " until " + g.expiresAt())));
+    SampleServer.run(
+        (integration, connector) ->
+            grant(integration, connector, List.of("bob@example.com", "carol@example.com"))
+                .forEach(g -> System.out.println(g.username() + " until " + g.expiresAt())));
   }
 }

@@ -21,15 +21,17 @@ public final class Quickstart {
    * @return the grant (user name, password, expiry, JDBC URL)
    */
   public static AccessGrant grant(Integration integration, Credentials connector) {
-    try (AccessManager manager = AccessManager.builder()
-        .integration(integration)
-        .credentials(connector)
-        .build()) {
-      AccessRequest request = AccessRequest.builder()
-          .requestId("TICKET-42").grantee("alice@example.com").integration(integration)
-          .addResource(ResourceRef.schema("shop", "sales"))
-          .level(AccessLevel.READ_ONLY).duration(Duration.ofHours(2))
-          .build();
+    try (AccessManager manager =
+        AccessManager.builder().integration(integration).credentials(connector).build()) {
+      AccessRequest request =
+          AccessRequest.builder()
+              .requestId("TICKET-42")
+              .grantee("alice@example.com")
+              .integration(integration)
+              .addResource(ResourceRef.schema("shop", "sales"))
+              .level(AccessLevel.READ_ONLY)
+              .duration(Duration.ofHours(2))
+              .build();
       return manager.grant(request);
     }
   }
@@ -40,9 +42,10 @@ public final class Quickstart {
    * @param args unused
    */
   public static void main(String[] args) {
-    SampleServer.run((integration, connector) -> {
-      AccessGrant g = grant(integration, connector);
-      System.out.println("Granted " + g.username() + " until " + g.expiresAt());
-    });
+    SampleServer.run(
+        (integration, connector) -> {
+          AccessGrant g = grant(integration, connector);
+          System.out.println("Granted " + g.username() + " until " + g.expiresAt());
+        });
   }
 }

@@ -15,8 +15,8 @@ import java.sql.Statement;
 import java.util.function.BiConsumer;
 
 /**
- * What the samples' {@code main} methods run on: an embedded server with a {@code shop}
- * database ({@code sales.orders}) and a connector set up by the admin.
+ * What the samples' {@code main} methods run on: an embedded server with a {@code shop} database
+ * ({@code sales.orders}) and a connector set up by the admin.
  */
 public final class SampleServer {
   private SampleServer() {}
@@ -28,17 +28,25 @@ public final class SampleServer {
    * @param sample receives the integration and the connector's credentials
    */
   public static void run(AzurePostgres server, BiConsumer<Integration, Credentials> sample) {
-    Integration integration = Integration.builder().name("samples").hostname(server.host())
-        .port(server.port()).sslMode(SslMode.DISABLE).build();
-    ConnectionSource admin = ConnectionSource.of(integration,
-        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    Integration integration =
+        Integration.builder()
+            .name("samples")
+            .hostname(server.host())
+            .port(server.port())
+            .sslMode(SslMode.DISABLE)
+            .build();
+    ConnectionSource admin =
+        ConnectionSource.of(
+            integration, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
     try {
-      try (Connection c = server.adminConnection("postgres"); Statement st = c.createStatement()) {
+      try (Connection c = server.adminConnection("postgres");
+          Statement st = c.createStatement()) {
         if (!st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'shop'").next()) {
           server.createDatabase("shop");
         }
       }
-      try (Connection c = server.adminConnection("shop"); Statement st = c.createStatement()) {
+      try (Connection c = server.adminConnection("shop");
+          Statement st = c.createStatement()) {
         st.execute("CREATE SCHEMA IF NOT EXISTS sales");
         st.execute("CREATE TABLE IF NOT EXISTS sales.orders (id int)");
       }

@@ -16,8 +16,8 @@ public final class ScheduledSweep {
   private ScheduledSweep() {}
 
   /**
-   * Schedules a sweep every {@code periodSeconds}, the first one at once, printing what each
-   * sweep did and each failure (the next run retries).
+   * Schedules a sweep every {@code periodSeconds}, the first one at once, printing what each sweep
+   * did and each failure (the next run retries).
    *
    * @param scheduler the scheduler
    * @param integration the server
@@ -25,11 +25,23 @@ public final class ScheduledSweep {
    * @param periodSeconds the period
    * @return the scheduled task
    */
-  public static ScheduledFuture<?> schedule(ScheduledExecutorService scheduler,
-      Integration integration, Credentials connector, long periodSeconds) {
-    return schedule(scheduler, integration, connector, periodSeconds,
-        r -> System.out.println("swept: revoked " + r.revoked() + ", dropped " + r.dropped()
-            + (r.failed().isEmpty() ? "" : ", failed " + r.failed().keySet())),
+  public static ScheduledFuture<?> schedule(
+      ScheduledExecutorService scheduler,
+      Integration integration,
+      Credentials connector,
+      long periodSeconds) {
+    return schedule(
+        scheduler,
+        integration,
+        connector,
+        periodSeconds,
+        r ->
+            System.out.println(
+                "swept: revoked "
+                    + r.revoked()
+                    + ", dropped "
+                    + r.dropped()
+                    + (r.failed().isEmpty() ? "" : ", failed " + r.failed().keySet())),
         e -> System.err.println("sweep failed: " + e.getMessage()));
   }
 
@@ -46,21 +58,29 @@ public final class ScheduledSweep {
    * @param onFailure receives each sweep's failure
    * @return the scheduled task
    */
-  public static ScheduledFuture<?> schedule(ScheduledExecutorService scheduler,
-      Integration integration, Credentials connector, long periodSeconds,
-      Consumer<SweepResult> onResult, Consumer<RuntimeException> onFailure) {
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(connector).build();
-    return scheduler.scheduleAtFixedRate(() -> {
-      SweepResult r;
-      try {
-        r = manager.sweep();
-      } catch (RuntimeException e) {
-        onFailure.accept(e);
-        return;
-      }
-      onResult.accept(r);
-    }, 0, periodSeconds, TimeUnit.SECONDS);
+  public static ScheduledFuture<?> schedule(
+      ScheduledExecutorService scheduler,
+      Integration integration,
+      Credentials connector,
+      long periodSeconds,
+      Consumer<SweepResult> onResult,
+      Consumer<RuntimeException> onFailure) {
+    AccessManager manager =
+        AccessManager.builder().integration(integration).credentials(connector).build();
+    return scheduler.scheduleAtFixedRate(
+        () -> {
+          SweepResult r;
+          try {
+            r = manager.sweep();
+          } catch (RuntimeException e) {
+            onFailure.accept(e);
+            return;
+          }
+          onResult.accept(r);
+        },
+        0,
+        periodSeconds,
+        TimeUnit.SECONDS);
   }
 
   /**
@@ -69,21 +89,22 @@ public final class ScheduledSweep {
    * @param args unused
    */
   public static void main(String[] args) {
-    SampleServer.run((integration, connector) -> {
-      ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor();
-      CompletableFuture<SweepResult> first = new CompletableFuture<>();
-      try {
-        schedule(s, integration, connector, 60, first::complete, first::completeExceptionally);
-        SweepResult r = first.get(60, TimeUnit.SECONDS);
-        System.out.println("swept: revoked " + r.revoked() + ", dropped " + r.dropped());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the first sweep", e);
-      } catch (Exception e) {
-        throw new IllegalStateException("the first sweep did not succeed", e);
-      } finally {
-        s.shutdownNow();
-      }
-    });
+    SampleServer.run(
+        (integration, connector) -> {
+          ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor();
+          CompletableFuture<SweepResult> first = new CompletableFuture<>();
+          try {
+            schedule(s, integration, connector, 60, first::complete, first::completeExceptionally);
+            SweepResult r = first.get(60, TimeUnit.SECONDS);
+            System.out.println("swept: revoked " + r.revoked() + ", dropped " + r.dropped());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the first sweep", e);
+          } catch (Exception e) {
+            throw new IllegalStateException("the first sweep did not succeed", e);
+          } finally {
+            s.shutdownNow();
+          }
+        });
   }
 }

@@ -3,8 +3,8 @@ package io.grantsmith.api;
 import java.util.Locale;
 
 /**
- * How much access a request asks for. What each level means on each object kind is decided by
- * an {@link AccessPolicy}; {@link AccessPolicy#standard()} documents the default table.
+ * How much access a request asks for. What each level means on each object kind is decided by an
+ * {@link AccessPolicy}; {@link AccessPolicy#standard()} documents the default table.
  */
 public enum AccessLevel {
   /** Read data. */

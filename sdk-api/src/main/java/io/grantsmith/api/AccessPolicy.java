@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * Decides which privileges an {@link AccessLevel} means on each kind of object. A request on a
- * schema at READ_ONLY, for example, becomes CONNECT on its database, USAGE on the schema and
- * SELECT on every relation and sequence in it.
+ * schema at READ_ONLY, for example, becomes CONNECT on its database, USAGE on the schema and SELECT
+ * on every relation and sequence in it.
  *
  * <p>The {@linkplain #standard() standard policy}:
  *
@@ -25,8 +25,8 @@ import java.util.Set;
  *   <tr><td>function</td><td>(none)</td><td>EXECUTE</td><td>EXECUTE</td></tr>
  * </table>
  *
- * <p>Integrators may supply their own policy; it must return only privileges that
- * {@linkplain Privilege#appliesTo(ResourceKind) apply} to the kind.
+ * <p>Integrators may supply their own policy; it must return only privileges that {@linkplain
+ * Privilege#appliesTo(ResourceKind) apply} to the kind.
  */
 @FunctionalInterface
 public interface AccessPolicy {
@@ -66,9 +66,18 @@ final class StandardAccessPolicy implements AccessPolicy {
 
     put(AccessLevel.READ_WRITE, ResourceKind.DATABASE, EnumSet.of(Privilege.CONNECT));
     put(AccessLevel.READ_WRITE, ResourceKind.SCHEMA, EnumSet.of(Privilege.USAGE));
-    put(AccessLevel.READ_WRITE, ResourceKind.RELATION, EnumSet.of(Privilege.SELECT,
-        Privilege.INSERT, Privilege.UPDATE, Privilege.DELETE, Privilege.TRUNCATE));
-    put(AccessLevel.READ_WRITE, ResourceKind.SEQUENCE,
+    put(
+        AccessLevel.READ_WRITE,
+        ResourceKind.RELATION,
+        EnumSet.of(
+            Privilege.SELECT,
+            Privilege.INSERT,
+            Privilege.UPDATE,
+            Privilege.DELETE,
+            Privilege.TRUNCATE));
+    put(
+        AccessLevel.READ_WRITE,
+        ResourceKind.SEQUENCE,
         EnumSet.of(Privilege.SELECT, Privilege.USAGE, Privilege.UPDATE));
     put(AccessLevel.READ_WRITE, ResourceKind.FUNCTION, EnumSet.of(Privilege.EXECUTE));
 
@@ -80,7 +89,8 @@ final class StandardAccessPolicy implements AccessPolicy {
   }
 
   private void put(AccessLevel level, ResourceKind kind, Set<Privilege> privileges) {
-    table.computeIfAbsent(level, l -> new EnumMap<>(ResourceKind.class))
+    table
+        .computeIfAbsent(level, l -> new EnumMap<>(ResourceKind.class))
         .put(kind, Collections.unmodifiableSet(privileges));
   }
 

@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 import org.immutables.value.Value;
 
 /**
- * A person's request for time-bound access: who, on which integration, to which resources, at
- * which level, for how long.
+ * A person's request for time-bound access: who, on which integration, to which resources, at which
+ * level, for how long.
  *
  * <pre>{@code
  * AccessRequest request = AccessRequest.builder()
@@ -201,7 +201,8 @@ public abstract class AccessRequest {
    * @return the days, if any
    */
   public OptionalInt effectiveCleanupAfterDays() {
-    return cleanupAfterDays().isPresent() ? cleanupAfterDays()
+    return cleanupAfterDays().isPresent()
+        ? cleanupAfterDays()
         : integration().userCleanupAfterDays();
   }
 
@@ -209,25 +210,45 @@ public abstract class AccessRequest {
   void check() {
     printable("AccessRequest.requestId", requestId(), 128);
     printable("AccessRequest.grantee", grantee(), 256);
-    InvalidValueException.check(!resources().isEmpty(), "AccessRequest.resources",
-        "must hold at least one resource", resources());
-    InvalidValueException.check(duration().compareTo(MIN_DURATION) >= 0,
-        "AccessRequest.duration", "must be at least one minute", duration());
+    InvalidValueException.check(
+        !resources().isEmpty(),
+        "AccessRequest.resources",
+        "must hold at least one resource",
+        resources());
+    InvalidValueException.check(
+        duration().compareTo(MIN_DURATION) >= 0,
+        "AccessRequest.duration",
+        "must be at least one minute",
+        duration());
     Duration max = integration().maxAccessDuration();
-    InvalidValueException.check(duration().compareTo(max) <= 0, "AccessRequest.duration",
-        "must be at most the integration's maximum " + max, duration());
-    justification().ifPresent(j -> InvalidValueException.check(j.length() <= 1000
-        && j.indexOf('\0') < 0, "AccessRequest.justification",
-        "must be at most 1000 characters without NUL", j));
-    cleanupAfterDays().ifPresent(d -> InvalidValueException.check(d >= 0,
-        "AccessRequest.cleanupAfterDays", "must be at least 0", d));
+    InvalidValueException.check(
+        duration().compareTo(max) <= 0,
+        "AccessRequest.duration",
+        "must be at most the integration's maximum " + max,
+        duration());
+    justification()
+        .ifPresent(
+            j ->
+                InvalidValueException.check(
+                    j.length() <= 1000 && j.indexOf('\0') < 0,
+                    "AccessRequest.justification",
+                    "must be at most 1000 characters without NUL",
+                    j));
+    cleanupAfterDays()
+        .ifPresent(
+            d ->
+                InvalidValueException.check(
+                    d >= 0, "AccessRequest.cleanupAfterDays", "must be at least 0", d));
   }
 
   private static void printable(String field, String value, int max) {
     InvalidValueException.check(!value.isBlank(), field, "must not be blank", value);
-    InvalidValueException.check(value.length() <= max, field,
-        "must be at most " + max + " characters", value);
-    InvalidValueException.check(value.chars().noneMatch(Character::isISOControl), field,
-        "must not hold control characters", value);
+    InvalidValueException.check(
+        value.length() <= max, field, "must be at most " + max + " characters", value);
+    InvalidValueException.check(
+        value.chars().noneMatch(Character::isISOControl),
+        field,
+        "must not hold control characters",
+        value);
   }
 }

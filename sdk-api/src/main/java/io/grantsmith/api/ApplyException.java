@@ -27,8 +27,13 @@ public class ApplyException extends GrantsmithException {
    * @param committedDatabases databases whose part had been committed before the failure
    * @param cause the underlying failure
    */
-  public ApplyException(String sqlState, String database, String step, String statement,
-      List<String> committedDatabases, Throwable cause) {
+  public ApplyException(
+      String sqlState,
+      String database,
+      String step,
+      String statement,
+      List<String> committedDatabases,
+      Throwable cause) {
     super(message(sqlState, database, step, statement, committedDatabases, cause), cause);
     this.sqlState = sqlState;
     this.database = database;
@@ -37,8 +42,13 @@ public class ApplyException extends GrantsmithException {
     this.committedDatabases = List.copyOf(committedDatabases);
   }
 
-  private static String message(String sqlState, String database, String step, String statement,
-      List<String> committed, Throwable cause) {
+  private static String message(
+      String sqlState,
+      String database,
+      String step,
+      String statement,
+      List<String> committed,
+      Throwable cause) {
     StringBuilder m = new StringBuilder("Failed in database ").append(database);
     if (step != null) {
       m.append(" at step \"").append(step).append('"');
@@ -64,8 +74,8 @@ public class ApplyException extends GrantsmithException {
   }
 
   /**
-   * The server's SQLSTATE, e.g. {@code 42501} for insufficient privilege, or {@code 08006} for
-   * a lost connection.
+   * The server's SQLSTATE, e.g. {@code 42501} for insufficient privilege, or {@code 08006} for a
+   * lost connection.
    *
    * @return the code, if the failure carried one
    */

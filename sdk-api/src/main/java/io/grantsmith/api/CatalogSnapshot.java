@@ -8,12 +8,12 @@ import java.util.stream.Collectors;
 import org.immutables.value.Value;
 
 /**
- * What one database holds, read in one go by a {@link CatalogReader}: its objects, every
- * privilege granted on them (built-in defaults included), default privileges, and the server's
- * roles and memberships. The planner compares it with the desired state.
+ * What one database holds, read in one go by a {@link CatalogReader}: its objects, every privilege
+ * granted on them (built-in defaults included), default privileges, and the server's roles and
+ * memberships. The planner compares it with the desired state.
  *
- * <p>Privileges granted to {@code PUBLIC} are not part of {@link #grants()}; roles and
- * memberships are server-wide and appear in every database's snapshot.
+ * <p>Privileges granted to {@code PUBLIC} are not part of {@link #grants()}; roles and memberships
+ * are server-wide and appear in every database's snapshot.
  */
 @Value.Immutable
 public abstract class CatalogSnapshot {
@@ -212,7 +212,8 @@ public abstract class CatalogSnapshot {
    * @return its grants in this database
    */
   public Set<Grant> grantsTo(String grantee) {
-    return grants().stream().filter(g -> g.grantee().equals(grantee))
+    return grants().stream()
+        .filter(g -> g.grantee().equals(grantee))
         .collect(Collectors.toUnmodifiableSet());
   }
 
@@ -223,7 +224,8 @@ public abstract class CatalogSnapshot {
    * @return its memberships
    */
   public Set<Membership> membershipsOf(String member) {
-    return memberships().stream().filter(m -> m.member().equals(member))
+    return memberships().stream()
+        .filter(m -> m.member().equals(member))
         .collect(Collectors.toUnmodifiableSet());
   }
 }

@@ -161,7 +161,10 @@ public abstract class DefaultPrivilege {
     Identifiers.check("DefaultPrivilege.owner", owner());
     Identifiers.check("DefaultPrivilege.grantee", grantee());
     schema().ifPresent(s -> Identifiers.check("DefaultPrivilege.schema", s));
-    InvalidValueException.check(!privileges().isEmpty(), "DefaultPrivilege.privileges",
-        "must hold at least one privilege", privileges());
+    InvalidValueException.check(
+        !privileges().isEmpty(),
+        "DefaultPrivilege.privileges",
+        "must hold at least one privilege",
+        privileges());
   }
 }

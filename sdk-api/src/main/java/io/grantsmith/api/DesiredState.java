@@ -8,10 +8,9 @@ import org.immutables.value.Value;
  * What the server should hold, for a planner to compare with {@link CatalogSnapshot}s.
  *
  * <p>The {@linkplain #roles() roles} listed here are <em>authoritative</em>: each is created or
- * altered to match its spec, and its privileges and memberships in the planned databases are
- * made exactly those of {@link #grants()} and {@link RoleSpec#memberOf()}: anything else it
- * holds there is revoked. Grants and memberships for roles not listed are only added, never
- * revoked.
+ * altered to match its spec, and its privileges and memberships in the planned databases are made
+ * exactly those of {@link #grants()} and {@link RoleSpec#memberOf()}: anything else it holds there
+ * is revoked. Grants and memberships for roles not listed are only added, never revoked.
  */
 @Value.Immutable
 public abstract class DesiredState {
@@ -117,7 +116,10 @@ public abstract class DesiredState {
   @Value.Check
   void check() {
     long distinct = roles().stream().map(RoleSpec::name).distinct().count();
-    InvalidValueException.check(distinct == roles().size(), "DesiredState.roles",
-        "must not name a role twice", roles().stream().map(RoleSpec::name).toList());
+    InvalidValueException.check(
+        distinct == roles().size(),
+        "DesiredState.roles",
+        "must not name a role twice",
+        roles().stream().map(RoleSpec::name).toList());
   }
 }

@@ -131,16 +131,29 @@ public abstract class Grant {
   void check() {
     Identifiers.check("Grant.grantee", grantee());
     ResourceKind kind = resource().kind();
-    InvalidValueException.check(kind.isGrantable(), "Grant.resource",
-        "must be a database, schema, relation, sequence or function", resource());
-    InvalidValueException.check(!privileges().isEmpty(), "Grant.privileges",
-        "must hold at least one privilege", privileges());
+    InvalidValueException.check(
+        kind.isGrantable(),
+        "Grant.resource",
+        "must be a database, schema, relation, sequence or function",
+        resource());
+    InvalidValueException.check(
+        !privileges().isEmpty(),
+        "Grant.privileges",
+        "must hold at least one privilege",
+        privileges());
     for (Privilege p : privileges()) {
       // The message is built only on failure: snapshots and plans build grants by the thousand.
       if (!p.appliesTo(kind)) {
-        throw new InvalidValueException("Grant.privileges", "must apply to a "
-            + kind.name().toLowerCase(Locale.ROOT) + " (" + p + " applies to " + p.appliesTo()
-            + ")", p);
+        throw new InvalidValueException(
+            "Grant.privileges",
+            "must apply to a "
+                + kind.name().toLowerCase(Locale.ROOT)
+                + " ("
+                + p
+                + " applies to "
+                + p.appliesTo()
+                + ")",
+            p);
       }
     }
   }
@@ -148,6 +161,10 @@ public abstract class Grant {
   @Override
   public String toString() {
     return privileges().stream().map(Privilege::name).sorted().collect(Collectors.joining(","))
-        + " on " + resource() + " to " + grantee() + (withGrantOption() ? " with grant option" : "");
+        + " on "
+        + resource()
+        + " to "
+        + grantee()
+        + (withGrantOption() ? " with grant option" : "");
   }
 }

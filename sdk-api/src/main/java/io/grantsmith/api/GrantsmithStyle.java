@@ -9,10 +9,9 @@ import org.immutables.value.Value;
 /**
  * The one Immutables style of the SDK's value types.
  *
- * <p>Generated implementations are package-private and hidden behind the abstract type: users
- * write {@code Integration.builder()} and see only the public nested {@code Builder} interface.
- * Builders are strict (each attribute set at most once) and copy is done with
- * {@code builder().from(value)}.
+ * <p>Generated implementations are package-private and hidden behind the abstract type: users write
+ * {@code Integration.builder()} and see only the public nested {@code Builder} interface. Builders
+ * are strict (each attribute set at most once) and copy is done with {@code builder().from(value)}.
  */
 @Target({ElementType.PACKAGE, ElementType.TYPE})
 @Retention(RetentionPolicy.CLASS)

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 import org.immutables.value.Value;
 
 /**
- * One Azure Database for PostgreSQL server that Grantsmith manages access to: where it is, how
- * to reach it, where the connector's credentials are kept, and the access policy settings
- * (rotation, cleanup, owners, custom access details).
+ * One Azure Database for PostgreSQL server that Grantsmith manages access to: where it is, how to
+ * reach it, where the connector's credentials are kept, and the access policy settings (rotation,
+ * cleanup, owners, custom access details).
  *
  * <pre>{@code
  * Integration prod = Integration.builder()
@@ -30,8 +30,9 @@ public abstract class Integration {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
   private static final Pattern DNS_LABEL =
       Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-  private static final Pattern IPV4 = Pattern.compile(
-      "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
   Integration() {}
@@ -87,9 +88,9 @@ public abstract class Integration {
     Builder sslMode(SslMode sslMode);
 
     /**
-     * Sets the CA certificate (PEM file) that {@link SslMode#VERIFY_CA} and
-     * {@link SslMode#VERIFY_FULL} check the server's certificate against; pgjdbc's
-     * {@code sslrootcert}. Unset, pgjdbc looks in its default place.
+     * Sets the CA certificate (PEM file) that {@link SslMode#VERIFY_CA} and {@link
+     * SslMode#VERIFY_FULL} check the server's certificate against; pgjdbc's {@code sslrootcert}.
+     * Unset, pgjdbc looks in its default place.
      *
      * @param sslRootCert the file's path
      * @return this builder
@@ -239,8 +240,8 @@ public abstract class Integration {
   }
 
   /**
-   * The CA certificate (PEM file) the server's certificate is verified against in the
-   * {@code verify-ca} and {@code verify-full} modes.
+   * The CA certificate (PEM file) the server's certificate is verified against in the {@code
+   * verify-ca} and {@code verify-full} modes.
    *
    * @return the file's path, if set
    */
@@ -275,8 +276,8 @@ public abstract class Integration {
   public abstract OptionalInt credentialRotationDays();
 
   /**
-   * After how many days a revoked user is dropped; 0 drops at revocation. Unset keeps revoked
-   * users (without login and privileges) until dropped by hand.
+   * After how many days a revoked user is dropped; 0 drops at revocation. Unset keeps revoked users
+   * (without login and privileges) until dropped by hand.
    *
    * @return the period, if set
    */
@@ -315,31 +316,67 @@ public abstract class Integration {
 
   @Value.Check
   void check() {
-    InvalidValueException.check(NAME.matcher(name()).matches(), "Integration.name",
-        "must start with a letter and hold only letters, digits, '-' and '_', at most 64", name());
-    InvalidValueException.check(isHostname(hostname()), "Integration.hostname",
-        "must be a DNS name or an IP address", hostname());
-    InvalidValueException.check(port() >= 1 && port() <= 65535, "Integration.port",
-        "must be between 1 and 65535", port());
+    InvalidValueException.check(
+        NAME.matcher(name()).matches(),
+        "Integration.name",
+        "must start with a letter and hold only letters, digits, '-' and '_', at most 64",
+        name());
+    InvalidValueException.check(
+        isHostname(hostname()),
+        "Integration.hostname",
+        "must be a DNS name or an IP address",
+        hostname());
+    InvalidValueException.check(
+        port() >= 1 && port() <= 65535, "Integration.port", "must be between 1 and 65535", port());
     Identifiers.check("Integration.database", database());
-    sslRootCert().ifPresent(p -> InvalidValueException.check(!p.isBlank() && p.indexOf('\0') < 0,
-        "Integration.sslRootCert", "must be a file path without NUL", p));
-    connectorId().ifPresent(id -> InvalidValueException.check(!id.isBlank()
-        && id.chars().noneMatch(Character::isISOControl), "Integration.connectorId",
-        "must not be blank or hold control characters", id));
-    credentialRotationDays().ifPresent(d -> InvalidValueException.check(d >= 1,
-        "Integration.credentialRotationDays", "must be at least 1", d));
-    userCleanupAfterDays().ifPresent(d -> InvalidValueException.check(d >= 0,
-        "Integration.userCleanupAfterDays", "must be at least 0", d));
-    customAccessDetails().ifPresent(t -> InvalidValueException.check(
-        t.length() <= MAX_CUSTOM_ACCESS_DETAILS, "Integration.customAccessDetails",
-        "must be at most " + MAX_CUSTOM_ACCESS_DETAILS + " characters (is " + t.length() + ")",
-        t));
-    InvalidValueException.check(resourceOwners().isEmpty() || !integrationOwners().isEmpty(),
-        "Integration.resourceOwners", "require at least one integration owner",
+    sslRootCert()
+        .ifPresent(
+            p ->
+                InvalidValueException.check(
+                    !p.isBlank() && p.indexOf('\0') < 0,
+                    "Integration.sslRootCert",
+                    "must be a file path without NUL",
+                    p));
+    connectorId()
+        .ifPresent(
+            id ->
+                InvalidValueException.check(
+                    !id.isBlank() && id.chars().noneMatch(Character::isISOControl),
+                    "Integration.connectorId",
+                    "must not be blank or hold control characters",
+                    id));
+    credentialRotationDays()
+        .ifPresent(
+            d ->
+                InvalidValueException.check(
+                    d >= 1, "Integration.credentialRotationDays", "must be at least 1", d));
+    userCleanupAfterDays()
+        .ifPresent(
+            d ->
+                InvalidValueException.check(
+                    d >= 0, "Integration.userCleanupAfterDays", "must be at least 0", d));
+    customAccessDetails()
+        .ifPresent(
+            t ->
+                InvalidValueException.check(
+                    t.length() <= MAX_CUSTOM_ACCESS_DETAILS,
+                    "Integration.customAccessDetails",
+                    "must be at most "
+                        + MAX_CUSTOM_ACCESS_DETAILS
+                        + " characters (is "
+                        + t.length()
+                        + ")",
+                    t));
+    InvalidValueException.check(
+        resourceOwners().isEmpty() || !integrationOwners().isEmpty(),
+        "Integration.resourceOwners",
+        "require at least one integration owner",
         resourceOwners());
-    InvalidValueException.check(maxAccessDuration().compareTo(Duration.ofMinutes(1)) >= 0,
-        "Integration.maxAccessDuration", "must be at least one minute", maxAccessDuration());
+    InvalidValueException.check(
+        maxAccessDuration().compareTo(Duration.ofMinutes(1)) >= 0,
+        "Integration.maxAccessDuration",
+        "must be at least one minute",
+        maxAccessDuration());
   }
 
   static boolean isHostname(String host) {
@@ -350,8 +387,8 @@ public abstract class Integration {
       return true;
     }
     if (host.indexOf(':') >= 0) {
-      String h = host.startsWith("[") && host.endsWith("]")
-          ? host.substring(1, host.length() - 1) : host;
+      String h =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
       return isIpv6(h);
     }
     String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
@@ -368,17 +405,17 @@ public abstract class Integration {
   }
 
   /**
-   * Whether {@code h} is an IPv6 address in text form (RFC 4291 2.2): eight groups of 1 to 4
-   * hex digits, at most one {@code ::}, the last 32 bits optionally as an IPv4 address. A
-   * host:port pair such as {@code 10.0.0.1:5432} or {@code db:5432} is not one.
+   * Whether {@code h} is an IPv6 address in text form (RFC 4291 2.2): eight groups of 1 to 4 hex
+   * digits, at most one {@code ::}, the last 32 bits optionally as an IPv4 address. A host:port
+   * pair such as {@code 10.0.0.1:5432} or {@code db:5432} is not one.
    */
   private static boolean isIpv6(String h) {
     int gap = h.indexOf("::");
     if (gap >= 0 && h.indexOf("::", gap + 1) >= 0) {
       return false;
     }
-    String[] halves = gap < 0 ? new String[] {h}
-        : new String[] {h.substring(0, gap), h.substring(gap + 2)};
+    String[] halves =
+        gap < 0 ? new String[] {h} : new String[] {h.substring(0, gap), h.substring(gap + 2)};
     int groups = 0;
     for (int i = 0; i < halves.length; i++) {
       if (halves[i].isEmpty()) {

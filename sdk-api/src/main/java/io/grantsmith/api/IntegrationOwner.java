@@ -4,8 +4,8 @@ import java.util.List;
 import org.immutables.value.Value;
 
 /**
- * Who owns an integration: an identity-provider attribute (e.g. {@code okta user} or
- * {@code entra group}) and one or more of its values.
+ * Who owns an integration: an identity-provider attribute (e.g. {@code okta user} or {@code entra
+ * group}) and one or more of its values.
  */
 @Value.Immutable
 public abstract class IntegrationOwner {
@@ -90,13 +90,16 @@ public abstract class IntegrationOwner {
 
   @Value.Check
   void check() {
-    InvalidValueException.check(!attributeType().isBlank(), "IntegrationOwner.attributeType",
-        "must not be blank", attributeType());
-    InvalidValueException.check(!values().isEmpty(), "IntegrationOwner.values",
-        "must hold at least one value", values());
+    InvalidValueException.check(
+        !attributeType().isBlank(),
+        "IntegrationOwner.attributeType",
+        "must not be blank",
+        attributeType());
+    InvalidValueException.check(
+        !values().isEmpty(), "IntegrationOwner.values", "must hold at least one value", values());
     for (String v : values()) {
-      InvalidValueException.check(!v.isBlank(), "IntegrationOwner.values",
-          "must not hold a blank value", v);
+      InvalidValueException.check(
+          !v.isBlank(), "IntegrationOwner.values", "must not hold a blank value", v);
     }
   }
 }

@@ -48,8 +48,8 @@ public class InvalidValueException extends IllegalArgumentException {
   }
 
   /**
-   * Renders a value for an error message: strings are quoted with non-printable characters
-   * escaped, so that a NUL or a trailing space is visible.
+   * Renders a value for an error message: strings are quoted with non-printable characters escaped,
+   * so that a NUL or a trailing space is visible.
    *
    * @param value any value, may be null
    * @return a printable rendering

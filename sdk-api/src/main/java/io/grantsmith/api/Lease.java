@@ -5,8 +5,8 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * The terms of one managed role's access, kept on the server with the role: who it is for,
- * which request created it, when it expires and when the role is dropped.
+ * The terms of one managed role's access, kept on the server with the role: who it is for, which
+ * request created it, when it expires and when the role is dropped.
  */
 @Value.Immutable
 public abstract class Lease {
@@ -143,13 +143,22 @@ public abstract class Lease {
   @Value.Check
   void check() {
     Identifiers.check("Lease.roleName", roleName());
-    InvalidValueException.check(!requestId().isBlank(), "Lease.requestId", "must not be blank",
-        requestId());
-    InvalidValueException.check(!grantee().isBlank(), "Lease.grantee", "must not be blank",
-        grantee());
-    InvalidValueException.check(!expiresAt().isBefore(grantedAt()), "Lease.expiresAt",
-        "must not be before grantedAt " + grantedAt(), expiresAt());
-    cleanupAt().ifPresent(c -> InvalidValueException.check(!c.isBefore(expiresAt()),
-        "Lease.cleanupAt", "must not be before expiresAt " + expiresAt(), c));
+    InvalidValueException.check(
+        !requestId().isBlank(), "Lease.requestId", "must not be blank", requestId());
+    InvalidValueException.check(
+        !grantee().isBlank(), "Lease.grantee", "must not be blank", grantee());
+    InvalidValueException.check(
+        !expiresAt().isBefore(grantedAt()),
+        "Lease.expiresAt",
+        "must not be before grantedAt " + grantedAt(),
+        expiresAt());
+    cleanupAt()
+        .ifPresent(
+            c ->
+                InvalidValueException.check(
+                    !c.isBefore(expiresAt()),
+                    "Lease.cleanupAt",
+                    "must not be before expiresAt " + expiresAt(),
+                    c));
   }
 }

@@ -104,8 +104,8 @@ public abstract class Membership implements Comparable<Membership> {
   void check() {
     Identifiers.check("Membership.role", role());
     Identifiers.check("Membership.member", member());
-    InvalidValueException.check(!role().equals(member()), "Membership.member",
-        "must differ from the role", member());
+    InvalidValueException.check(
+        !role().equals(member()), "Membership.member", "must differ from the role", member());
   }
 
   @Override

@@ -8,8 +8,8 @@ import org.immutables.value.Value;
 
 /**
  * The ordered statements that take a server from what it has to what is wanted. Nothing is sent
- * until an {@link Executor} applies it, so every plan is also its own dry run:
- * {@link #toSql()} prints it, passwords redacted.
+ * until an {@link Executor} applies it, so every plan is also its own dry run: {@link #toSql()}
+ * prints it, passwords redacted.
  */
 @Value.Immutable
 public abstract class Plan {
@@ -120,9 +120,9 @@ public abstract class Plan {
   }
 
   /**
-   * The plan as a psql script: {@code \connect} lines between databases, a comment per step,
-   * and every statement in redacted form. Running it by hand as the connector has the same
-   * effect as applying the plan, except that passwords are masked.
+   * The plan as a psql script: {@code \connect} lines between databases, a comment per step, and
+   * every statement in redacted form. Running it by hand as the connector has the same effect as
+   * applying the plan, except that passwords are masked.
    *
    * @return the script; empty for an empty plan
    */
@@ -135,7 +135,8 @@ public abstract class Plan {
         out.append("\\connect ").append(psqlQuote(current)).append('\n');
       }
       // psql ends a comment at CR as well as LF: either would turn the rest into SQL.
-      out.append("-- ").append(step.description().replace('\n', ' ').replace('\r', ' '))
+      out.append("-- ")
+          .append(step.description().replace('\n', ' ').replace('\r', ' '))
           .append('\n');
       for (Statement s : step.statements()) {
         out.append(s.redacted()).append(";\n");
@@ -146,13 +147,19 @@ public abstract class Plan {
 
   private static String psqlQuote(String name) {
     // A meta-command ends at the end of its line, so line breaks are written as psql escapes.
-    return "'" + name.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
-        .replace("\r", "\\r") + "'";
+    return "'"
+        + name.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
+        + "'";
   }
 
   @Override
   public String toString() {
-    return "Plan{" + steps().size() + " steps, " + statements().size() + " statements in "
-        + databases() + "}";
+    return "Plan{"
+        + steps().size()
+        + " steps, "
+        + statements().size()
+        + " statements in "
+        + databases()
+        + "}";
   }
 }

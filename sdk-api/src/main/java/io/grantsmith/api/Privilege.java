@@ -135,7 +135,6 @@ public enum Privilege {
         return p;
       }
     }
-    throw new InvalidValueException("privilege", "must be a PostgreSQL privilege keyword",
-        keyword);
+    throw new InvalidValueException("privilege", "must be a PostgreSQL privilege keyword", keyword);
   }
 }

@@ -18,8 +18,8 @@ public enum ResourceKind {
   ROLE;
 
   /**
-   * Whether privileges can be granted on objects of this kind ({@link #SERVER} and
-   * {@link #ROLE} are reached through other means: every database, and membership).
+   * Whether privileges can be granted on objects of this kind ({@link #SERVER} and {@link #ROLE}
+   * are reached through other means: every database, and membership).
    *
    * @return true for database, schema, relation, sequence and function
    */

@@ -4,8 +4,8 @@ import org.immutables.value.Value;
 
 /**
  * Who owns resources: resources tagged with {@link #tagKey()} are owned by the identities whose
- * {@link #attributeType()} matches the tag's value. An integration with resource owners must
- * also name at least one {@link IntegrationOwner}.
+ * {@link #attributeType()} matches the tag's value. An integration with resource owners must also
+ * name at least one {@link IntegrationOwner}.
  */
 @Value.Immutable
 public abstract class ResourceOwner {
@@ -82,9 +82,12 @@ public abstract class ResourceOwner {
 
   @Value.Check
   void check() {
-    InvalidValueException.check(!tagKey().isBlank(), "ResourceOwner.tagKey", "must not be blank",
-        tagKey());
-    InvalidValueException.check(!attributeType().isBlank(), "ResourceOwner.attributeType",
-        "must not be blank", attributeType());
+    InvalidValueException.check(
+        !tagKey().isBlank(), "ResourceOwner.tagKey", "must not be blank", tagKey());
+    InvalidValueException.check(
+        !attributeType().isBlank(),
+        "ResourceOwner.attributeType",
+        "must not be blank",
+        attributeType());
   }
 }

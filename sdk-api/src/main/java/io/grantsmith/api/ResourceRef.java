@@ -5,12 +5,12 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * A reference to something access can be given to: the server, a database, a schema, a
- * relation, a sequence, a function (with its argument types) or a role.
+ * A reference to something access can be given to: the server, a database, a schema, a relation, a
+ * sequence, a function (with its argument types) or a role.
  *
- * <p>Readable in {@link #toString()}: {@code server}, {@code orders}, {@code orders/sales},
- * {@code orders/sales.invoices}, {@code orders/sales.total(integer)}, {@code role:auditors}.
- * Equal when all parts are equal; ordered by database, kind, schema, name and arguments.
+ * <p>Readable in {@link #toString()}: {@code server}, {@code orders}, {@code orders/sales}, {@code
+ * orders/sales.invoices}, {@code orders/sales.total(integer)}, {@code role:auditors}. Equal when
+ * all parts are equal; ordered by database, kind, schema, name and arguments.
  *
  * <pre>{@code
  * ResourceRef invoices = ResourceRef.relation("orders", "sales", "invoices");
@@ -24,6 +24,7 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
 
   /** The cached hash; 0 until first computed (a benign race, as in {@link String}). */
   private static final String DATABASE_FIELD = "ResourceRef.database";
+
   private static final String SCHEMA_FIELD = "ResourceRef.schema";
   private static final String NAME_FIELD = "ResourceRef.name";
 
@@ -138,7 +139,11 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
    * @return the reference
    */
   public static ResourceRef relation(String database, String schema, String name) {
-    return builder().kind(ResourceKind.RELATION).database(database).schema(schema).name(name)
+    return builder()
+        .kind(ResourceKind.RELATION)
+        .database(database)
+        .schema(schema)
+        .name(name)
         .build();
   }
 
@@ -151,7 +156,11 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
    * @return the reference
    */
   public static ResourceRef sequence(String database, String schema, String name) {
-    return builder().kind(ResourceKind.SEQUENCE).database(database).schema(schema).name(name)
+    return builder()
+        .kind(ResourceKind.SEQUENCE)
+        .database(database)
+        .schema(schema)
+        .name(name)
         .build();
   }
 
@@ -161,14 +170,19 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
    * @param database the database
    * @param schema the schema
    * @param name the function
-   * @param arguments its argument types as {@code pg_get_function_identity_arguments} prints
-   *     them, e.g. {@code integer, text}; empty for none
+   * @param arguments its argument types as {@code pg_get_function_identity_arguments} prints them,
+   *     e.g. {@code integer, text}; empty for none
    * @return the reference
    */
-  public static ResourceRef function(String database, String schema, String name,
-      String arguments) {
-    return builder().kind(ResourceKind.FUNCTION).database(database).schema(schema).name(name)
-        .arguments(arguments).build();
+  public static ResourceRef function(
+      String database, String schema, String name, String arguments) {
+    return builder()
+        .kind(ResourceKind.FUNCTION)
+        .database(database)
+        .schema(schema)
+        .name(name)
+        .arguments(arguments)
+        .build();
   }
 
   /**
@@ -210,8 +224,8 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
   public abstract Optional<String> name();
 
   /**
-   * A function's argument types, e.g. {@code integer, text}; present (possibly empty) exactly
-   * for functions.
+   * A function's argument types, e.g. {@code integer, text}; present (possibly empty) exactly for
+   * functions.
    *
    * @return the argument list
    */
@@ -232,19 +246,28 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
     ResourceKind k = kind();
     boolean needsDatabase = k != ResourceKind.SERVER && k != ResourceKind.ROLE;
     boolean needsSchema = needsDatabase && k != ResourceKind.DATABASE;
-    boolean needsName = k == ResourceKind.RELATION || k == ResourceKind.SEQUENCE
-        || k == ResourceKind.FUNCTION || k == ResourceKind.ROLE;
+    boolean needsName =
+        k == ResourceKind.RELATION
+            || k == ResourceKind.SEQUENCE
+            || k == ResourceKind.FUNCTION
+            || k == ResourceKind.ROLE;
     part(DATABASE_FIELD, database(), needsDatabase);
     part(SCHEMA_FIELD, schema(), needsSchema);
     part(NAME_FIELD, name(), needsName);
     if (k == ResourceKind.FUNCTION) {
-      InvalidValueException.check(arguments().isPresent(), "ResourceRef.arguments",
-          "must be set for a function (empty for none)", null);
-      InvalidValueException.check(arguments().get().indexOf('\0') < 0, "ResourceRef.arguments",
-          "must not contain NUL", arguments().get());
+      InvalidValueException.check(
+          arguments().isPresent(),
+          "ResourceRef.arguments",
+          "must be set for a function (empty for none)",
+          null);
+      InvalidValueException.check(
+          arguments().get().indexOf('\0') < 0,
+          "ResourceRef.arguments",
+          "must not contain NUL",
+          arguments().get());
     } else if (arguments().isPresent()) {
-      throw new InvalidValueException("ResourceRef.arguments", "must be absent for a "
-          + kindName(), arguments().get());
+      throw new InvalidValueException(
+          "ResourceRef.arguments", "must be absent for a " + kindName(), arguments().get());
     }
   }
 
@@ -279,14 +302,17 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
       return false;
     }
     ResourceRef r = (ResourceRef) o;
-    return hashCode() == r.hashCode() && kind() == r.kind() && database().equals(r.database())
-        && schema().equals(r.schema()) && name().equals(r.name())
+    return hashCode() == r.hashCode()
+        && kind() == r.kind()
+        && database().equals(r.database())
+        && schema().equals(r.schema())
+        && name().equals(r.name())
         && arguments().equals(r.arguments());
   }
 
   /**
-   * A hash that mixes every part, so that names differing in a digit or two (as generated
-   * names do) spread well in hash tables.
+   * A hash that mixes every part, so that names differing in a digit or two (as generated names do)
+   * spread well in hash tables.
    *
    * @return the hash
    */
@@ -342,8 +368,14 @@ public abstract class ResourceRef implements Comparable<ResourceRef> {
       case SCHEMA:
         return database().get() + "/" + schema().get();
       case FUNCTION:
-        return database().get() + "/" + schema().get() + "." + name().get() + "("
-            + arguments().get() + ")";
+        return database().get()
+            + "/"
+            + schema().get()
+            + "."
+            + name().get()
+            + "("
+            + arguments().get()
+            + ")";
       default:
         return database().get() + "/" + schema().get() + "." + name().get();
     }

@@ -6,8 +6,8 @@ import java.util.Set;
 import org.immutables.value.Value;
 
 /**
- * A role as Grantsmith wants it to be: name, attributes, password, expiry, comment and the roles
- * it is a member of. Its name must not be reserved ({@link Identifiers#checkCreatableRole}).
+ * A role as Grantsmith wants it to be: name, attributes, password, expiry, comment and the roles it
+ * is a member of. Its name must not be reserved ({@link Identifiers#checkCreatableRole}).
  *
  * <pre>{@code
  * RoleSpec alice = RoleSpec.builder()
@@ -191,14 +191,20 @@ public abstract class RoleSpec {
   @Value.Check
   void check() {
     Identifiers.checkCreatableRole("RoleSpec.name", name());
-    InvalidValueException.check(connectionLimit() >= -1, "RoleSpec.connectionLimit",
-        "must be -1 (no limit) or more", connectionLimit());
-    comment().ifPresent(c -> InvalidValueException.check(c.indexOf('\0') < 0,
-        "RoleSpec.comment", "must not contain NUL", c));
+    InvalidValueException.check(
+        connectionLimit() >= -1,
+        "RoleSpec.connectionLimit",
+        "must be -1 (no limit) or more",
+        connectionLimit());
+    comment()
+        .ifPresent(
+            c ->
+                InvalidValueException.check(
+                    c.indexOf('\0') < 0, "RoleSpec.comment", "must not contain NUL", c));
     for (String r : memberOf()) {
       Identifiers.check("RoleSpec.memberOf", r);
-      InvalidValueException.check(!r.equals(name()), "RoleSpec.memberOf",
-          "must not name the role itself", r);
+      InvalidValueException.check(
+          !r.equals(name()), "RoleSpec.memberOf", "must not name the role itself", r);
     }
   }
 }

@@ -31,8 +31,8 @@ public final class Secret {
   }
 
   /**
-   * The secret text. Call it only where the secret must be used: a connection, a
-   * {@code PASSWORD} literal, a secret store.
+   * The secret text. Call it only where the secret must be used: a connection, a {@code PASSWORD}
+   * literal, a secret store.
    *
    * @return the secret
    */
@@ -44,7 +44,8 @@ public final class Secret {
   @Override
   public boolean equals(Object o) {
     return o instanceof Secret
-        && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
+        && MessageDigest.isEqual(
+            value.getBytes(StandardCharsets.UTF_8),
             ((Secret) o).value.getBytes(StandardCharsets.UTF_8));
   }
 

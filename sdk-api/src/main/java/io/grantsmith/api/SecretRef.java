@@ -6,8 +6,8 @@ import org.immutables.value.Value;
 
 /**
  * Where the connector's credentials are kept: a secret in an Azure Key Vault, an environment
- * variable, or a file. The reference names the place, never the secret itself; a
- * {@link SecretStore} reads and writes it.
+ * variable, or a file. The reference names the place, never the secret itself; a {@link
+ * SecretStore} reads and writes it.
  *
  * <pre>{@code
  * SecretRef ref = SecretRef.azureKeyVault("ops-vault", "https://ops-vault.vault.azure.net/",
@@ -98,8 +98,12 @@ public abstract class SecretRef {
    * @return the reference
    */
   public static SecretRef azureKeyVault(String vaultName, String vaultUrl, String secretName) {
-    return builder().kind(Kind.AZURE_KEY_VAULT).location(vaultName).vaultUrl(vaultUrl)
-        .secretName(secretName).build();
+    return builder()
+        .kind(Kind.AZURE_KEY_VAULT)
+        .location(vaultName)
+        .vaultUrl(vaultUrl)
+        .secretName(secretName)
+        .build();
   }
 
   /**
@@ -152,40 +156,53 @@ public abstract class SecretRef {
 
   @Value.Check
   void check() {
-    InvalidValueException.check(!location().isBlank(), "SecretRef.location", "must not be blank",
-        location());
+    InvalidValueException.check(
+        !location().isBlank(), "SecretRef.location", "must not be blank", location());
     switch (kind()) {
       case AZURE_KEY_VAULT:
-        InvalidValueException.check(location().matches("[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]"),
-            "SecretRef.location", "must be a Key Vault name (3-24 letters, digits, '-')",
+        InvalidValueException.check(
+            location().matches("[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]"),
+            "SecretRef.location",
+            "must be a Key Vault name (3-24 letters, digits, '-')",
             location());
-        InvalidValueException.check(vaultUrl().isPresent()
+        InvalidValueException.check(
+            vaultUrl().isPresent()
                 && vaultUrl().get().toLowerCase(Locale.ROOT).startsWith("https://"),
-            "SecretRef.vaultUrl", "must be an https:// URL for an Azure Key Vault",
+            "SecretRef.vaultUrl",
+            "must be an https:// URL for an Azure Key Vault",
             vaultUrl().orElse(null));
-        InvalidValueException.check(secretName().isPresent()
-                && secretName().get().matches("[A-Za-z0-9-]{1,127}"),
-            "SecretRef.secretName", "must be 1-127 letters, digits or '-'",
+        InvalidValueException.check(
+            secretName().isPresent() && secretName().get().matches("[A-Za-z0-9-]{1,127}"),
+            "SecretRef.secretName",
+            "must be 1-127 letters, digits or '-'",
             secretName().orElse(null));
         break;
       case ENVIRONMENT:
-        InvalidValueException.check(location().matches("[A-Za-z_][A-Za-z0-9_]*"),
-            "SecretRef.location", "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
+        InvalidValueException.check(
+            location().matches("[A-Za-z_][A-Za-z0-9_]*"),
+            "SecretRef.location",
+            "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
             location());
         absentForNonVault();
         break;
       default:
-        InvalidValueException.check(location().indexOf('\0') < 0, "SecretRef.location",
-            "must not contain NUL", location());
+        InvalidValueException.check(
+            location().indexOf('\0') < 0, "SecretRef.location", "must not contain NUL", location());
         absentForNonVault();
     }
   }
 
   private void absentForNonVault() {
-    InvalidValueException.check(vaultUrl().isEmpty(), "SecretRef.vaultUrl",
-        "must be absent unless the kind is AZURE_KEY_VAULT", vaultUrl().orElse(null));
-    InvalidValueException.check(secretName().isEmpty(), "SecretRef.secretName",
-        "must be absent unless the kind is AZURE_KEY_VAULT", secretName().orElse(null));
+    InvalidValueException.check(
+        vaultUrl().isEmpty(),
+        "SecretRef.vaultUrl",
+        "must be absent unless the kind is AZURE_KEY_VAULT",
+        vaultUrl().orElse(null));
+    InvalidValueException.check(
+        secretName().isEmpty(),
+        "SecretRef.secretName",
+        "must be absent unless the kind is AZURE_KEY_VAULT",
+        secretName().orElse(null));
   }
 
   @Override

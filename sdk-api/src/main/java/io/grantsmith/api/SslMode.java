@@ -27,8 +27,8 @@ public enum SslMode {
   }
 
   /**
-   * The libpq spelling of this mode, e.g. {@code verify-full}; pgjdbc's {@code sslmode} takes
-   * the same words.
+   * The libpq spelling of this mode, e.g. {@code verify-full}; pgjdbc's {@code sslmode} takes the
+   * same words.
    *
    * @return the libpq name
    */
@@ -53,8 +53,8 @@ public enum SslMode {
         }
       }
     }
-    throw new InvalidValueException("sslMode",
-        "must be one of disable, allow, prefer, require, verify-ca, verify-full", text);
+    throw new InvalidValueException(
+        "sslMode", "must be one of disable, allow, prefer, require, verify-ca, verify-full", text);
   }
 
   @Override

@@ -3,9 +3,9 @@ package io.grantsmith.api;
 import org.immutables.value.Value;
 
 /**
- * One SQL statement of a {@link Plan}: its text, the database it runs in, a redacted form in
- * which any password is replaced (for logs and dry runs), and a description for people.
- * {@link #toString()} shows only the redacted form.
+ * One SQL statement of a {@link Plan}: its text, the database it runs in, a redacted form in which
+ * any password is replaced (for logs and dry runs), and a description for people. {@link
+ * #toString()} shows only the redacted form.
  */
 @Value.Immutable
 public abstract class Statement {
@@ -121,8 +121,7 @@ public abstract class Statement {
   @Value.Check
   void check() {
     Identifiers.check("Statement.database", database());
-    InvalidValueException.check(!sql().isBlank(), "Statement.sql", "must not be blank",
-        redacted());
+    InvalidValueException.check(!sql().isBlank(), "Statement.sql", "must not be blank", redacted());
   }
 
   @Override

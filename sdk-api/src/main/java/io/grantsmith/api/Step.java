@@ -4,9 +4,9 @@ import java.util.List;
 import org.immutables.value.Value;
 
 /**
- * One step of a {@link Plan}: statements that together do one thing in one database, such as
- * "grant read-only on schema sales". An executor runs consecutive steps of the same database in
- * one transaction.
+ * One step of a {@link Plan}: statements that together do one thing in one database, such as "grant
+ * read-only on schema sales". An executor runs consecutive steps of the same database in one
+ * transaction.
  */
 @Value.Immutable
 public abstract class Step {
@@ -55,9 +55,8 @@ public abstract class Step {
     Builder addAllStatements(Iterable<? extends Statement> statements);
 
     /**
-     * Sets whether the step must run outside a transaction block, in autocommit (default
-     * false). Ending other sessions is such a step: it must take effect even if later steps
-     * fail.
+     * Sets whether the step must run outside a transaction block, in autocommit (default false).
+     * Ending other sessions is such a step: it must take effect even if later steps fail.
      *
      * @param autocommit the flag
      * @return this builder
@@ -123,10 +122,10 @@ public abstract class Step {
   }
 
   /**
-   * Whether a GRANT or REVOKE that the server ignores with a warning (SQLSTATE 01007 privilege
-   * not granted, 01006 privilege not revoked, when the grantor lacks the grant option) fails
-   * the step. Plans that promise access are strict; the connector setup is not: like the
-   * reference script it grants what the admin can, and {@code verify} reports the rest.
+   * Whether a GRANT or REVOKE that the server ignores with a warning (SQLSTATE 01007 privilege not
+   * granted, 01006 privilege not revoked, when the grantor lacks the grant option) fails the step.
+   * Plans that promise access are strict; the connector setup is not: like the reference script it
+   * grants what the admin can, and {@code verify} reports the rest.
    *
    * @return true unless set
    */
@@ -138,11 +137,17 @@ public abstract class Step {
   @Value.Check
   void check() {
     Identifiers.check("Step.database", database());
-    InvalidValueException.check(!statements().isEmpty(), "Step.statements",
-        "must hold at least one statement", description());
+    InvalidValueException.check(
+        !statements().isEmpty(),
+        "Step.statements",
+        "must hold at least one statement",
+        description());
     for (Statement s : statements()) {
-      InvalidValueException.check(s.database().equals(database()), "Step.statements",
-          "must all run in the step's database " + database(), s.database());
+      InvalidValueException.check(
+          s.database().equals(database()),
+          "Step.statements",
+          "must all run in the step's database " + database(),
+          s.database());
     }
   }
 }

@@ -13,9 +13,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AccessLevelTest {
 
   @ParameterizedTest
-  @CsvSource({"read-only, READ_ONLY", "READ_ONLY, READ_ONLY", "Read-Only, READ_ONLY",
-      "read_write, READ_WRITE", "read-write, READ_WRITE", "admin, ADMIN", "ADMIN, ADMIN",
-      "' admin ', ADMIN"})
+  @CsvSource({
+    "read-only, READ_ONLY",
+    "READ_ONLY, READ_ONLY",
+    "Read-Only, READ_ONLY",
+    "read_write, READ_WRITE",
+    "read-write, READ_WRITE",
+    "admin, ADMIN",
+    "ADMIN, ADMIN",
+    "' admin ', ADMIN"
+  })
   void parseAcceptsHyphensUnderscoresAndAnyCase(String text, AccessLevel expected) {
     assertThat(AccessLevel.parse(text)).isEqualTo(expected);
   }

@@ -14,24 +14,25 @@ class AccessPolicyProperties {
       @ForAll AccessLevel level, @ForAll ResourceKind kind) {
     Set<Privilege> privileges = AccessPolicy.standard().privileges(level, kind);
 
-    assertThat(privileges).isNotNull().allSatisfy(p -> assertThat(p.appliesTo(kind))
-        .as("%s on %s at %s", p, kind, level).isTrue());
+    assertThat(privileges)
+        .isNotNull()
+        .allSatisfy(
+            p -> assertThat(p.appliesTo(kind)).as("%s on %s at %s", p, kind, level).isTrue());
   }
 
   @Property
-  void whatTheStandardPolicyGivesCanBeGranted(@ForAll AccessLevel level,
-      @ForAll("grantable") ResourceRef resource) {
+  void whatTheStandardPolicyGivesCanBeGranted(
+      @ForAll AccessLevel level, @ForAll("grantable") ResourceRef resource) {
     Set<Privilege> privileges = AccessPolicy.standard().privileges(level, resource.kind());
     Assume.that(!privileges.isEmpty());
 
-    Grant grant = Grant.builder().grantee("alice").resource(resource)
-        .addAllPrivileges(privileges).build();
+    Grant grant =
+        Grant.builder().grantee("alice").resource(resource).addAllPrivileges(privileges).build();
     assertThat(grant.privileges()).isEqualTo(privileges);
   }
 
   @Property
-  void readOnlyIsWithinReadWriteWhichIsWithinAdminOnEveryGrantableKind(
-      @ForAll ResourceKind kind) {
+  void readOnlyIsWithinReadWriteWhichIsWithinAdminOnEveryGrantableKind(@ForAll ResourceKind kind) {
     Assume.that(kind.isGrantable());
     AccessPolicy policy = AccessPolicy.standard();
 
@@ -42,8 +43,8 @@ class AccessPolicyProperties {
   }
 
   @Property
-  void aHigherLevelNeverGivesLessOnAnyKind(@ForAll AccessLevel lower,
-      @ForAll AccessLevel higher, @ForAll ResourceKind kind) {
+  void aHigherLevelNeverGivesLessOnAnyKind(
+      @ForAll AccessLevel lower, @ForAll AccessLevel higher, @ForAll ResourceKind kind) {
     Assume.that(lower.compareTo(higher) <= 0);
 
     assertThat(AccessPolicy.standard().privileges(higher, kind))

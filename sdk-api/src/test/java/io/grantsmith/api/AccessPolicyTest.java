@@ -46,8 +46,10 @@ class AccessPolicyTest {
         Arguments.of(SCHEMA, ADMIN, EnumSet.of(USAGE, CREATE)),
         Arguments.of(RELATION, READ_ONLY, EnumSet.of(SELECT)),
         Arguments.of(RELATION, READ_WRITE, EnumSet.of(SELECT, INSERT, UPDATE, DELETE, TRUNCATE)),
-        Arguments.of(RELATION, ADMIN, EnumSet.of(SELECT, INSERT, UPDATE, DELETE, TRUNCATE,
-            REFERENCES, TRIGGER, MAINTAIN)),
+        Arguments.of(
+            RELATION,
+            ADMIN,
+            EnumSet.of(SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, MAINTAIN)),
         Arguments.of(SEQUENCE, READ_ONLY, EnumSet.of(SELECT)),
         Arguments.of(SEQUENCE, READ_WRITE, EnumSet.of(SELECT, USAGE, UPDATE)),
         Arguments.of(SEQUENCE, ADMIN, EnumSet.of(SELECT, USAGE, UPDATE)),
@@ -58,8 +60,8 @@ class AccessPolicyTest {
 
   @ParameterizedTest(name = "{1} on {0} is {2}")
   @MethodSource("documentedTable")
-  void standardPolicyIsTheDocumentedTable(ResourceKind kind, AccessLevel level,
-      Set<Privilege> expected) {
+  void standardPolicyIsTheDocumentedTable(
+      ResourceKind kind, AccessLevel level, Set<Privilege> expected) {
     assertThat(AccessPolicy.standard().privileges(level, kind))
         .containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -73,7 +75,8 @@ class AccessPolicyTest {
 
   @Test
   void standardPolicyIsSharedAndItsSetsCannotBeChanged() {
-    assertThat(AccessPolicy.standard()).isSameAs(AccessPolicy.standard())
+    assertThat(AccessPolicy.standard())
+        .isSameAs(AccessPolicy.standard())
         .hasToString("AccessPolicy.standard()");
     assertThatThrownBy(() -> AccessPolicy.standard().privileges(READ_ONLY, RELATION).add(DELETE))
         .isInstanceOf(UnsupportedOperationException.class);
@@ -82,8 +85,7 @@ class AccessPolicyTest {
 
   @Test
   void integratorsCanSupplyTheirOwnPolicyAsALambda() {
-    AccessPolicy selectOnly = (level, kind) ->
-        kind == RELATION ? Set.of(SELECT) : Set.of();
+    AccessPolicy selectOnly = (level, kind) -> kind == RELATION ? Set.of(SELECT) : Set.of();
     assertThat(selectOnly.privileges(ADMIN, RELATION)).containsExactly(SELECT);
   }
 }

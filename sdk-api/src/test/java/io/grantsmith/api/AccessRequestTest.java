@@ -16,14 +16,20 @@ class AccessRequestTest {
 
   @Test
   void requestKeepsItsPartsAndDefaultsToReadOnly() {
-    AccessRequest r = request().addResources(ResourceRef.role("auditors"), ResourceRef.server())
-        .justification("incident 77").build();
+    AccessRequest r =
+        request()
+            .addResources(ResourceRef.role("auditors"), ResourceRef.server())
+            .justification("incident 77")
+            .build();
 
     assertThat(r.requestId()).isEqualTo("REQ-1042");
     assertThat(r.grantee()).isEqualTo("alice@example.com");
     assertThat(r.level()).isEqualTo(AccessLevel.READ_ONLY);
-    assertThat(r.resources()).containsExactly(ResourceRef.schema("orders", "sales"),
-        ResourceRef.role("auditors"), ResourceRef.server());
+    assertThat(r.resources())
+        .containsExactly(
+            ResourceRef.schema("orders", "sales"),
+            ResourceRef.role("auditors"),
+            ResourceRef.server());
     assertThat(r.duration()).isEqualTo(Duration.ofHours(2));
     assertThat(r.justification()).hasValue("incident 77");
     assertThat(r.cleanupAfterDays()).isEmpty();
@@ -53,15 +59,27 @@ class AccessRequestTest {
 
     Integration shortMax = integration().maxAccessDuration(Duration.ofHours(1)).build();
     Duration twoHours = Duration.ofHours(2);
-    assertRejects(() -> request().integration(shortMax).duration(twoHours).build(),
-        "AccessRequest.duration", twoHours).hasMessageContaining("maximum PT1H");
+    assertRejects(
+            () -> request().integration(shortMax).duration(twoHours).build(),
+            "AccessRequest.duration",
+            twoHours)
+        .hasMessageContaining("maximum PT1H");
     assertThat(request().integration(shortMax).duration(Duration.ofHours(1)).build().duration())
         .isEqualTo(Duration.ofHours(1));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "\t", "REQ\n1042", "REQ\u00001042", "REQ\u001b[31m",
-      "REQ\u0085", "REQ\u007f"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "\t",
+        "REQ\n1042",
+        "REQ\u00001042",
+        "REQ\u001b[31m",
+        "REQ\u0085",
+        "REQ\u007f"
+      })
   void blankRequestIdOrOneWithControlCharactersIsRejected(String id) {
     assertRejects(() -> request().requestId(id).build(), "AccessRequest.requestId", id);
   }
@@ -89,9 +107,16 @@ class AccessRequestTest {
 
   @Test
   void requestWithoutResourcesIsRejected() {
-    assertRejects(() -> AccessRequest.builder().requestId("REQ-1").grantee("alice")
-        .integration(integration().build()).duration(Duration.ofHours(1)).build(),
-        "AccessRequest.resources", List.of())
+    assertRejects(
+            () ->
+                AccessRequest.builder()
+                    .requestId("REQ-1")
+                    .grantee("alice")
+                    .integration(integration().build())
+                    .duration(Duration.ofHours(1))
+                    .build(),
+            "AccessRequest.resources",
+            List.of())
         .hasMessageContaining("must hold at least one resource");
   }
 
@@ -99,20 +124,25 @@ class AccessRequestTest {
   void justificationMustBeAtMost1000CharactersWithoutNul() {
     assertThat(request().justification(repeat('j', 1000)).build().justification()).isPresent();
     String tooLong = repeat('j', 1001);
-    assertRejects(() -> request().justification(tooLong).build(), "AccessRequest.justification",
-        tooLong);
-    assertRejects(() -> request().justification("why\0").build(), "AccessRequest.justification",
-        "why\0");
+    assertRejects(
+        () -> request().justification(tooLong).build(), "AccessRequest.justification", tooLong);
+    assertRejects(
+        () -> request().justification("why\0").build(), "AccessRequest.justification", "why\0");
   }
 
   @Test
   void cleanupAfterDaysMustBeAtLeast0AndOverridesTheIntegrations() {
     Integration keepsAWeek = integration().userCleanupAfterDays(7).build();
     assertThat(request().integration(keepsAWeek).build().effectiveCleanupAfterDays()).hasValue(7);
-    assertThat(request().integration(keepsAWeek).cleanupAfterDays(0).build()
-        .effectiveCleanupAfterDays()).hasValue(0);
+    assertThat(
+            request()
+                .integration(keepsAWeek)
+                .cleanupAfterDays(0)
+                .build()
+                .effectiveCleanupAfterDays())
+        .hasValue(0);
     assertThat(request().build().effectiveCleanupAfterDays()).isEmpty();
-    assertRejects(() -> request().cleanupAfterDays(-1).build(), "AccessRequest.cleanupAfterDays",
-        -1);
+    assertRejects(
+        () -> request().cleanupAfterDays(-1).build(), "AccessRequest.cleanupAfterDays", -1);
   }
 }

@@ -10,12 +10,24 @@ class ApplyResultTest {
 
   @Test
   void totalsAreSumsOverDatabases() {
-    ApplyResult r = ApplyResult.builder()
-        .addDatabase(ApplyResult.DatabaseResult.builder().database("orders").statements(5)
-            .roundTrips(2).elapsed(Duration.ofMillis(40)).build())
-        .addDatabase(ApplyResult.DatabaseResult.builder().database("billing").statements(3)
-            .roundTrips(1).attempts(2).elapsed(Duration.ofMillis(15)).build())
-        .build();
+    ApplyResult r =
+        ApplyResult.builder()
+            .addDatabase(
+                ApplyResult.DatabaseResult.builder()
+                    .database("orders")
+                    .statements(5)
+                    .roundTrips(2)
+                    .elapsed(Duration.ofMillis(40))
+                    .build())
+            .addDatabase(
+                ApplyResult.DatabaseResult.builder()
+                    .database("billing")
+                    .statements(3)
+                    .roundTrips(1)
+                    .attempts(2)
+                    .elapsed(Duration.ofMillis(15))
+                    .build())
+            .build();
 
     assertThat(r.statements()).isEqualTo(8);
     assertThat(r.roundTrips()).isEqualTo(3);

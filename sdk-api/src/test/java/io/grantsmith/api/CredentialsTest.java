@@ -13,8 +13,12 @@ class CredentialsTest {
 
     assertThat(c.username()).isEqualTo("grantsmith_connector");
     assertThat(c.password().reveal()).isEqualTo("hunter2-s3cret");
-    assertThat(c).isEqualTo(Credentials.builder().username("grantsmith_connector")
-        .password(Secret.of("hunter2-s3cret")).build())
+    assertThat(c)
+        .isEqualTo(
+            Credentials.builder()
+                .username("grantsmith_connector")
+                .password(Secret.of("hunter2-s3cret"))
+                .build())
         .isNotEqualTo(Credentials.of("grantsmith_connector", Secret.of("other")));
   }
 
@@ -22,7 +26,9 @@ class CredentialsTest {
   void toStringNeverRevealsThePassword() {
     Credentials c = Credentials.of("grantsmith_connector", Secret.of("hunter2-s3cret"));
 
-    assertThat(c.toString()).contains("grantsmith_connector").contains("****")
+    assertThat(c.toString())
+        .contains("grantsmith_connector")
+        .contains("****")
         .doesNotContain("hunter2");
   }
 

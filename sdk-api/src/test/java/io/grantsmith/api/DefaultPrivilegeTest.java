@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 class DefaultPrivilegeTest {
 
   private static DefaultPrivilege.Builder tables() {
-    return DefaultPrivilege.builder().owner("app_owner").schema("sales")
-        .objectType(ObjectType.TABLES).grantee("readers").addPrivilege(Privilege.SELECT);
+    return DefaultPrivilege.builder()
+        .owner("app_owner")
+        .schema("sales")
+        .objectType(ObjectType.TABLES)
+        .grantee("readers")
+        .addPrivilege(Privilege.SELECT);
   }
 
   @Test
@@ -24,8 +28,15 @@ class DefaultPrivilegeTest {
     assertThat(d.objectType()).isEqualTo(ObjectType.TABLES);
     assertThat(d.privileges()).containsExactly(Privilege.SELECT);
     assertThat(d.withGrantOption()).isFalse();
-    assertThat(DefaultPrivilege.builder().owner("app_owner").objectType(ObjectType.FUNCTIONS)
-        .grantee("readers").addPrivilege(Privilege.EXECUTE).build().schema()).isEmpty();
+    assertThat(
+            DefaultPrivilege.builder()
+                .owner("app_owner")
+                .objectType(ObjectType.FUNCTIONS)
+                .grantee("readers")
+                .addPrivilege(Privilege.EXECUTE)
+                .build()
+                .schema())
+        .isEmpty();
   }
 
   @Test
@@ -38,8 +49,14 @@ class DefaultPrivilegeTest {
 
   @Test
   void emptyPrivilegesAreRejected() {
-    assertRejects(() -> DefaultPrivilege.builder().owner("app_owner")
-        .objectType(ObjectType.TABLES).grantee("readers").build(),
-        "DefaultPrivilege.privileges", Set.of());
+    assertRejects(
+        () ->
+            DefaultPrivilege.builder()
+                .owner("app_owner")
+                .objectType(ObjectType.TABLES)
+                .grantee("readers")
+                .build(),
+        "DefaultPrivilege.privileges",
+        Set.of());
   }
 }

@@ -10,12 +10,13 @@ class DesiredStateTest {
 
   @Test
   void desiredStateHoldsRolesGrantsAndMemberships() {
-    DesiredState s = DesiredState.builder()
-        .addRole(RoleSpec.builder().name("gs_alice").build())
-        .addRole(RoleSpec.builder().name("gs_bob").build())
-        .addGrant(Fixtures.grant().build())
-        .addMembership(Membership.of("auditors", "gs_alice"))
-        .build();
+    DesiredState s =
+        DesiredState.builder()
+            .addRole(RoleSpec.builder().name("gs_alice").build())
+            .addRole(RoleSpec.builder().name("gs_bob").build())
+            .addGrant(Fixtures.grant().build())
+            .addMembership(Membership.of("auditors", "gs_alice"))
+            .build();
 
     assertThat(s.roles()).extracting(RoleSpec::name).containsExactly("gs_alice", "gs_bob");
     assertThat(s.grants()).containsExactly(Fixtures.grant().build());
@@ -25,10 +26,14 @@ class DesiredStateTest {
 
   @Test
   void roleNamedTwiceIsRejectedEvenWithDifferentAttributes() {
-    assertRejects(() -> DesiredState.builder()
-        .addRole(RoleSpec.builder().name("gs_alice").build())
-        .addRole(RoleSpec.builder().name("gs_alice").login(true).build())
-        .build(), "DesiredState.roles", List.of("gs_alice", "gs_alice"))
+    assertRejects(
+            () ->
+                DesiredState.builder()
+                    .addRole(RoleSpec.builder().name("gs_alice").build())
+                    .addRole(RoleSpec.builder().name("gs_alice").login(true).build())
+                    .build(),
+            "DesiredState.roles",
+            List.of("gs_alice", "gs_alice"))
         .hasMessageContaining("must not name a role twice");
   }
 }

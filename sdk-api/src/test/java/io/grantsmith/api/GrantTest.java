@@ -16,17 +16,21 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class GrantTest {
-  private static final Map<ResourceKind, ResourceRef> SAMPLE = Map.of(
-      ResourceKind.DATABASE, ResourceRef.database("orders"),
-      ResourceKind.SCHEMA, ResourceRef.schema("orders", "sales"),
-      ResourceKind.RELATION, ResourceRef.relation("orders", "sales", "invoices"),
-      ResourceKind.SEQUENCE, ResourceRef.sequence("orders", "sales", "invoice_seq"),
-      ResourceKind.FUNCTION, ResourceRef.function("orders", "sales", "total", "integer"));
+  private static final Map<ResourceKind, ResourceRef> SAMPLE =
+      Map.of(
+          ResourceKind.DATABASE, ResourceRef.database("orders"),
+          ResourceKind.SCHEMA, ResourceRef.schema("orders", "sales"),
+          ResourceKind.RELATION, ResourceRef.relation("orders", "sales", "invoices"),
+          ResourceKind.SEQUENCE, ResourceRef.sequence("orders", "sales", "invoice_seq"),
+          ResourceKind.FUNCTION, ResourceRef.function("orders", "sales", "total", "integer"));
 
   static Stream<Arguments> privilegesAndGrantableKinds(boolean applying) {
-    return Stream.of(Privilege.values()).flatMap(p -> SAMPLE.keySet().stream()
-        .filter(k -> p.appliesTo(k) == applying)
-        .map(k -> Arguments.of(p, SAMPLE.get(k))));
+    return Stream.of(Privilege.values())
+        .flatMap(
+            p ->
+                SAMPLE.keySet().stream()
+                    .filter(k -> p.appliesTo(k) == applying)
+                    .map(k -> Arguments.of(p, SAMPLE.get(k))));
   }
 
   static Stream<Arguments> applying() {
@@ -60,15 +64,20 @@ class GrantTest {
   @ParameterizedTest
   @MethodSource("notApplying")
   void privilegeThatDoesNotApplyToTheKindFailsToBuild(Privilege privilege, ResourceRef resource) {
-    assertRejects(() -> Grant.builder().grantee("alice").resource(resource)
-        .addPrivilege(privilege).build(), "Grant.privileges", privilege)
+    assertRejects(
+            () ->
+                Grant.builder().grantee("alice").resource(resource).addPrivilege(privilege).build(),
+            "Grant.privileges",
+            privilege)
         .hasMessageContaining("must apply to a " + resource.kind().name().toLowerCase(Locale.ROOT));
   }
 
   @Test
   void oneBadPrivilegeAmongGoodOnesFailsTheGrant() {
-    assertRejects(() -> grant().addPrivileges(Privilege.INSERT, Privilege.EXECUTE).build(),
-        "Grant.privileges", Privilege.EXECUTE)
+    assertRejects(
+            () -> grant().addPrivileges(Privilege.INSERT, Privilege.EXECUTE).build(),
+            "Grant.privileges",
+            Privilege.EXECUTE)
         .hasMessageContaining("EXECUTE applies to [FUNCTION]");
   }
 
@@ -82,8 +91,10 @@ class GrantTest {
 
   @Test
   void emptyPrivilegesAreRejected() {
-    assertRejects(() -> Grant.builder().grantee("alice")
-        .resource(ResourceRef.database("orders")).build(), "Grant.privileges", Set.of())
+    assertRejects(
+            () -> Grant.builder().grantee("alice").resource(ResourceRef.database("orders")).build(),
+            "Grant.privileges",
+            Set.of())
         .hasMessage("Grant.privileges must hold at least one privilege, but was []");
   }
 
@@ -97,7 +108,8 @@ class GrantTest {
 
   @Test
   void grantsAreEqualWhenAllPartsAre() {
-    assertThat(grant().build()).isEqualTo(grant().build())
+    assertThat(grant().build())
+        .isEqualTo(grant().build())
         .isNotEqualTo(grant().withGrantOption(true).build())
         .isNotEqualTo(grant().grantee("bob").build());
   }

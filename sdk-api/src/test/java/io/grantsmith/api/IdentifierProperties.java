@@ -60,11 +60,10 @@ class IdentifierProperties {
   }
 
   @Property
-  void aValidNameCanBeCreatedAsARoleExactlyWhenItIsNotReserved(
-      @ForAll("identifiers") String name) {
+  void aValidNameCanBeCreatedAsARoleExactlyWhenItIsNotReserved(@ForAll("identifiers") String name) {
     if (Identifiers.isReservedRoleName(name)) {
-      assertRejects(() -> Identifiers.checkCreatableRole("RoleSpec.name", name),
-          "RoleSpec.name", name);
+      assertRejects(
+          () -> Identifiers.checkCreatableRole("RoleSpec.name", name), "RoleSpec.name", name);
     } else {
       assertThat(RoleSpec.builder().name(name).build().name()).isEqualTo(name);
     }

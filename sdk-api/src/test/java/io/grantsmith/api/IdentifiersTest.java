@@ -14,8 +14,20 @@ class IdentifiersTest {
   private static final String FIELD = "Test.name";
 
   @ParameterizedTest
-  @ValueSource(strings = {"a", "orders", "Orders Prod", "Robert'); DROP TABLE students;--",
-      "\"quoted\"", "back\\slash", "tab\there", "line\nbreak", "日本語", "😀", " "})
+  @ValueSource(
+      strings = {
+        "a",
+        "orders",
+        "Orders Prod",
+        "Robert'); DROP TABLE students;--",
+        "\"quoted\"",
+        "back\\slash",
+        "tab\there",
+        "line\nbreak",
+        "日本語",
+        "😀",
+        " "
+      })
   void anyNonEmptyNameWithoutNulOfAtMost63BytesIsValid(String name) {
     assertThat(Identifiers.isValid(name)).isTrue();
     assertThat(Identifiers.check(FIELD, name)).isSameAs(name);
@@ -79,10 +91,28 @@ class IdentifiersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"pg_", "pg_monitor", "pg_read_all_data", "PG_Signal_Backend",
-      "azure_", "azure_pg_admin", "azure_superuser", "AZURE_X", "public", "PUBLIC", "Public",
-      "current_user", "current_role", "session_user", "none", "None", "replication", "azuresu",
-      "AzureSU"})
+  @ValueSource(
+      strings = {
+        "pg_",
+        "pg_monitor",
+        "pg_read_all_data",
+        "PG_Signal_Backend",
+        "azure_",
+        "azure_pg_admin",
+        "azure_superuser",
+        "AZURE_X",
+        "public",
+        "PUBLIC",
+        "Public",
+        "current_user",
+        "current_role",
+        "session_user",
+        "none",
+        "None",
+        "replication",
+        "azuresu",
+        "AzureSU"
+      })
   void reservedRoleNamesCannotBeCreated(String name) {
     assertThat(Identifiers.isReservedRoleName(name)).isTrue();
     assertThat(Identifiers.isValid(name)).isTrue();
@@ -91,9 +121,24 @@ class IdentifiersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"alice", "gs_alice_3f9a", "pg", "pgadmin", "pg-admin", "azure",
-      "azureuser", "azure-x", "publicity", "my_public", "nobody", "none_", "replicator",
-      "user", "postgres"})
+  @ValueSource(
+      strings = {
+        "alice",
+        "gs_alice_3f9a",
+        "pg",
+        "pgadmin",
+        "pg-admin",
+        "azure",
+        "azureuser",
+        "azure-x",
+        "publicity",
+        "my_public",
+        "nobody",
+        "none_",
+        "replicator",
+        "user",
+        "postgres"
+      })
   void namesThatOnlyResembleReservedOnesCanBeCreated(String name) {
     assertThat(Identifiers.isReservedRoleName(name)).isFalse();
     assertThat(Identifiers.checkCreatableRole(FIELD, name)).isEqualTo(name);

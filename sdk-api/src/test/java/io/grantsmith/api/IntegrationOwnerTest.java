@@ -14,8 +14,13 @@ class IntegrationOwnerTest {
 
     assertThat(owner.attributeType()).isEqualTo("okta group");
     assertThat(owner.values()).containsExactly("dba-team", "sre");
-    assertThat(IntegrationOwner.builder().attributeType("okta group").addValue("dba-team")
-        .addValue("sre").build()).isEqualTo(owner);
+    assertThat(
+            IntegrationOwner.builder()
+                .attributeType("okta group")
+                .addValue("dba-team")
+                .addValue("sre")
+                .build())
+        .isEqualTo(owner);
   }
 
   @Test
@@ -32,7 +37,8 @@ class IntegrationOwnerTest {
 
   @Test
   void blankValueIsRejected() {
-    assertRejects(() -> IntegrationOwner.of("okta user", "alice", "\t"), "IntegrationOwner.values",
-        "\t").hasMessageContaining("must not hold a blank value");
+    assertRejects(
+            () -> IntegrationOwner.of("okta user", "alice", "\t"), "IntegrationOwner.values", "\t")
+        .hasMessageContaining("must not hold a blank value");
   }
 }

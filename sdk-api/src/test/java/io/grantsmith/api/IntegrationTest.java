@@ -33,20 +33,21 @@ class IntegrationTest {
 
   @Test
   void everyAttributeCanBeSetAndIsCopiedByFrom() {
-    Integration i = integration()
-        .port(6432)
-        .database("orders")
-        .sslMode(SslMode.VERIFY_FULL)
-        .connectorId("connector-7")
-        .connectorSecret(SecretRef.environment("GRANTSMITH_PASSWORD"))
-        .addResourceTypes(ResourceKind.DATABASE, ResourceKind.SCHEMA)
-        .credentialRotationDays(30)
-        .userCleanupAfterDays(7)
-        .customAccessDetails("Connect through the bastion.")
-        .addIntegrationOwner(IntegrationOwner.of("okta group", "dba-team"))
-        .addResourceOwner(ResourceOwner.of("owner", "okta user"))
-        .maxAccessDuration(Duration.ofHours(8))
-        .build();
+    Integration i =
+        integration()
+            .port(6432)
+            .database("orders")
+            .sslMode(SslMode.VERIFY_FULL)
+            .connectorId("connector-7")
+            .connectorSecret(SecretRef.environment("GRANTSMITH_PASSWORD"))
+            .addResourceTypes(ResourceKind.DATABASE, ResourceKind.SCHEMA)
+            .credentialRotationDays(30)
+            .userCleanupAfterDays(7)
+            .customAccessDetails("Connect through the bastion.")
+            .addIntegrationOwner(IntegrationOwner.of("okta group", "dba-team"))
+            .addResourceOwner(ResourceOwner.of("owner", "okta user"))
+            .maxAccessDuration(Duration.ofHours(8))
+            .build();
 
     assertThat(i.port()).isEqualTo(6432);
     assertThat(i.database()).isEqualTo("orders");
@@ -60,29 +61,65 @@ class IntegrationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a", "orders-prod", "Orders_Prod_2", "x-_-y",
-      // 64 characters, the longest name
-      "a123456789012345678901234567890123456789012345678901234567890123"})
+  @ValueSource(
+      strings = {
+        "a",
+        "orders-prod",
+        "Orders_Prod_2",
+        "x-_-y",
+        // 64 characters, the longest name
+        "a123456789012345678901234567890123456789012345678901234567890123"
+      })
   void nameOfLettersDigitsHyphensAndUnderscoresIsAccepted(String name) {
     assertThat(integration().name(name).build().name()).isEqualTo(name);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "1orders", "-orders", "_orders", "orders prod", "orders.prod",
-      "örders", "orders/prod", "orders\n",
-      // 65 characters
-      "a1234567890123456789012345678901234567890123456789012345678901234"})
+  @ValueSource(
+      strings = {
+        "",
+        "1orders",
+        "-orders",
+        "_orders",
+        "orders prod",
+        "orders.prod",
+        "örders",
+        "orders/prod",
+        "orders\n",
+        // 65 characters
+        "a1234567890123456789012345678901234567890123456789012345678901234"
+      })
   void nameThatBreaksThePatternOrIsLongerThan64IsRejected(String name) {
     assertRejects(() -> integration().name(name).build(), "Integration.name", name)
         .hasMessageContaining("at most 64");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"orders-prod.postgres.database.azure.com", "localhost", "db", "DB-1",
-      "example.com.", "10.0.0.1", "0.0.0.0", "255.255.255.255", "192.168.1.254", "1a.example",
-      "::1", "::", "2001:db8::1", "2001:DB8:0:0:8:800:200C:417A", "fe80::", "1::8",
-      "1:2:3:4:5:6:7:8", "1:2:3:4:5:6::8", "::ffff:192.0.2.1", "64:ff9b::10.0.0.1",
-      "[2001:db8::1]", "[::1]"})
+  @ValueSource(
+      strings = {
+        "orders-prod.postgres.database.azure.com",
+        "localhost",
+        "db",
+        "DB-1",
+        "example.com.",
+        "10.0.0.1",
+        "0.0.0.0",
+        "255.255.255.255",
+        "192.168.1.254",
+        "1a.example",
+        "::1",
+        "::",
+        "2001:db8::1",
+        "2001:DB8:0:0:8:800:200C:417A",
+        "fe80::",
+        "1::8",
+        "1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6::8",
+        "::ffff:192.0.2.1",
+        "64:ff9b::10.0.0.1",
+        "[2001:db8::1]",
+        "[::1]"
+      })
   void dnsNamesIpv4AndIpv6AddressesAreAcceptedAsHostname(String hostname) {
     assertThat(integration().hostname(hostname).build().hostname()).isEqualTo(hostname);
   }
@@ -96,28 +133,59 @@ class IntegrationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", ".", "-db.example.com", "db-.example.com", "db_1.example.com",
-      "a..b", ".example.com", "db example.com", "db.example.com/path", "https://db.example.com",
-      "999.1.1.1", "256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4",
-      "db.example.com:5432", "10.0.0.1:5432", "db:5432", "cafe:5432", "[::1]:5432", "::1]",
-      ":::", "1:::2", "1::2::3", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "12345::1", ":1:2:3:4:5:6:7",
-      "1:2:3:4:5:6:7:", "::g", "fe80::1%eth0", "::1.2.3", "::256.0.0.1", "1.2.3.4::",
-      "[db.example.com]", "db\u0000.example.com", "ünïcode.example.com"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        ".",
+        "-db.example.com",
+        "db-.example.com",
+        "db_1.example.com",
+        "a..b",
+        ".example.com",
+        "db example.com",
+        "db.example.com/path",
+        "https://db.example.com",
+        "999.1.1.1",
+        "256.0.0.1",
+        "1.2.3",
+        "1.2.3.4.5",
+        "01.2.3.4",
+        "db.example.com:5432",
+        "10.0.0.1:5432",
+        "db:5432",
+        "cafe:5432",
+        "[::1]:5432",
+        "::1]",
+        ":::",
+        "1:::2",
+        "1::2::3",
+        "1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8:9",
+        "12345::1",
+        ":1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:",
+        "::g",
+        "fe80::1%eth0",
+        "::1.2.3",
+        "::256.0.0.1",
+        "1.2.3.4::",
+        "[db.example.com]",
+        "db\u0000.example.com",
+        "ünïcode.example.com"
+      })
   void anythingButADnsNameOrIpAddressIsRejectedAsHostname(String hostname) {
-    assertRejects(() -> integration().hostname(hostname).build(), "Integration.hostname",
-        hostname);
+    assertRejects(() -> integration().hostname(hostname).build(), "Integration.hostname", hostname);
   }
 
   @Test
   void hostnameWithALabelOf64OrLongerThan253IsRejected() {
     String label64 = repeat('a', 64) + ".example.com";
-    assertRejects(() -> integration().hostname(label64).build(), "Integration.hostname",
-        label64);
-    String host254 = repeat('a', 63) + "." + repeat('a', 63) + "." + repeat('a', 63) + "."
-        + repeat('b', 62);
+    assertRejects(() -> integration().hostname(label64).build(), "Integration.hostname", label64);
+    String host254 =
+        repeat('a', 63) + "." + repeat('a', 63) + "." + repeat('a', 63) + "." + repeat('b', 62);
     assertThat(host254).hasSize(254);
-    assertRejects(() -> integration().hostname(host254).build(), "Integration.hostname",
-        host254);
+    assertRejects(() -> integration().hostname(host254).build(), "Integration.hostname", host254);
   }
 
   @ParameterizedTest
@@ -137,11 +205,11 @@ class IntegrationTest {
   void databaseMustBeAValidIdentifier() {
     assertThat(integration().database("Orders Prod").build().database()).isEqualTo("Orders Prod");
     assertRejects(() -> integration().database("").build(), "Integration.database", "");
-    assertRejects(() -> integration().database("ord\0ers").build(), "Integration.database",
-        "ord\0ers").hasMessageContaining("\\u0000");
+    assertRejects(
+            () -> integration().database("ord\0ers").build(), "Integration.database", "ord\0ers")
+        .hasMessageContaining("\\u0000");
     String tooLong = repeat('d', 64);
-    assertRejects(() -> integration().database(tooLong).build(), "Integration.database",
-        tooLong);
+    assertRejects(() -> integration().database(tooLong).build(), "Integration.database", tooLong);
   }
 
   @Test
@@ -161,17 +229,23 @@ class IntegrationTest {
   void credentialRotationDaysMustBeAtLeast1() {
     assertThat(integration().credentialRotationDays(1).build().credentialRotationDays())
         .hasValue(1);
-    assertRejects(() -> integration().credentialRotationDays(0).build(),
-        "Integration.credentialRotationDays", 0);
-    assertRejects(() -> integration().credentialRotationDays(-5).build(),
-        "Integration.credentialRotationDays", -5);
+    assertRejects(
+        () -> integration().credentialRotationDays(0).build(),
+        "Integration.credentialRotationDays",
+        0);
+    assertRejects(
+        () -> integration().credentialRotationDays(-5).build(),
+        "Integration.credentialRotationDays",
+        -5);
   }
 
   @Test
   void userCleanupAfterDaysMustBeAtLeast0() {
     assertThat(integration().userCleanupAfterDays(0).build().userCleanupAfterDays()).hasValue(0);
-    assertRejects(() -> integration().userCleanupAfterDays(-1).build(),
-        "Integration.userCleanupAfterDays", -1);
+    assertRejects(
+        () -> integration().userCleanupAfterDays(-1).build(),
+        "Integration.userCleanupAfterDays",
+        -1);
   }
 
   @Test
@@ -181,8 +255,10 @@ class IntegrationTest {
 
     String tooLong = "Ask #dba-oncall. " + repeat('x', 384);
     assertThat(tooLong).hasSize(401);
-    assertRejects(() -> integration().customAccessDetails(tooLong).build(),
-        "Integration.customAccessDetails", tooLong)
+    assertRejects(
+            () -> integration().customAccessDetails(tooLong).build(),
+            "Integration.customAccessDetails",
+            tooLong)
         .hasMessageContaining("at most 400 characters (is 401)")
         .hasMessageContaining("\"Ask #dba-oncall. xxx")
         .hasMessageContaining("(401 chars)");
@@ -191,12 +267,17 @@ class IntegrationTest {
   @Test
   void resourceOwnersRequireAnIntegrationOwner() {
     ResourceOwner owner = ResourceOwner.of("owner", "okta user");
-    assertRejects(() -> integration().addResourceOwner(owner).build(),
-        "Integration.resourceOwners", List.of(owner))
+    assertRejects(
+            () -> integration().addResourceOwner(owner).build(),
+            "Integration.resourceOwners",
+            List.of(owner))
         .hasMessageContaining("require at least one integration owner");
 
-    Integration ok = integration().addResourceOwner(owner)
-        .addIntegrationOwner(IntegrationOwner.of("entra group", "dba")).build();
+    Integration ok =
+        integration()
+            .addResourceOwner(owner)
+            .addIntegrationOwner(IntegrationOwner.of("entra group", "dba"))
+            .build();
     assertThat(ok.resourceOwners()).containsExactly(owner);
   }
 
@@ -205,8 +286,8 @@ class IntegrationTest {
     assertThat(integration().maxAccessDuration(Duration.ofMinutes(1)).build().maxAccessDuration())
         .isEqualTo(Duration.ofMinutes(1));
     for (Duration d : List.of(Duration.ofSeconds(59), Duration.ZERO, Duration.ofHours(-1))) {
-      assertRejects(() -> integration().maxAccessDuration(d).build(),
-          "Integration.maxAccessDuration", d);
+      assertRejects(
+          () -> integration().maxAccessDuration(d).build(), "Integration.maxAccessDuration", d);
     }
   }
 }

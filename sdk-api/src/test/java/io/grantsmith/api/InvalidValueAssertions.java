@@ -11,12 +11,12 @@ final class InvalidValueAssertions {
   private InvalidValueAssertions() {}
 
   /**
-   * Asserts that {@code build} throws an {@link InvalidValueException} (an
-   * {@link IllegalArgumentException}) whose message starts with {@code field} and ends with the
-   * rendered {@code value}: {@code <field> <rule>, but was <value>}.
+   * Asserts that {@code build} throws an {@link InvalidValueException} (an {@link
+   * IllegalArgumentException}) whose message starts with {@code field} and ends with the rendered
+   * {@code value}: {@code <field> <rule>, but was <value>}.
    */
-  static AbstractThrowableAssert<?, ? extends Throwable> assertRejects(ThrowingCallable build,
-      String field, Object value) {
+  static AbstractThrowableAssert<?, ? extends Throwable> assertRejects(
+      ThrowingCallable build, String field, Object value) {
     return assertThatThrownBy(build)
         .isInstanceOf(IllegalArgumentException.class)
         .isExactlyInstanceOf(InvalidValueException.class)

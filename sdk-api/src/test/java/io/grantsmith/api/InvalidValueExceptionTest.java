@@ -12,7 +12,8 @@ class InvalidValueExceptionTest {
     InvalidValueException e =
         new InvalidValueException("Integration.port", "must be between 1 and 65535", 70000);
 
-    assertThat(e).isInstanceOf(IllegalArgumentException.class)
+    assertThat(e)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Integration.port must be between 1 and 65535, but was 70000");
     assertThat(e.field()).isEqualTo("Integration.port");
     assertThat(e.rule()).isEqualTo("must be between 1 and 65535");
@@ -25,8 +26,8 @@ class InvalidValueExceptionTest {
     assertThat(InvalidValueException.describe(List.of("a"))).isEqualTo("[a]");
     assertThat(InvalidValueException.describe("")).isEqualTo("\"\"");
     assertThat(InvalidValueException.describe("trailing ")).isEqualTo("\"trailing \"");
-    assertThat(InvalidValueException.describe("a\0b\n\u007f")).isEqualTo(
-        "\"a\\u0000b\\u000a\\u007f\"");
+    assertThat(InvalidValueException.describe("a\0b\n\u007f"))
+        .isEqualTo("\"a\\u0000b\\u000a\\u007f\"");
     assertThat(InvalidValueException.describe("say \"hi\" \\o/"))
         .isEqualTo("\"say \\\"hi\\\" \\\\o/\"");
     assertThat(InvalidValueException.describe("é😀")).isEqualTo("\"é😀\"");

@@ -43,14 +43,18 @@ class MembershipTest {
   void membershipsSortByRoleThenMemberThenAdminOption() {
     Membership withAdmin =
         Membership.builder().role("auditors").member("alice").adminOption(true).build();
-    List<Membership> expected = List.of(Membership.of("admins", "zoe"),
-        Membership.of("auditors", "alice"), withAdmin, Membership.of("auditors", "bob"));
+    List<Membership> expected =
+        List.of(
+            Membership.of("admins", "zoe"),
+            Membership.of("auditors", "alice"),
+            withAdmin,
+            Membership.of("auditors", "bob"));
     List<Membership> sorted = new ArrayList<>(expected);
     Collections.reverse(sorted);
     Collections.sort(sorted);
 
     assertThat(sorted).containsExactlyElementsOf(expected);
-    assertThat(Membership.of("auditors", "alice")).isEqualByComparingTo(
-        Membership.of("auditors", "alice"));
+    assertThat(Membership.of("auditors", "alice"))
+        .isEqualByComparingTo(Membership.of("auditors", "alice"));
   }
 }

@@ -44,11 +44,12 @@ class PrivilegeTest {
 
   @ParameterizedTest
   @MethodSource("documentedTable")
-  void eachPrivilegeAppliesToTheKindsInTheTableAndHasPostgresAclLetter(Privilege privilege,
-      Set<ResourceKind> kinds, char aclChar) {
+  void eachPrivilegeAppliesToTheKindsInTheTableAndHasPostgresAclLetter(
+      Privilege privilege, Set<ResourceKind> kinds, char aclChar) {
     assertThat(privilege.appliesTo()).containsExactlyInAnyOrderElementsOf(kinds);
     for (ResourceKind kind : ResourceKind.values()) {
-      assertThat(privilege.appliesTo(kind)).as("%s on %s", privilege, kind)
+      assertThat(privilege.appliesTo(kind))
+          .as("%s on %s", privilege, kind)
           .isEqualTo(kinds.contains(kind));
     }
     assertThat(privilege.aclChar()).isEqualTo(aclChar);
@@ -66,9 +67,16 @@ class PrivilegeTest {
     assertThat(Privilege.applicableTo(DATABASE))
         .containsExactly(Privilege.CONNECT, Privilege.CREATE, Privilege.TEMPORARY);
     assertThat(Privilege.applicableTo(SCHEMA)).containsExactly(Privilege.CREATE, Privilege.USAGE);
-    assertThat(Privilege.applicableTo(RELATION)).containsExactly(Privilege.SELECT,
-        Privilege.INSERT, Privilege.UPDATE, Privilege.DELETE, Privilege.TRUNCATE,
-        Privilege.REFERENCES, Privilege.TRIGGER, Privilege.MAINTAIN);
+    assertThat(Privilege.applicableTo(RELATION))
+        .containsExactly(
+            Privilege.SELECT,
+            Privilege.INSERT,
+            Privilege.UPDATE,
+            Privilege.DELETE,
+            Privilege.TRUNCATE,
+            Privilege.REFERENCES,
+            Privilege.TRIGGER,
+            Privilege.MAINTAIN);
     assertThat(Privilege.applicableTo(SEQUENCE))
         .containsExactly(Privilege.USAGE, Privilege.SELECT, Privilege.UPDATE);
     assertThat(Privilege.applicableTo(FUNCTION)).containsExactly(Privilege.EXECUTE);
@@ -113,8 +121,8 @@ class PrivilegeTest {
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", "ALL", "ALL PRIVILEGES", "READ", "SELECT ", "SET", "ALTER SYSTEM",
-      "r"})
+  @ValueSource(
+      strings = {"", "ALL", "ALL PRIVILEGES", "READ", "SELECT ", "SET", "ALTER SYSTEM", "r"})
   void fromKeywordRejectsUnknownKeywords(String keyword) {
     assertRejects(() -> Privilege.fromKeyword(keyword), "privilege", keyword)
         .hasMessageContaining("must be a PostgreSQL privilege keyword");

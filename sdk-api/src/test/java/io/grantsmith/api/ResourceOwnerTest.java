@@ -13,8 +13,8 @@ class ResourceOwnerTest {
 
     assertThat(owner.tagKey()).isEqualTo("owner");
     assertThat(owner.attributeType()).isEqualTo("okta user");
-    assertThat(owner).isEqualTo(
-        ResourceOwner.builder().tagKey("owner").attributeType("okta user").build());
+    assertThat(owner)
+        .isEqualTo(ResourceOwner.builder().tagKey("owner").attributeType("okta user").build());
   }
 
   @Test

@@ -22,8 +22,8 @@ class ResourceRefProperties {
   }
 
   @Property
-  void orderIsTransitive(@ForAll("refs") ResourceRef a, @ForAll("refs") ResourceRef b,
-      @ForAll("refs") ResourceRef c) {
+  void orderIsTransitive(
+      @ForAll("refs") ResourceRef a, @ForAll("refs") ResourceRef b, @ForAll("refs") ResourceRef c) {
     if (a.compareTo(b) <= 0 && b.compareTo(c) <= 0) {
       assertThat(a.compareTo(c)).isLessThanOrEqualTo(0);
     }

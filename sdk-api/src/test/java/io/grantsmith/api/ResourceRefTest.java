@@ -40,82 +40,161 @@ class ResourceRefTest {
         .hasToString("orders/sales.invoice_seq");
     assertThat(ResourceRef.function("orders", "sales", "total", "integer"))
         .hasToString("orders/sales.total(integer)");
-    assertThat(ResourceRef.function("orders", "sales", "now", "")).hasToString("orders/sales.now()");
+    assertThat(ResourceRef.function("orders", "sales", "now", ""))
+        .hasToString("orders/sales.now()");
     assertThat(ResourceRef.role("auditors")).hasToString("role:auditors");
   }
 
   @Test
   void databaseIsRequiredForEveryKindButServerAndRole() {
-    for (ResourceKind kind : new ResourceKind[] {ResourceKind.DATABASE, ResourceKind.SCHEMA,
-        ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION}) {
-      assertRejects(() -> ResourceRef.builder().kind(kind).schema("s").name("n").arguments("")
-          .build(), "ResourceRef.database", null).hasMessageContaining("must be set for a");
+    for (ResourceKind kind :
+        new ResourceKind[] {
+          ResourceKind.DATABASE,
+          ResourceKind.SCHEMA,
+          ResourceKind.RELATION,
+          ResourceKind.SEQUENCE,
+          ResourceKind.FUNCTION
+        }) {
+      assertRejects(
+              () -> ResourceRef.builder().kind(kind).schema("s").name("n").arguments("").build(),
+              "ResourceRef.database",
+              null)
+          .hasMessageContaining("must be set for a");
     }
   }
 
   @Test
   void databaseIsForbiddenForServerAndRole() {
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.SERVER).database("orders")
-        .build(), "ResourceRef.database", "orders").hasMessageContaining("must be absent for a server");
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.ROLE).database("orders")
-        .name("auditors").build(), "ResourceRef.database", "orders")
+    assertRejects(
+            () -> ResourceRef.builder().kind(ResourceKind.SERVER).database("orders").build(),
+            "ResourceRef.database",
+            "orders")
+        .hasMessageContaining("must be absent for a server");
+    assertRejects(
+            () ->
+                ResourceRef.builder()
+                    .kind(ResourceKind.ROLE)
+                    .database("orders")
+                    .name("auditors")
+                    .build(),
+            "ResourceRef.database",
+            "orders")
         .hasMessageContaining("must be absent for a role");
   }
 
   @Test
   void schemaIsRequiredForSchemasRelationsSequencesAndFunctions() {
-    for (ResourceKind kind : new ResourceKind[] {ResourceKind.SCHEMA, ResourceKind.RELATION,
-        ResourceKind.SEQUENCE, ResourceKind.FUNCTION}) {
-      assertRejects(() -> ResourceRef.builder().kind(kind).database("orders").name("n")
-          .arguments("").build(), "ResourceRef.schema", null);
+    for (ResourceKind kind :
+        new ResourceKind[] {
+          ResourceKind.SCHEMA, ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION
+        }) {
+      assertRejects(
+          () -> ResourceRef.builder().kind(kind).database("orders").name("n").arguments("").build(),
+          "ResourceRef.schema",
+          null);
     }
   }
 
   @Test
   void schemaIsForbiddenForServerDatabaseAndRole() {
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.SERVER).schema("sales").build(),
-        "ResourceRef.schema", "sales");
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.DATABASE).database("orders")
-        .schema("sales").build(), "ResourceRef.schema", "sales")
+    assertRejects(
+        () -> ResourceRef.builder().kind(ResourceKind.SERVER).schema("sales").build(),
+        "ResourceRef.schema",
+        "sales");
+    assertRejects(
+            () ->
+                ResourceRef.builder()
+                    .kind(ResourceKind.DATABASE)
+                    .database("orders")
+                    .schema("sales")
+                    .build(),
+            "ResourceRef.schema",
+            "sales")
         .hasMessageContaining("must be absent for a database");
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.ROLE).schema("sales")
-        .name("auditors").build(), "ResourceRef.schema", "sales");
+    assertRejects(
+        () ->
+            ResourceRef.builder().kind(ResourceKind.ROLE).schema("sales").name("auditors").build(),
+        "ResourceRef.schema",
+        "sales");
   }
 
   @Test
   void nameIsRequiredForRelationsSequencesFunctionsAndRoles() {
-    for (ResourceKind kind : new ResourceKind[] {ResourceKind.RELATION, ResourceKind.SEQUENCE,
-        ResourceKind.FUNCTION}) {
-      assertRejects(() -> ResourceRef.builder().kind(kind).database("orders").schema("sales")
-          .arguments("").build(), "ResourceRef.name", null);
+    for (ResourceKind kind :
+        new ResourceKind[] {ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION}) {
+      assertRejects(
+          () ->
+              ResourceRef.builder()
+                  .kind(kind)
+                  .database("orders")
+                  .schema("sales")
+                  .arguments("")
+                  .build(),
+          "ResourceRef.name",
+          null);
     }
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.ROLE).build(),
-        "ResourceRef.name", null).hasMessageContaining("must be set for a role");
+    assertRejects(
+            () -> ResourceRef.builder().kind(ResourceKind.ROLE).build(), "ResourceRef.name", null)
+        .hasMessageContaining("must be set for a role");
   }
 
   @Test
   void nameIsForbiddenForServerDatabaseAndSchema() {
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.SERVER).name("x").build(),
-        "ResourceRef.name", "x");
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.DATABASE).database("orders")
-        .name("x").build(), "ResourceRef.name", "x");
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.SCHEMA).database("orders")
-        .schema("sales").name("x").build(), "ResourceRef.name", "x")
+    assertRejects(
+        () -> ResourceRef.builder().kind(ResourceKind.SERVER).name("x").build(),
+        "ResourceRef.name",
+        "x");
+    assertRejects(
+        () ->
+            ResourceRef.builder().kind(ResourceKind.DATABASE).database("orders").name("x").build(),
+        "ResourceRef.name",
+        "x");
+    assertRejects(
+            () ->
+                ResourceRef.builder()
+                    .kind(ResourceKind.SCHEMA)
+                    .database("orders")
+                    .schema("sales")
+                    .name("x")
+                    .build(),
+            "ResourceRef.name",
+            "x")
         .hasMessageContaining("must be absent for a schema");
   }
 
   @Test
   void argumentsAreRequiredForFunctionsOnlyAndMustNotHoldNul() {
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.FUNCTION).database("orders")
-        .schema("sales").name("total").build(), "ResourceRef.arguments", null)
+    assertRejects(
+            () ->
+                ResourceRef.builder()
+                    .kind(ResourceKind.FUNCTION)
+                    .database("orders")
+                    .schema("sales")
+                    .name("total")
+                    .build(),
+            "ResourceRef.arguments",
+            null)
         .hasMessageContaining("must be set for a function");
-    assertRejects(() -> ResourceRef.function("orders", "sales", "total", "int\0"),
-        "ResourceRef.arguments", "int\0");
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.RELATION).database("orders")
-        .schema("sales").name("invoices").arguments("").build(), "ResourceRef.arguments", "")
+    assertRejects(
+        () -> ResourceRef.function("orders", "sales", "total", "int\0"),
+        "ResourceRef.arguments",
+        "int\0");
+    assertRejects(
+            () ->
+                ResourceRef.builder()
+                    .kind(ResourceKind.RELATION)
+                    .database("orders")
+                    .schema("sales")
+                    .name("invoices")
+                    .arguments("")
+                    .build(),
+            "ResourceRef.arguments",
+            "")
         .hasMessageContaining("must be absent for a relation");
-    assertRejects(() -> ResourceRef.builder().kind(ResourceKind.SERVER).arguments("integer")
-        .build(), "ResourceRef.arguments", "integer");
+    assertRejects(
+        () -> ResourceRef.builder().kind(ResourceKind.SERVER).arguments("integer").build(),
+        "ResourceRef.arguments",
+        "integer");
   }
 
   @Test
@@ -123,8 +202,8 @@ class ResourceRefTest {
     String tooLong = repeat('x', 64);
     assertRejects(() -> ResourceRef.database(tooLong), "ResourceRef.database", tooLong);
     assertRejects(() -> ResourceRef.schema("orders", ""), "ResourceRef.schema", "");
-    assertRejects(() -> ResourceRef.relation("orders", "sales", "inv\0"), "ResourceRef.name",
-        "inv\0");
+    assertRejects(
+        () -> ResourceRef.relation("orders", "sales", "inv\0"), "ResourceRef.name", "inv\0");
     assertRejects(() -> ResourceRef.role(tooLong), "ResourceRef.name", tooLong);
   }
 
@@ -137,7 +216,8 @@ class ResourceRefTest {
   void referencesAreEqualExactlyWhenAllPartsAreEqual() {
     ResourceRef invoices = ResourceRef.relation("orders", "sales", "invoices");
 
-    assertThat(invoices).isEqualTo(ResourceRef.relation("orders", "sales", "invoices"))
+    assertThat(invoices)
+        .isEqualTo(ResourceRef.relation("orders", "sales", "invoices"))
         .hasSameHashCodeAs(ResourceRef.relation("orders", "sales", "invoices"))
         .isNotEqualTo(ResourceRef.sequence("orders", "sales", "invoices"))
         .isNotEqualTo(ResourceRef.relation("Orders", "sales", "invoices"))
@@ -151,21 +231,22 @@ class ResourceRefTest {
 
   @Test
   void referencesSortByDatabaseThenKindSchemaNameAndArguments() {
-    List<ResourceRef> expected = List.of(
-        ResourceRef.server(),
-        ResourceRef.role("admins"),
-        ResourceRef.role("auditors"),
-        ResourceRef.database("billing"),
-        ResourceRef.database("orders"),
-        ResourceRef.schema("orders", "public"),
-        ResourceRef.schema("orders", "sales"),
-        ResourceRef.relation("orders", "public", "z"),
-        ResourceRef.relation("orders", "sales", "a"),
-        ResourceRef.relation("orders", "sales", "invoices"),
-        ResourceRef.sequence("orders", "public", "a_seq"),
-        ResourceRef.function("orders", "sales", "total", ""),
-        ResourceRef.function("orders", "sales", "total", "bigint"),
-        ResourceRef.function("orders", "sales", "total", "integer"));
+    List<ResourceRef> expected =
+        List.of(
+            ResourceRef.server(),
+            ResourceRef.role("admins"),
+            ResourceRef.role("auditors"),
+            ResourceRef.database("billing"),
+            ResourceRef.database("orders"),
+            ResourceRef.schema("orders", "public"),
+            ResourceRef.schema("orders", "sales"),
+            ResourceRef.relation("orders", "public", "z"),
+            ResourceRef.relation("orders", "sales", "a"),
+            ResourceRef.relation("orders", "sales", "invoices"),
+            ResourceRef.sequence("orders", "public", "a_seq"),
+            ResourceRef.function("orders", "sales", "total", ""),
+            ResourceRef.function("orders", "sales", "total", "bigint"),
+            ResourceRef.function("orders", "sales", "total", "integer"));
     List<ResourceRef> shuffled = new ArrayList<>(expected);
     Collections.shuffle(shuffled, new Random(42));
     Collections.sort(shuffled);
@@ -184,9 +265,11 @@ class ResourceRefTest {
   void requireDatabaseFailsForTheServerAndRoles() {
     assertThat(ResourceRef.schema("orders", "sales").requireDatabase()).isEqualTo("orders");
     assertThatThrownBy(() -> ResourceRef.server().requireDatabase())
-        .isInstanceOf(IllegalStateException.class).hasMessage("server has no database");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("server has no database");
     assertThatThrownBy(() -> ResourceRef.role("auditors").requireDatabase())
-        .isInstanceOf(IllegalStateException.class).hasMessage("role:auditors has no database");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("role:auditors has no database");
   }
 
   @Test

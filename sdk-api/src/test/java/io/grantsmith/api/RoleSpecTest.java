@@ -30,9 +30,17 @@ class RoleSpecTest {
 
   @Test
   void everyAttributeCanBeSet() {
-    RoleSpec r = alice().login(true).inherit(false).validUntil(T0).connectionLimit(3)
-        .comment("grantsmith: REQ-1042").password(Secret.of("hunter2"))
-        .addMemberOf("grantsmith_managed").addMemberOf("readers", "writers").build();
+    RoleSpec r =
+        alice()
+            .login(true)
+            .inherit(false)
+            .validUntil(T0)
+            .connectionLimit(3)
+            .comment("grantsmith: REQ-1042")
+            .password(Secret.of("hunter2"))
+            .addMemberOf("grantsmith_managed")
+            .addMemberOf("readers", "writers")
+            .build();
 
     assertThat(r.login()).isTrue();
     assertThat(r.inherit()).isFalse();
@@ -44,8 +52,19 @@ class RoleSpecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"pg_monitor", "azure_pg_admin", "public", "current_user",
-      "current_role", "session_user", "none", "replication", "azuresu", "PUBLIC"})
+  @ValueSource(
+      strings = {
+        "pg_monitor",
+        "azure_pg_admin",
+        "public",
+        "current_user",
+        "current_role",
+        "session_user",
+        "none",
+        "replication",
+        "azuresu",
+        "PUBLIC"
+      })
   void reservedNameIsRejected(String name) {
     assertRejects(() -> RoleSpec.builder().name(name).build(), "RoleSpec.name", name)
         .hasMessageContaining("reserved role name");
@@ -73,15 +92,18 @@ class RoleSpecTest {
 
   @Test
   void commentWithNulIsRejected() {
-    assertRejects(() -> alice().comment("bad\0comment").build(), "RoleSpec.comment",
-        "bad\0comment");
+    assertRejects(
+        () -> alice().comment("bad\0comment").build(), "RoleSpec.comment", "bad\0comment");
   }
 
   @Test
   void memberOfMustHoldValidNamesOtherThanTheRoleItself() {
     assertRejects(() -> alice().addMemberOf("").build(), "RoleSpec.memberOf", "");
-    assertRejects(() -> alice().addMemberOf("gs_alice_3f9a").build(), "RoleSpec.memberOf",
-        "gs_alice_3f9a").hasMessageContaining("must not name the role itself");
+    assertRejects(
+            () -> alice().addMemberOf("gs_alice_3f9a").build(),
+            "RoleSpec.memberOf",
+            "gs_alice_3f9a")
+        .hasMessageContaining("must not name the role itself");
     assertThat(alice().addMemberOf("pg_read_all_data").build().memberOf())
         .containsExactly("pg_read_all_data");
   }

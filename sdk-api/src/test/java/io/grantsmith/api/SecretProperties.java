@@ -17,17 +17,24 @@ class SecretProperties {
   }
 
   @Property(tries = 200)
-  void noValueHoldingAPasswordShowsItInToString(@ForAll("roles") RoleSpec role,
+  void noValueHoldingAPasswordShowsItInToString(
+      @ForAll("roles") RoleSpec role,
       @ForAll @AlphaChars @StringLength(min = 12, max = 30) String password) {
     String marker = "pw-" + password;
     Secret secret = Secret.of(marker);
     RoleSpec withPassword = RoleSpec.builder().from(role).password(secret).build();
     Credentials credentials = Credentials.of(role.name(), secret);
-    Statement statement = Statement.builder().database("orders")
-        .sql("ALTER ROLE x PASSWORD '" + marker + "'").redacted("ALTER ROLE x PASSWORD '****'")
-        .build();
-    Plan plan = Plan.builder().addStep(Step.builder().database("orders").description("pw")
-        .addStatement(statement).build()).build();
+    Statement statement =
+        Statement.builder()
+            .database("orders")
+            .sql("ALTER ROLE x PASSWORD '" + marker + "'")
+            .redacted("ALTER ROLE x PASSWORD '****'")
+            .build();
+    Plan plan =
+        Plan.builder()
+            .addStep(
+                Step.builder().database("orders").description("pw").addStatement(statement).build())
+            .build();
 
     assertThat(secret.toString()).doesNotContain(marker);
     assertThat(withPassword.toString()).doesNotContain(marker);

@@ -14,7 +14,10 @@ class SecretRefTest {
   private static final String URL = "https://ops-vault.vault.azure.net/";
 
   private static SecretRef.Builder vault() {
-    return SecretRef.builder().kind(Kind.AZURE_KEY_VAULT).location("ops-vault").vaultUrl(URL)
+    return SecretRef.builder()
+        .kind(Kind.AZURE_KEY_VAULT)
+        .location("ops-vault")
+        .vaultUrl(URL)
         .secretName("pg-connector");
   }
 
@@ -26,8 +29,7 @@ class SecretRefTest {
     assertThat(ref.location()).isEqualTo("ops-vault");
     assertThat(ref.vaultUrl()).hasValue(URL);
     assertThat(ref.secretName()).hasValue("pg-connector");
-    assertThat(ref).hasToString("keyvault:ops-vault/pg-connector")
-        .isEqualTo(vault().build());
+    assertThat(ref).hasToString("keyvault:ops-vault/pg-connector").isEqualTo(vault().build());
   }
 
   @Test
@@ -47,8 +49,8 @@ class SecretRefTest {
   @EnumSource(Kind.class)
   void blankLocationIsRejectedForEveryKind(Kind kind) {
     for (String blank : new String[] {"", "  "}) {
-      assertRejects(() -> vault().kind(kind).location(blank).build(), "SecretRef.location",
-          blank).hasMessageContaining("must not be blank");
+      assertRejects(() -> vault().kind(kind).location(blank).build(), "SecretRef.location", blank)
+          .hasMessageContaining("must not be blank");
     }
   }
 
@@ -59,8 +61,16 @@ class SecretRefTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ab", "1vault", "-vault", "vault-", "ops_vault", "ops vault",
-      "a234567890123456789012345"})
+  @ValueSource(
+      strings = {
+        "ab",
+        "1vault",
+        "-vault",
+        "vault-",
+        "ops_vault",
+        "ops vault",
+        "a234567890123456789012345"
+      })
   void keyVaultNameBreakingTheRulesIsRejected(String name) {
     assertRejects(() -> vault().location(name).build(), "SecretRef.location", name)
         .hasMessageContaining("Key Vault name");
@@ -68,20 +78,38 @@ class SecretRefTest {
 
   @Test
   void keyVaultNeedsAnHttpsUrl() {
-    assertRejects(() -> SecretRef.builder().kind(Kind.AZURE_KEY_VAULT).location("ops-vault")
-        .secretName("pg-connector").build(), "SecretRef.vaultUrl", null);
-    assertRejects(() -> vault().vaultUrl("http://ops-vault.vault.azure.net/").build(),
-        "SecretRef.vaultUrl", "http://ops-vault.vault.azure.net/");
-    assertRejects(() -> vault().vaultUrl("ops-vault.vault.azure.net").build(),
-        "SecretRef.vaultUrl", "ops-vault.vault.azure.net");
+    assertRejects(
+        () ->
+            SecretRef.builder()
+                .kind(Kind.AZURE_KEY_VAULT)
+                .location("ops-vault")
+                .secretName("pg-connector")
+                .build(),
+        "SecretRef.vaultUrl",
+        null);
+    assertRejects(
+        () -> vault().vaultUrl("http://ops-vault.vault.azure.net/").build(),
+        "SecretRef.vaultUrl",
+        "http://ops-vault.vault.azure.net/");
+    assertRejects(
+        () -> vault().vaultUrl("ops-vault.vault.azure.net").build(),
+        "SecretRef.vaultUrl",
+        "ops-vault.vault.azure.net");
     assertThat(vault().vaultUrl("HTTPS://OPS-VAULT.VAULT.AZURE.NET").build().vaultUrl())
         .hasValue("HTTPS://OPS-VAULT.VAULT.AZURE.NET");
   }
 
   @Test
   void keyVaultNeedsASecretNameOfUpTo127LettersDigitsOrHyphens() {
-    assertRejects(() -> SecretRef.builder().kind(Kind.AZURE_KEY_VAULT).location("ops-vault")
-        .vaultUrl(URL).build(), "SecretRef.secretName", null);
+    assertRejects(
+        () ->
+            SecretRef.builder()
+                .kind(Kind.AZURE_KEY_VAULT)
+                .location("ops-vault")
+                .vaultUrl(URL)
+                .build(),
+        "SecretRef.secretName",
+        null);
     for (String bad : new String[] {"", "pg_connector", "pg connector", repeat('s', 128)}) {
       assertRejects(() -> vault().secretName(bad).build(), "SecretRef.secretName", bad);
     }
@@ -111,11 +139,19 @@ class SecretRefTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Kind.class, names = {"ENVIRONMENT", "FILE"})
+  @EnumSource(
+      value = Kind.class,
+      names = {"ENVIRONMENT", "FILE"})
   void vaultUrlAndSecretNameAreRejectedUnlessTheKindIsAzureKeyVault(Kind kind) {
-    assertRejects(() -> SecretRef.builder().kind(kind).location("PW").vaultUrl(URL).build(),
-        "SecretRef.vaultUrl", URL).hasMessageContaining("must be absent");
-    assertRejects(() -> SecretRef.builder().kind(kind).location("PW").secretName("pw").build(),
-        "SecretRef.secretName", "pw").hasMessageContaining("must be absent");
+    assertRejects(
+            () -> SecretRef.builder().kind(kind).location("PW").vaultUrl(URL).build(),
+            "SecretRef.vaultUrl",
+            URL)
+        .hasMessageContaining("must be absent");
+    assertRejects(
+            () -> SecretRef.builder().kind(kind).location("PW").secretName("pw").build(),
+            "SecretRef.secretName",
+            "pw")
+        .hasMessageContaining("must be absent");
   }
 }

@@ -19,8 +19,11 @@ class SecretTest {
 
   @Test
   void secretsAreEqualByText() {
-    assertThat(Secret.of("a")).isEqualTo(Secret.of("a")).hasSameHashCodeAs(Secret.of("b"))
-        .isNotEqualTo(Secret.of("b")).isNotEqualTo("a");
+    assertThat(Secret.of("a"))
+        .isEqualTo(Secret.of("a"))
+        .hasSameHashCodeAs(Secret.of("b"))
+        .isNotEqualTo(Secret.of("b"))
+        .isNotEqualTo("a");
   }
 
   @Test
@@ -32,7 +35,9 @@ class SecretTest {
   @Test
   void secretWithNulIsRejectedWithoutShowingIt() {
     assertRejects(() -> Secret.of("hunter2\0s3cret"), "Secret", "****")
-        .message().doesNotContain("hunter2").doesNotContain("s3cret");
+        .message()
+        .doesNotContain("hunter2")
+        .doesNotContain("s3cret");
   }
 
   @Test

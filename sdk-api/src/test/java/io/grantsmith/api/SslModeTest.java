@@ -14,10 +14,18 @@ class SslModeTest {
 
   @ParameterizedTest
   @CsvSource({
-      "disable, DISABLE", "allow, ALLOW", "prefer, PREFER", "require, REQUIRE",
-      "verify-ca, VERIFY_CA", "verify-full, VERIFY_FULL",
-      "VERIFY-FULL, VERIFY_FULL", "VERIFY_FULL, VERIFY_FULL", "verify_ca, VERIFY_CA",
-      "Require, REQUIRE", "'  verify-full ', VERIFY_FULL"})
+    "disable, DISABLE",
+    "allow, ALLOW",
+    "prefer, PREFER",
+    "require, REQUIRE",
+    "verify-ca, VERIFY_CA",
+    "verify-full, VERIFY_FULL",
+    "VERIFY-FULL, VERIFY_FULL",
+    "VERIFY_FULL, VERIFY_FULL",
+    "verify_ca, VERIFY_CA",
+    "Require, REQUIRE",
+    "'  verify-full ', VERIFY_FULL"
+  })
   void parseAcceptsLibpqSpellingsAndEnumNamesIgnoringCase(String text, SslMode expected) {
     assertThat(SslMode.parse(text)).isEqualTo(expected);
   }
@@ -39,11 +47,21 @@ class SslModeTest {
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", " ", "verify full", "verifyfull", "verify-", "ssl", "true",
-      "required", "verify-full;"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "verify full",
+        "verifyfull",
+        "verify-",
+        "ssl",
+        "true",
+        "required",
+        "verify-full;"
+      })
   void parseRejectsWordsThatNameNoMode(String text) {
     assertRejects(() -> SslMode.parse(text), "sslMode", text)
-        .hasMessageContaining("must be one of disable, allow, prefer, require, verify-ca, "
-            + "verify-full");
+        .hasMessageContaining(
+            "must be one of disable, allow, prefer, require, verify-ca, " + "verify-full");
   }
 }

@@ -15,16 +15,21 @@ class StatementTest {
 
     assertThat(s.redacted()).isEqualTo(s.sql());
     assertThat(s.description()).isEqualTo("grant");
-    assertThat(s).hasToString(
-        "Statement{database=orders, sql=GRANT SELECT ON sales.invoices TO alice}");
+    assertThat(s)
+        .hasToString("Statement{database=orders, sql=GRANT SELECT ON sales.invoices TO alice}");
     assertThat(Statement.builder().database("orders").sql("SELECT 1").build().description())
         .isEmpty();
   }
 
   @Test
   void toStringShowsOnlyTheRedactedFormNeverTheSqlWithAPassword() {
-    Statement s = Statement.builder().database("orders").sql(SQL).redacted(REDACTED)
-        .description("set password").build();
+    Statement s =
+        Statement.builder()
+            .database("orders")
+            .sql(SQL)
+            .redacted(REDACTED)
+            .description("set password")
+            .build();
 
     assertThat(s.sql()).isEqualTo(SQL);
     assertThat(s.toString()).contains(REDACTED).doesNotContain("hunter2");
@@ -37,8 +42,10 @@ class StatementTest {
 
   @Test
   void blankSqlMessageShowsTheRedactedFormOnly() {
-    assertRejects(() -> Statement.builder().database("orders").sql("").redacted("<redacted>")
-        .build(), "Statement.sql", "<redacted>");
+    assertRejects(
+        () -> Statement.builder().database("orders").sql("").redacted("<redacted>").build(),
+        "Statement.sql",
+        "<redacted>");
   }
 
   @Test
@@ -49,8 +56,12 @@ class StatementTest {
   @Test
   void statementsWithDifferentSqlAreNotEqualEvenWhenTheRedactedFormsAre() {
     Statement a = Statement.builder().database("orders").sql(SQL).redacted(REDACTED).build();
-    Statement b = Statement.builder().database("orders").sql(SQL.replace("hunter2", "other"))
-        .redacted(REDACTED).build();
+    Statement b =
+        Statement.builder()
+            .database("orders")
+            .sql(SQL.replace("hunter2", "other"))
+            .redacted(REDACTED)
+            .build();
 
     assertThat(a).isNotEqualTo(b).isEqualTo(Statement.builder().from(a).build());
   }

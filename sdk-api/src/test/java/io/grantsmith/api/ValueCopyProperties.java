@@ -13,12 +13,28 @@ import net.jqwik.api.statistics.Statistics;
 class ValueCopyProperties {
 
   /** Every value type of the model: each must be generated and copied. */
-  private static final List<Class<?>> VALUE_TYPES = List.of(Integration.class, SecretRef.class,
-      IntegrationOwner.class, ResourceOwner.class, ResourceRef.class, Grant.class,
-      DefaultPrivilege.class, Membership.class, RoleSpec.class, RoleInfo.class,
-      AccessRequest.class, Lease.class, Statement.class, Step.class, Plan.class,
-      Credentials.class, CatalogSnapshot.class, ApplyResult.class,
-      ApplyResult.DatabaseResult.class, DesiredState.class);
+  private static final List<Class<?>> VALUE_TYPES =
+      List.of(
+          Integration.class,
+          SecretRef.class,
+          IntegrationOwner.class,
+          ResourceOwner.class,
+          ResourceRef.class,
+          Grant.class,
+          DefaultPrivilege.class,
+          Membership.class,
+          RoleSpec.class,
+          RoleInfo.class,
+          AccessRequest.class,
+          Lease.class,
+          Statement.class,
+          Step.class,
+          Plan.class,
+          Credentials.class,
+          CatalogSnapshot.class,
+          ApplyResult.class,
+          ApplyResult.DatabaseResult.class,
+          DesiredState.class);
 
   @Provide
   Arbitrary<Object> anyValue() {
@@ -50,12 +66,15 @@ class ValueCopyProperties {
     Object copy = copyThroughBuilder(value);
 
     assertThat(copy).isEqualTo(value).hasSameHashCodeAs(value).hasToString(value.toString());
-    Statistics.label("type").collect(valueType(value).getSimpleName())
+    Statistics.label("type")
+        .collect(valueType(value).getSimpleName())
         .coverage(c -> VALUE_TYPES.forEach(t -> c.check(t.getSimpleName()).count(n -> n > 0)));
   }
 
   private static Class<?> valueType(Object value) {
-    return VALUE_TYPES.stream().filter(t -> t.isInstance(value)).findFirst()
+    return VALUE_TYPES.stream()
+        .filter(t -> t.isInstance(value))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("not a value type: " + value.getClass()));
   }
 

@@ -14,17 +14,16 @@ import org.assertj.core.api.Assertions;
  */
 public class GrantsmithAssertions extends Assertions {
 
-    /** Creates the class; only for subclassing, all methods are static. */
-    protected GrantsmithAssertions() {
-    }
+  /** Creates the class; only for subclassing, all methods are static. */
+  protected GrantsmithAssertions() {}
 
-    /**
-     * Starts assertions about a server: its users and roles.
-     *
-     * @param actual the server
-     * @return the server assertion
-     */
-    public static ServerAssert assertThat(AzurePostgres actual) {
-        return new ServerAssert(actual);
-    }
+  /**
+   * Starts assertions about a server: its users and roles.
+   *
+   * @param actual the server
+   * @return the server assertion
+   */
+  public static ServerAssert assertThat(AzurePostgres actual) {
+    return new ServerAssert(actual);
+  }
 }

@@ -3,14 +3,14 @@
  *
  * <ul>
  *   <li>{@link io.grantsmith.testkit.AzurePostgres}: a running test server (embedded, Docker or
- *       external), shared per JVM and version; {@link io.grantsmith.testkit.PostgresVersion}
- *       lists the versions.</li>
- *   <li>{@link io.grantsmith.testkit.AzurePostgresTest}: JUnit 5 server tests run once per
- *       version with a fresh database.</li>
- *   <li>{@link io.grantsmith.testkit.GrantsmithAssertions}: fluent assertions that log in as a
- *       user and try for real.</li>
- *   <li>{@link io.grantsmith.testkit.Estate}: fast creation of databases, schemas and tables.</li>
- *   <li>{@link io.grantsmith.testkit.GrantsmithArbitraries}: jqwik generators.</li>
+ *       external), shared per JVM and version; {@link io.grantsmith.testkit.PostgresVersion} lists
+ *       the versions.
+ *   <li>{@link io.grantsmith.testkit.AzurePostgresTest}: JUnit 5 server tests run once per version
+ *       with a fresh database.
+ *   <li>{@link io.grantsmith.testkit.GrantsmithAssertions}: fluent assertions that log in as a user
+ *       and try for real.
+ *   <li>{@link io.grantsmith.testkit.Estate}: fast creation of databases, schemas and tables.
+ *   <li>{@link io.grantsmith.testkit.GrantsmithArbitraries}: jqwik generators.
  * </ul>
  */
 package io.grantsmith.testkit;

@@ -14,61 +14,67 @@ import net.jqwik.api.Provide;
 
 class GrantsmithArbitrariesProperties {
 
-    @Property
-    void identifiersAreOneToSixtyThreeBytesWithoutSpecialCharacters(@ForAll("identifiers") String name) {
-        assertThat(Identifiers.utf8Length(name)).isBetween(1, 63);
-        assertThat(name).matches("[\\p{L}_][\\p{L}\\p{Nd}_]*");
-    }
+  @Property
+  void identifiersAreOneToSixtyThreeBytesWithoutSpecialCharacters(
+      @ForAll("identifiers") String name) {
+    assertThat(Identifiers.utf8Length(name)).isBetween(1, 63);
+    assertThat(name).matches("[\\p{L}_][\\p{L}\\p{Nd}_]*");
+  }
 
-    @Property
-    void hostileIdentifiersAreOneToSixtyThreeBytesWithoutNul(@ForAll("hostile") String name) {
-        assertThat(Identifiers.utf8Length(name)).isBetween(1, 63);
-        assertThat(name).doesNotContain("\0");
-    }
+  @Property
+  void hostileIdentifiersAreOneToSixtyThreeBytesWithoutNul(@ForAll("hostile") String name) {
+    assertThat(Identifiers.utf8Length(name)).isBetween(1, 63);
+    assertThat(name).doesNotContain("\0");
+  }
 
-    @Property
-    void anyQuotedNameReadsBackAsItself(@ForAll("hostile") String schema, @ForAll("identifiers") String table) {
-        assertThat(Identifiers.parseQualified(Identifiers.qualified(schema, table))).containsExactly(schema, table);
-    }
+  @Property
+  void anyQuotedNameReadsBackAsItself(
+      @ForAll("hostile") String schema, @ForAll("identifiers") String table) {
+    assertThat(Identifiers.parseQualified(Identifiers.qualified(schema, table)))
+        .containsExactly(schema, table);
+  }
 
-    @Property(tries = 200)
-    void resourceRefsGrantsRoleSpecsAndAccessRequestsAreValid(@ForAll("refs") ResourceRef ref,
-            @ForAll("grants") Grant grant, @ForAll("roles") RoleSpec role, @ForAll("requests") AccessRequest request) {
-        // Building them ran the model's checks; rebuilding from a copy must pass them again.
-        assertThat(ResourceRef.builder().from(ref).build()).isEqualTo(ref);
-        assertThat(grant.privileges()).isNotEmpty().allMatch(p -> p.appliesTo(grant.resource().kind()));
-        assertThat(io.grantsmith.api.Identifiers.isReservedRoleName(role.name())).isFalse();
-        assertThat(request.duration()).isLessThanOrEqualTo(request.integration().maxAccessDuration());
-        assertThat(request.resources()).isNotEmpty();
-    }
+  @Property(tries = 200)
+  void resourceRefsGrantsRoleSpecsAndAccessRequestsAreValid(
+      @ForAll("refs") ResourceRef ref,
+      @ForAll("grants") Grant grant,
+      @ForAll("roles") RoleSpec role,
+      @ForAll("requests") AccessRequest request) {
+    // Building them ran the model's checks; rebuilding from a copy must pass them again.
+    assertThat(ResourceRef.builder().from(ref).build()).isEqualTo(ref);
+    assertThat(grant.privileges()).isNotEmpty().allMatch(p -> p.appliesTo(grant.resource().kind()));
+    assertThat(io.grantsmith.api.Identifiers.isReservedRoleName(role.name())).isFalse();
+    assertThat(request.duration()).isLessThanOrEqualTo(request.integration().maxAccessDuration());
+    assertThat(request.resources()).isNotEmpty();
+  }
 
-    @Provide
-    Arbitrary<String> identifiers() {
-        return GrantsmithArbitraries.identifiers();
-    }
+  @Provide
+  Arbitrary<String> identifiers() {
+    return GrantsmithArbitraries.identifiers();
+  }
 
-    @Provide
-    Arbitrary<String> hostile() {
-        return GrantsmithArbitraries.hostileIdentifiers();
-    }
+  @Provide
+  Arbitrary<String> hostile() {
+    return GrantsmithArbitraries.hostileIdentifiers();
+  }
 
-    @Provide
-    Arbitrary<ResourceRef> refs() {
-        return GrantsmithArbitraries.resourceRefs();
-    }
+  @Provide
+  Arbitrary<ResourceRef> refs() {
+    return GrantsmithArbitraries.resourceRefs();
+  }
 
-    @Provide
-    Arbitrary<Grant> grants() {
-        return GrantsmithArbitraries.grants();
-    }
+  @Provide
+  Arbitrary<Grant> grants() {
+    return GrantsmithArbitraries.grants();
+  }
 
-    @Provide
-    Arbitrary<RoleSpec> roles() {
-        return GrantsmithArbitraries.roleSpecs();
-    }
+  @Provide
+  Arbitrary<RoleSpec> roles() {
+    return GrantsmithArbitraries.roleSpecs();
+  }
 
-    @Provide
-    Arbitrary<AccessRequest> requests() {
-        return GrantsmithArbitraries.accessRequests();
-    }
+  @Provide
+  Arbitrary<AccessRequest> requests() {
+    return GrantsmithArbitraries.accessRequests();
+  }
 }

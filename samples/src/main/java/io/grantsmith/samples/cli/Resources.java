@@ -9,15 +9,15 @@ import java.util.List;
  * Parses the {@code --resource} syntax of the CLI.
  *
  * <ul>
- *   <li>{@code DB}: a database;</li>
- *   <li>{@code DB/SCHEMA}: a schema;</li>
- *   <li>{@code DB/SCHEMA/TABLE}: a table, view or materialized view;</li>
- *   <li>{@code role:NAME}: membership in an existing role.</li>
+ *   <li>{@code DB}: a database;
+ *   <li>{@code DB/SCHEMA}: a schema;
+ *   <li>{@code DB/SCHEMA/TABLE}: a table, view or materialized view;
+ *   <li>{@code role:NAME}: membership in an existing role.
  * </ul>
  *
- * <p>A backslash escapes the next character: {@code \/} is a {@code /} inside a name,
- * {@code \\} a backslash, and {@code role\:x} a database named {@code role:x}. Names are taken
- * as written (case-sensitive, no quotes).
+ * <p>A backslash escapes the next character: {@code \/} is a {@code /} inside a name, {@code \\} a
+ * backslash, and {@code role\:x} a database named {@code role:x}. Names are taken as written
+ * (case-sensitive, no quotes).
  */
 public final class Resources {
   private Resources() {}
@@ -31,14 +31,16 @@ public final class Resources {
    */
   public static ResourceRef parse(String text) {
     if (text == null || text.isEmpty()) {
-      throw new InvalidValueException("--resource", "must be DB, DB/SCHEMA, DB/SCHEMA/TABLE"
-          + " or role:NAME", text);
+      throw new InvalidValueException(
+          "--resource", "must be DB, DB/SCHEMA, DB/SCHEMA/TABLE" + " or role:NAME", text);
     }
     if (text.startsWith("role:")) {
       List<String> parts = split(text.substring(5), text);
       if (parts.size() != 1) {
-        throw new InvalidValueException("--resource", "must name one role after role:"
-            + " (escape a / inside it as \\/)", text);
+        throw new InvalidValueException(
+            "--resource",
+            "must name one role after role:" + " (escape a / inside it as \\/)",
+            text);
       }
       return ResourceRef.role(parts.get(0));
     }
@@ -51,8 +53,11 @@ public final class Resources {
       case 3:
         return ResourceRef.relation(parts.get(0), parts.get(1), parts.get(2));
       default:
-        throw new InvalidValueException("--resource", "must be DB, DB/SCHEMA, DB/SCHEMA/TABLE"
-            + " or role:NAME (escape a / inside a name as \\/)", text);
+        throw new InvalidValueException(
+            "--resource",
+            "must be DB, DB/SCHEMA, DB/SCHEMA/TABLE"
+                + " or role:NAME (escape a / inside a name as \\/)",
+            text);
     }
   }
 
@@ -63,8 +68,8 @@ public final class Resources {
       char c = s.charAt(i);
       if (c == '\\') {
         if (i + 1 == s.length()) {
-          throw new InvalidValueException("--resource", "must not end with a lone backslash",
-              whole);
+          throw new InvalidValueException(
+              "--resource", "must not end with a lone backslash", whole);
         }
         cur.append(s.charAt(++i));
       } else if (c == '/') {

@@ -35,41 +35,84 @@ import org.junit.jupiter.api.io.TempDir;
 class CliIT {
 
   static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[0-9]+|null)")
-        .matcher(json);
+    Matcher m =
+        Pattern.compile("\"" + name + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[0-9]+|null)").matcher(json);
     assertThat(m.find()).as(name + " in " + json).isTrue();
     return m.group(2) != null ? m.group(2) : m.group(1);
   }
 
   @AzurePostgresTest
   void grantThenRevokeThroughTheCli(AzurePostgres server, TestDatabase db) throws SQLException {
-    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
       st.execute("CREATE SCHEMA sales");
       st.execute("CREATE TABLE sales.orders (id int)");
       st.execute("INSERT INTO sales.orders VALUES (1)");
     }
     String connector = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     String password = "Conn-" + UUID.randomUUID();
-    Integration integration = Integration.builder().name("cli").hostname(server.host())
-        .port(server.port()).sslMode(SslMode.DISABLE).build();
-    ConnectionSource admin = ConnectionSource.of(integration,
-        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
-    ConnectorSetup setup = ConnectorSetup.builder().connectorName(connector)
-        .majorVersion(server.majorVersion()).build();
+    Integration integration =
+        Integration.builder()
+            .name("cli")
+            .hostname(server.host())
+            .port(server.port())
+            .sslMode(SslMode.DISABLE)
+            .build();
+    ConnectionSource admin =
+        ConnectionSource.of(
+            integration, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    ConnectorSetup setup =
+        ConnectorSetup.builder()
+            .connectorName(connector)
+            .majorVersion(server.majorVersion())
+            .build();
     JdbcExecutor.builder().connections(admin).build().apply(setup.plan(Secret.of(password), admin));
 
     Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", password);
-    String[] conn = {"--host", server.host(), "--port", String.valueOf(server.port()),
-        "--sslmode", "disable", "--user", connector, "--integration-name", "cli"};
+    String[] conn = {
+      "--host",
+      server.host(),
+      "--port",
+      String.valueOf(server.port()),
+      "--sslmode",
+      "disable",
+      "--user",
+      connector,
+      "--integration-name",
+      "cli"
+    };
 
-    CliTest.Result plan = CliTest.run(env, concat(new String[] {"plan"}, conn,
-        "--grantee", "bob@example.com", "--resource", db.name() + "/sales"));
+    CliTest.Result plan =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"plan"},
+                conn,
+                "--grantee",
+                "bob@example.com",
+                "--resource",
+                db.name() + "/sales"));
     assertThat(plan.code()).as(plan.err()).isZero();
     assertThat(plan.out()).contains("GRANT SELECT").doesNotContain(password);
 
-    CliTest.Result grant = CliTest.run(env, concat(new String[] {"grant"}, conn,
-        "--grantee", "bob@example.com", "--resource", db.name() + "/sales", "--duration",
-        "PT15M", "--cleanup-after-days", "0", "--request-id", "r-1", "--output", "json"));
+    CliTest.Result grant =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"grant"},
+                conn,
+                "--grantee",
+                "bob@example.com",
+                "--resource",
+                db.name() + "/sales",
+                "--duration",
+                "PT15M",
+                "--cleanup-after-days",
+                "0",
+                "--request-id",
+                "r-1",
+                "--output",
+                "json"));
     assertThat(grant.code()).as(grant.err()).isZero();
     String json = grant.out().trim();
     assertThat(json).startsWith("{").endsWith("}").doesNotContain("\n");
@@ -87,13 +130,22 @@ class CliIT {
       assertThat(rs.getInt(1)).isEqualTo(1);
     }
 
-    CliTest.Result text = CliTest.run(env, concat(new String[] {"grant"}, conn,
-        "--grantee", "carol@example.com", "--resource", db.name() + "/sales"));
+    CliTest.Result text =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"grant"},
+                conn,
+                "--grantee",
+                "carol@example.com",
+                "--resource",
+                db.name() + "/sales"));
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out()).contains("username:").doesNotContain(password);
 
-    CliTest.Result revoke = CliTest.run(env, concat(new String[] {"revoke"}, conn,
-        "--request-id", "r-1", "--output", "json"));
+    CliTest.Result revoke =
+        CliTest.run(
+            env, concat(new String[] {"revoke"}, conn, "--request-id", "r-1", "--output", "json"));
     assertThat(revoke.code()).as(revoke.err()).isZero();
     assertThat(revoke.out()).contains("\"changed\":true");
     try (Connection bob = server.connect(db.name(), user, userPassword)) {
@@ -103,13 +155,18 @@ class CliIT {
     }
     CliTest.Result sweep = CliTest.run(env, concat(new String[] {"sweep"}, conn));
     assertThat(sweep.code()).as(sweep.err()).isZero();
-    CliTest.Result carol = CliTest.run(env, concat(new String[] {"revoke"}, conn,
-        "--username", io.grantsmith.postgres.azure.AccessManager.userName("cli",
-            "carol@example.com")));
+    CliTest.Result carol =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"revoke"},
+                conn,
+                "--username",
+                io.grantsmith.postgres.azure.AccessManager.userName("cli", "carol@example.com")));
     assertThat(carol.code()).as(carol.err()).isZero();
 
-    CliTest.Result wrongPassword = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "wrong"),
-        concat(new String[] {"sweep"}, conn));
+    CliTest.Result wrongPassword =
+        CliTest.run(Map.of("GRANTSMITH_PASSWORD", "wrong"), concat(new String[] {"sweep"}, conn));
     assertThat(wrongPassword.code()).as(wrongPassword.err()).isEqualTo(3);
     assertThat(wrongPassword.err()).contains("SQLSTATE 28P01");
   }
@@ -120,22 +177,43 @@ class CliIT {
   static Connector connector(AzurePostgres server) {
     String connector = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     String password = "Conn-" + UUID.randomUUID();
-    Integration integration = Integration.builder().name("cli").hostname(server.host())
-        .port(server.port()).sslMode(SslMode.DISABLE).build();
-    ConnectionSource admin = ConnectionSource.of(integration,
-        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
-    ConnectorSetup setup = ConnectorSetup.builder().connectorName(connector)
-        .majorVersion(server.majorVersion()).build();
+    Integration integration =
+        Integration.builder()
+            .name("cli")
+            .hostname(server.host())
+            .port(server.port())
+            .sslMode(SslMode.DISABLE)
+            .build();
+    ConnectionSource admin =
+        ConnectionSource.of(
+            integration, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    ConnectorSetup setup =
+        ConnectorSetup.builder()
+            .connectorName(connector)
+            .majorVersion(server.majorVersion())
+            .build();
     JdbcExecutor.builder().connections(admin).build().apply(setup.plan(Secret.of(password), admin));
-    return new Connector(connector, password, new String[] {"--host", server.host(), "--port",
-        String.valueOf(server.port()), "--sslmode", "disable", "--user", connector,
-        "--integration-name", "cli"});
+    return new Connector(
+        connector,
+        password,
+        new String[] {
+          "--host",
+          server.host(),
+          "--port",
+          String.valueOf(server.port()),
+          "--sslmode",
+          "disable",
+          "--user",
+          connector,
+          "--integration-name",
+          "cli"
+        });
   }
 
   static Instant validUntil(TestDatabase db, String role) throws SQLException {
     try (Connection admin = db.adminConnection();
-        PreparedStatement ps = admin.prepareStatement(
-            "SELECT rolvaliduntil FROM pg_roles WHERE rolname = ?")) {
+        PreparedStatement ps =
+            admin.prepareStatement("SELECT rolvaliduntil FROM pg_roles WHERE rolname = ?")) {
       ps.setString(1, role);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).as(role).isTrue();
@@ -154,22 +232,46 @@ class CliIT {
 
   @AzurePostgresTest
   void extendByUsernameAndByRequestId(AzurePostgres server, TestDatabase db) throws SQLException {
-    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
       st.execute("CREATE SCHEMA sales");
     }
     Connector c = connector(server);
     Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
-    CliTest.Result grant = CliTest.run(env, concat(new String[] {"grant"}, c.flags(),
-        "--grantee", "dan@example.com", "--resource", db.name() + "/sales", "--duration",
-        "PT15M", "--request-id", "ext-1", "--output", "json"));
+    CliTest.Result grant =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"grant"},
+                c.flags(),
+                "--grantee",
+                "dan@example.com",
+                "--resource",
+                db.name() + "/sales",
+                "--duration",
+                "PT15M",
+                "--request-id",
+                "ext-1",
+                "--output",
+                "json"));
     assertThat(grant.code()).as(grant.err()).isZero();
     String user = field(grant.out(), "username");
     Instant granted = Instant.parse(field(grant.out(), "expiresAt"));
     Instant roleBefore = validUntil(db, user);
     assertThat(roleBefore).isNotNull();
 
-    CliTest.Result byName = CliTest.run(env, concat(new String[] {"extend"}, c.flags(),
-        "--username", user, "--by", "30m", "--output", "json"));
+    CliTest.Result byName =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"extend"},
+                c.flags(),
+                "--username",
+                user,
+                "--by",
+                "30m",
+                "--output",
+                "json"));
     assertThat(byName.code()).as(byName.err()).isZero();
     Map<String, Object> first = parse(byName.out());
     assertThat(first).containsEntry("username", user).containsEntry("requestId", "ext-1");
@@ -180,8 +282,18 @@ class CliIT {
     assertThat(roleAfterName).isAfter(roleBefore);
     assertThat(Duration.between(roleAfterName, afterName).abs()).isLessThan(Duration.ofSeconds(1));
 
-    CliTest.Result byRequest = CliTest.run(env, concat(new String[] {"extend"}, c.flags(),
-        "--request-id", "ext-1", "--by", "PT1H", "--output", "json"));
+    CliTest.Result byRequest =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"extend"},
+                c.flags(),
+                "--request-id",
+                "ext-1",
+                "--by",
+                "PT1H",
+                "--output",
+                "json"));
     assertThat(byRequest.code()).as(byRequest.err()).isZero();
     Map<String, Object> second = parse(byRequest.out());
     assertThat(second).containsEntry("username", user).containsEntry("requestId", "ext-1");
@@ -193,20 +305,33 @@ class CliIT {
     assertThat(Duration.between(roleAfterRequest, afterRequest).abs())
         .isLessThan(Duration.ofSeconds(1));
 
-    CliTest.Result unknown = CliTest.run(env, concat(new String[] {"extend"}, c.flags(),
-        "--request-id", "no-such-request", "--by", "1h"));
+    CliTest.Result unknown =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"extend"},
+                c.flags(),
+                "--request-id",
+                "no-such-request",
+                "--by",
+                "1h"));
     assertThat(unknown.code()).as(unknown.err()).isEqualTo(1);
     assertThat(unknown.err()).contains("no active grant");
   }
 
   @AzurePostgresTest
-  void rotateConnectorPasswordWritesAPrivateFileAndNeverPrintsIt(AzurePostgres server,
-      @TempDir Path dir) throws Exception {
+  void rotateConnectorPasswordWritesAPrivateFileAndNeverPrintsIt(
+      AzurePostgres server, @TempDir Path dir) throws Exception {
     Connector c = connector(server);
     Path file = dir.resolve("connector.pw");
-    CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", c.password()),
-        concat(new String[] {"rotate-connector-password"}, c.flags(), "--password-file",
-            file.toString()));
+    CliTest.Result r =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", c.password()),
+            concat(
+                new String[] {"rotate-connector-password"},
+                c.flags(),
+                "--password-file",
+                file.toString()));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(Files.getPosixFilePermissions(file))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -224,42 +349,51 @@ class CliIT {
     } catch (SQLException e) {
       assertThat(e.getSQLState()).isEqualTo("28P01");
     }
-    CliTest.Result sweep = CliTest.run(Map.of("GRANTSMITH_PASSWORD", fresh),
-        concat(new String[] {"sweep"}, c.flags()));
+    CliTest.Result sweep =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", fresh), concat(new String[] {"sweep"}, c.flags()));
     assertThat(sweep.code()).as(sweep.err()).isZero();
   }
 
   @AzurePostgresTest
-  void verifySetupAndDiscoverPrintJson(AzurePostgres server, TestDatabase db)
-      throws SQLException {
-    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+  void verifySetupAndDiscoverPrintJson(AzurePostgres server, TestDatabase db) throws SQLException {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
       st.execute("CREATE SCHEMA inventory");
       st.execute("CREATE TABLE inventory.items (id int)");
     }
     Connector c = connector(server);
     Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
 
-    CliTest.Result verify = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(),
-        "--output", "json"));
+    CliTest.Result verify =
+        CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(), "--output", "json"));
     assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
     Map<String, Object> v = parse(verify.out());
-    assertThat(v).containsEntry("connector", c.name()).containsEntry("ok", true)
+    assertThat(v)
+        .containsEntry("connector", c.name())
+        .containsEntry("ok", true)
         .containsEntry("missing", List.of());
     assertThat((List<Object>) v.get("checkedDatabases")).contains(db.name());
 
-    CliTest.Result discover = CliTest.run(env, concat(new String[] {"discover"}, c.flags(),
-        "--output", "json"));
+    CliTest.Result discover =
+        CliTest.run(env, concat(new String[] {"discover"}, c.flags(), "--output", "json"));
     assertThat(discover.code()).as(discover.err()).isZero();
     Map<String, Object> d = parse(discover.out());
     assertThat(d.get("majorVersion")).isEqualTo(new BigDecimal(server.majorVersion()));
     List<Object> dbs = (List<Object>) d.get("databases");
-    Map<String, Object> mine = dbs.stream().map(o -> (Map<String, Object>) o)
-        .filter(m -> db.name().equals(m.get("name"))).findFirst()
-        .orElseThrow(() -> new AssertionError(db.name() + " not in " + discover.out()));
+    Map<String, Object> mine =
+        dbs.stream()
+            .map(o -> (Map<String, Object>) o)
+            .filter(m -> db.name().equals(m.get("name")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(db.name() + " not in " + discover.out()));
     assertThat((List<Object>) mine.get("schemas")).contains("inventory");
-    assertThat((List<Object>) mine.get("objects")).anySatisfy(o -> assertThat(
-        (Map<String, Object>) o).containsEntry("schema", "inventory")
-        .containsEntry("name", "items"));
+    assertThat((List<Object>) mine.get("objects"))
+        .anySatisfy(
+            o ->
+                assertThat((Map<String, Object>) o)
+                    .containsEntry("schema", "inventory")
+                    .containsEntry("name", "items"));
     assertThat(verify.out() + verify.err() + discover.out() + discover.err())
         .doesNotContain(c.password());
   }
@@ -269,45 +403,67 @@ class CliIT {
       AzurePostgres server) throws Exception {
     Connector c = connector(server);
     String late = server.createDatabase();
-    try (Connection admin = server.adminConnection(late); Statement st = admin.createStatement()) {
+    try (Connection admin = server.adminConnection(late);
+        Statement st = admin.createStatement()) {
       st.execute("CREATE SCHEMA sales");
       st.execute("CREATE TABLE sales.orders (id int)");
       st.execute("INSERT INTO sales.orders VALUES (1), (2)");
     }
     Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
-    String[] request = {"--grantee", "lena@example.com", "--resource", late + "/sales",
-        "--duration", "PT15M", "--cleanup-after-days", "0", "--output", "json"};
+    String[] request = {
+      "--grantee",
+      "lena@example.com",
+      "--resource",
+      late + "/sales",
+      "--duration",
+      "PT15M",
+      "--cleanup-after-days",
+      "0",
+      "--output",
+      "json"
+    };
     String user = io.grantsmith.postgres.azure.AccessManager.userName("cli", "lena@example.com");
 
-    CliTest.Result refused = CliTest.run(env, concat(new String[] {"grant"}, c.flags(),
-        request));
+    CliTest.Result refused = CliTest.run(env, concat(new String[] {"grant"}, c.flags(), request));
     assertThat(refused.code()).as(refused.err()).isEqualTo(2);
-    assertThat(refused.err()).contains("database " + late
-        + " was created after the connector setup", "grantsmith setup-sql --database " + late)
+    assertThat(refused.err())
+        .contains(
+            "database " + late + " was created after the connector setup",
+            "grantsmith setup-sql --database " + late)
         .doesNotContain(c.password());
     assertThat(refused.out()).isEmpty();
     assertThat(roleExists(server, user)).as("role created by a refused grant").isFalse();
 
     CliTest.Result text = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags()));
     assertThat(text.code()).as(text.out() + text.err()).isEqualTo(1);
-    assertThat(text.out()).contains("  missing: cannot grant CONNECT on database " + late
-        + "\n    fix: the setup of database " + late + " (grantsmith setup-sql --database "
-        + late + "), in the script below\n")
+    assertThat(text.out())
+        .contains(
+            "  missing: cannot grant CONNECT on database "
+                + late
+                + "\n    fix: the setup of database "
+                + late
+                + " (grantsmith setup-sql --database "
+                + late
+                + "), in the script below\n")
         .contains("To close these gaps, run this as the server admin")
-        .contains("GRANT ALL PRIVILEGES ON DATABASE " + late
-            + " TO azure_pg_admin WITH GRANT OPTION;\n", "\\connect '" + late + "'\n");
-    CliTest.Result json = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(),
-        "--output", "json"));
+        .contains(
+            "GRANT ALL PRIVILEGES ON DATABASE " + late + " TO azure_pg_admin WITH GRANT OPTION;\n",
+            "\\connect '" + late + "'\n");
+    CliTest.Result json =
+        CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(), "--output", "json"));
     assertThat(json.code()).isEqualTo(1);
     Map<String, Object> v = parse(json.out());
     assertThat(v).containsEntry("ok", false).containsKeys("connector", "checkedDatabases");
     assertThat((List<Object>) v.get("missing"))
         .contains("cannot grant CONNECT on database " + late);
-    assertThat((List<Object>) v.get("fixes")).anySatisfy(o -> {
-      Map<String, Object> f = (Map<String, Object>) o;
-      assertThat(f).containsEntry("missing", "cannot grant CONNECT on database " + late);
-      assertThat((String) f.get("sql")).contains("GRANT ALL PRIVILEGES ON DATABASE " + late);
-    });
+    assertThat((List<Object>) v.get("fixes"))
+        .anySatisfy(
+            o -> {
+              Map<String, Object> f = (Map<String, Object>) o;
+              assertThat(f).containsEntry("missing", "cannot grant CONNECT on database " + late);
+              assertThat((String) f.get("sql"))
+                  .contains("GRANT ALL PRIVILEGES ON DATABASE " + late);
+            });
     assertThat((String) v.get("fixSql")).contains("\\connect '" + late + "'");
 
     // The admin runs what setup-sql --database prints; the grant then works.
@@ -317,10 +473,12 @@ class CliIT {
     CliTest.Result ok = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags()));
     assertThat(ok.code()).as(ok.out()).isZero();
     assertThat(ok.out()).startsWith("Setup OK for " + c.name()).doesNotContain("missing");
-    CliTest.Result okJson = CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(),
-        "--output", "json"));
-    assertThat(parse(okJson.out())).containsEntry("missing", List.of())
-        .containsEntry("fixes", List.of()).containsEntry("fixSql", "");
+    CliTest.Result okJson =
+        CliTest.run(env, concat(new String[] {"verify-setup"}, c.flags(), "--output", "json"));
+    assertThat(parse(okJson.out()))
+        .containsEntry("missing", List.of())
+        .containsEntry("fixes", List.of())
+        .containsEntry("fixSql", "");
 
     CliTest.Result grant = CliTest.run(env, concat(new String[] {"grant"}, c.flags(), request));
     assertThat(grant.code()).as(grant.err()).isZero();
@@ -333,24 +491,28 @@ class CliIT {
     }
 
     // Each database the revocation changed is named once.
-    CliTest.Result revoke = CliTest.run(env, concat(new String[] {"revoke"}, c.flags(),
-        "--username", user));
+    CliTest.Result revoke =
+        CliTest.run(env, concat(new String[] {"revoke"}, c.flags(), "--username", user));
     assertThat(revoke.code()).as(revoke.err()).isZero();
-    Matcher m = Pattern.compile("^Revoked " + Pattern.quote(user) + " \\(changes in \\[(.*)\\]\\)$")
-        .matcher(revoke.out().strip());
+    Matcher m =
+        Pattern.compile("^Revoked " + Pattern.quote(user) + " \\(changes in \\[(.*)\\]\\)$")
+            .matcher(revoke.out().strip());
     assertThat(m.matches()).as(revoke.out()).isTrue();
-    assertThat(List.of(m.group(1).split(", "))).doesNotHaveDuplicates()
+    assertThat(List.of(m.group(1).split(", ")))
+        .doesNotHaveDuplicates()
         .containsExactlyInAnyOrder("postgres", late);
-    CliTest.Result revokeJson = CliTest.run(env, concat(new String[] {"revoke"}, c.flags(),
-        "--username", user, "--output", "json"));
+    CliTest.Result revokeJson =
+        CliTest.run(
+            env,
+            concat(new String[] {"revoke"}, c.flags(), "--username", user, "--output", "json"));
     assertThat(revokeJson.code()).as(revokeJson.err()).isZero();
     assertThat(parse(revokeJson.out())).containsEntry("changed", false);
   }
 
   static boolean roleExists(AzurePostgres server, String role) throws SQLException {
     try (Connection admin = server.adminConnection("postgres");
-        PreparedStatement ps = admin.prepareStatement(
-            "SELECT count(*) FROM pg_roles WHERE rolname = ?")) {
+        PreparedStatement ps =
+            admin.prepareStatement("SELECT count(*) FROM pg_roles WHERE rolname = ?")) {
       ps.setString(1, role);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -365,16 +527,28 @@ class CliIT {
    */
   static void runAsAdmin(AzurePostgres server, String script) throws Exception {
     Path psql = Psql.executable();
-    ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q", "-f", "-",
-        "host=" + server.host() + " port=" + server.port() + " user=" + server.adminUser()
-            + " dbname=postgres sslmode=disable").redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                psql.toString(),
+                "-X",
+                "-q",
+                "-f",
+                "-",
+                "host="
+                    + server.host()
+                    + " port="
+                    + server.port()
+                    + " user="
+                    + server.adminUser()
+                    + " dbname=postgres sslmode=disable")
+            .redirectErrorStream(true);
     pb.environment().put("PGPASSWORD", server.adminPassword());
     Process p = pb.start();
     try (var in = p.getOutputStream()) {
       in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    String output = new String(p.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
+    String output =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
   }
@@ -382,54 +556,96 @@ class CliIT {
   @AzurePostgresTest
   void grantFromAnIntegrationFile(AzurePostgres server, TestDatabase db, @TempDir Path dir)
       throws Exception {
-    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
       st.execute("CREATE SCHEMA sales");
       st.execute("CREATE TABLE sales.orders (id int)");
     }
     Connector c = connector(server);
     Path file = dir.resolve("integration.json");
-    Files.writeString(file, "{\n  \"name\": \"filecli\",\n  \"hostname\": "
-        + Json.quote(server.host()) + ",\n  \"port\": " + server.port() + ",\n  \"database\":"
-        + " \"postgres\",\n  \"sslMode\": \"disable\",\n  \"user\": " + Json.quote(c.name())
-        + ",\n  \"userCleanupAfterDays\": 0,\n  \"customAccessDetails\": \"Ask \\u0023dba\","
-        + "\n  \"maxAccessDuration\": \"PT2H\"\n}\n");
-    CliTest.Result grant = CliTest.run(Map.of("GRANTSMITH_PASSWORD", c.password()), "grant",
-        "--integration", file.toString(), "--grantee", "erin@example.com", "--resource",
-        db.name() + "/sales", "--duration", "PT15M", "--output", "json");
+    Files.writeString(
+        file,
+        "{\n  \"name\": \"filecli\",\n  \"hostname\": "
+            + Json.quote(server.host())
+            + ",\n  \"port\": "
+            + server.port()
+            + ",\n  \"database\":"
+            + " \"postgres\",\n  \"sslMode\": \"disable\",\n  \"user\": "
+            + Json.quote(c.name())
+            + ",\n  \"userCleanupAfterDays\": 0,\n  \"customAccessDetails\": \"Ask \\u0023dba\","
+            + "\n  \"maxAccessDuration\": \"PT2H\"\n}\n");
+    CliTest.Result grant =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", c.password()),
+            "grant",
+            "--integration",
+            file.toString(),
+            "--grantee",
+            "erin@example.com",
+            "--resource",
+            db.name() + "/sales",
+            "--duration",
+            "PT15M",
+            "--output",
+            "json");
     assertThat(grant.code()).as(grant.err()).isZero();
     Map<String, Object> g = parse(grant.out());
     assertThat(g.get("username"))
-        .isEqualTo(io.grantsmith.postgres.azure.AccessManager.userName("filecli",
-            "erin@example.com"));
-    assertThat(g).containsEntry("host", server.host()).containsEntry("sslmode", "disable")
+        .isEqualTo(
+            io.grantsmith.postgres.azure.AccessManager.userName("filecli", "erin@example.com"));
+    assertThat(g)
+        .containsEntry("host", server.host())
+        .containsEntry("sslmode", "disable")
         .containsEntry("database", db.name());
-    try (Connection erin = server.connect(db.name(), (String) g.get("username"),
-        (String) g.get("password"));
+    try (Connection erin =
+            server.connect(db.name(), (String) g.get("username"), (String) g.get("password"));
         ResultSet rs = erin.createStatement().executeQuery("SELECT count(*) FROM sales.orders")) {
       rs.next();
       assertThat(rs.getInt(1)).isZero();
     }
 
     // A flag given explicitly overrides the file.
-    CliTest.Result plan = CliTest.run(Map.of("GRANTSMITH_PASSWORD", c.password()), "plan",
-        "--integration", file.toString(), "--integration-name", "flagcli", "--grantee",
-        "erin@example.com", "--resource", db.name() + "/sales", "--output", "json");
+    CliTest.Result plan =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", c.password()),
+            "plan",
+            "--integration",
+            file.toString(),
+            "--integration-name",
+            "flagcli",
+            "--grantee",
+            "erin@example.com",
+            "--resource",
+            db.name() + "/sales",
+            "--output",
+            "json");
     assertThat(plan.code()).as(plan.err()).isZero();
-    assertThat(parse(plan.out())).containsEntry("username",
-        io.grantsmith.postgres.azure.AccessManager.userName("flagcli", "erin@example.com"));
+    assertThat(parse(plan.out()))
+        .containsEntry(
+            "username",
+            io.grantsmith.postgres.azure.AccessManager.userName("flagcli", "erin@example.com"));
   }
 
   @AzurePostgresTest
-  void grantAgainSaysThePasswordWasKeptAndNewPasswordSetsOne(AzurePostgres server,
-      TestDatabase db) throws SQLException {
-    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+  void grantAgainSaysThePasswordWasKeptAndNewPasswordSetsOne(AzurePostgres server, TestDatabase db)
+      throws SQLException {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
       st.execute("CREATE SCHEMA sales");
       st.execute("CREATE TABLE sales.orders (id int)");
     }
     Connector c = connector(server);
     Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
-    String[] grant = concat(new String[] {"grant"}, c.flags(), "--grantee", "fay@example.com",
-        "--resource", db.name() + "/sales", "--request-id", "np-1");
+    String[] grant =
+        concat(
+            new String[] {"grant"},
+            c.flags(),
+            "--grantee",
+            "fay@example.com",
+            "--resource",
+            db.name() + "/sales",
+            "--request-id",
+            "np-1");
     CliTest.Result first = CliTest.run(env, concat(grant, new String[] {"--output", "json"}));
     assertThat(first.code()).as(first.err()).isZero();
     Map<String, Object> g1 = parse(first.out());
@@ -439,17 +655,21 @@ class CliIT {
 
     CliTest.Result kept = CliTest.run(env, concat(grant, new String[] {"--output", "json"}));
     assertThat(kept.code()).as(kept.err()).isZero();
-    assertThat(parse(kept.out())).containsEntry("username", user).containsEntry("password", null)
+    assertThat(parse(kept.out()))
+        .containsEntry("username", user)
+        .containsEntry("password", null)
         .containsEntry("passwordKept", true);
     CliTest.Result text = CliTest.run(env, grant);
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out()).contains("unchanged (kept from the earlier grant", "--new-password");
 
-    CliTest.Result fresh = CliTest.run(env, concat(grant,
-        new String[] {"--new-password", "--output", "json"}));
+    CliTest.Result fresh =
+        CliTest.run(env, concat(grant, new String[] {"--new-password", "--output", "json"}));
     assertThat(fresh.code()).as(fresh.err()).isZero();
     Map<String, Object> g2 = parse(fresh.out());
-    assertThat(g2).containsEntry("username", user).containsEntry("passwordKept", false)
+    assertThat(g2)
+        .containsEntry("username", user)
+        .containsEntry("passwordKept", false)
         .containsEntry("database", db.name());
     String pw = (String) g2.get("password");
     assertThat(pw).isNotEmpty().isNotEqualTo(lost);
@@ -469,51 +689,94 @@ class CliIT {
   @AzurePostgresTest
   void driftAndLeftoversHaveTheirOwnExitCodes(AzurePostgres server, TestDatabase db)
       throws SQLException {
-    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
       st.execute("CREATE SCHEMA sales");
       st.execute("CREATE TABLE sales.orders (id int)");
       st.execute("CREATE TABLE sales_secret (id int)");
     }
     Connector c = connector(server);
     Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
-    String[] conn = {"--host", server.host(), "--port", String.valueOf(server.port()),
-        "--sslmode", "disable", "--user", c.name(), "--integration-name", "drift-" + c.name()};
-    CliTest.Result grant = CliTest.run(env, concat(new String[] {"grant"}, conn,
-        "--grantee", "dora", "--resource", db.name() + "/sales", "--output", "json"));
+    String[] conn = {
+      "--host",
+      server.host(),
+      "--port",
+      String.valueOf(server.port()),
+      "--sslmode",
+      "disable",
+      "--user",
+      c.name(),
+      "--integration-name",
+      "drift-" + c.name()
+    };
+    CliTest.Result grant =
+        CliTest.run(
+            env,
+            concat(
+                new String[] {"grant"},
+                conn,
+                "--grantee",
+                "dora",
+                "--resource",
+                db.name() + "/sales",
+                "--output",
+                "json"));
     assertThat(grant.code()).as(grant.err()).isZero();
     String user = field(grant.out(), "username");
 
-    CliTest.Result clean = CliTest.run(env, concat(new String[] {"drift"}, conn,
-        "--output", "json"));
+    CliTest.Result clean =
+        CliTest.run(env, concat(new String[] {"drift"}, conn, "--output", "json"));
     assertThat(clean.code()).as(clean.err() + clean.out()).isZero();
     assertThat((Boolean) parse(clean.out()).get("clean")).isTrue();
 
-    try (Connection admin = db.adminConnection(); Statement st = admin.createStatement()) {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
       st.execute("GRANT SELECT ON public.sales_secret TO " + user);
     }
-    CliTest.Result drift = CliTest.run(env, concat(new String[] {"drift"}, conn,
-        "--output", "json"));
+    CliTest.Result drift =
+        CliTest.run(env, concat(new String[] {"drift"}, conn, "--output", "json"));
     assertThat(drift.code()).as(drift.err()).isEqualTo(GrantsmithCli.DRIFT);
     List<Map<String, Object>> items = (List<Map<String, Object>>) parse(drift.out()).get("drift");
-    assertThat(items).singleElement().satisfies(d -> {
-      assertThat(d.get("kind")).isEqualTo("UNAPPROVED_PRIVILEGE");
-      assertThat(d.get("role")).isEqualTo(user);
-      assertThat(d.get("grantor")).isEqualTo(server.adminUser());
-      assertThat(d.get("object")).isEqualTo("table public.sales_secret");
-    });
+    assertThat(items)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.get("kind")).isEqualTo("UNAPPROVED_PRIVILEGE");
+              assertThat(d.get("role")).isEqualTo(user);
+              assertThat(d.get("grantor")).isEqualTo(server.adminUser());
+              assertThat(d.get("object")).isEqualTo("table public.sales_secret");
+            });
 
-    CliTest.Result revoke = CliTest.run(env, concat(new String[] {"revoke"}, conn,
-        "--username", user));
+    CliTest.Result revoke =
+        CliTest.run(env, concat(new String[] {"revoke"}, conn, "--username", user));
     assertThat(revoke.code()).as(revoke.err()).isEqualTo(GrantsmithCli.LEFTOVERS);
-    assertThat(revoke.err()).contains("as " + server.adminUser() + " run: REVOKE SELECT ON TABLE"
-        + " public.sales_secret FROM " + user);
+    assertThat(revoke.err())
+        .contains(
+            "as "
+                + server.adminUser()
+                + " run: REVOKE SELECT ON TABLE"
+                + " public.sales_secret FROM "
+                + user);
   }
 
   @AzurePostgresTest
   void wrongHostExitsFour(AzurePostgres server) {
-    CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "x"), "grant",
-        "--host", "nowhere.invalid", "--port", String.valueOf(server.port()), "--sslmode",
-        "disable", "--user", "u", "--grantee", "a@example.com", "--resource", "postgres");
+    CliTest.Result r =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", "x"),
+            "grant",
+            "--host",
+            "nowhere.invalid",
+            "--port",
+            String.valueOf(server.port()),
+            "--sslmode",
+            "disable",
+            "--user",
+            "u",
+            "--grantee",
+            "a@example.com",
+            "--resource",
+            "postgres");
     assertThat(r.code()).as(r.err()).isEqualTo(4);
     assertThat(r.err()).contains("SQLSTATE 08");
   }

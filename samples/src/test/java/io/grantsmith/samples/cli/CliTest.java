@@ -50,14 +50,19 @@ class CliTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "a//b", "a/b/c/d", "/a", "a/", "a\\", "role:", "role:a/b"})
   void rejectsMalformedResources(String text) {
-    assertThatThrownBy(() -> Resources.parse(text)).isInstanceOf(InvalidValueException.class)
+    assertThatThrownBy(() -> Resources.parse(text))
+        .isInstanceOf(InvalidValueException.class)
         .hasMessageContaining("--resource");
   }
 
   @Test
   void jsonEscapesQuotesBackslashesAndControlCharacters() {
-    String json = new Json().put("a", "q\"b\\s/\n\t\u0001\u2028").put("n", 5).put("z", (String) null)
-        .toString();
+    String json =
+        new Json()
+            .put("a", "q\"b\\s/\n\t\u0001\u2028")
+            .put("n", 5)
+            .put("z", (String) null)
+            .toString();
     assertThat(json).isEqualTo("{\"a\":\"q\\\"b\\\\s/\\n\\t\\u0001\\u2028\",\"n\":5,\"z\":null}");
   }
 
@@ -65,7 +70,9 @@ class CliTest {
   void setupSqlNeedsNoServer() {
     Result r = run(Map.of(), "setup-sql", "--connector-user", "jit_conn", "--server-version", "16");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("jit_conn").contains("azure_pg_admin")
+    assertThat(r.out())
+        .contains("jit_conn")
+        .contains("azure_pg_admin")
         .contains(":'connector_password'");
   }
 
@@ -75,14 +82,17 @@ class CliTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("GRANT ALL PRIVILEGES ON DATABASE late TO azure_pg_admin WITH GRANT OPTION;")
-        .contains("GRANT ALL PRIVILEGES ON DATABASE \"Odd \"\"db\"\"\" TO azure_pg_admin"
-            + " WITH GRANT OPTION;")
+        .contains(
+            "GRANT ALL PRIVILEGES ON DATABASE \"Odd \"\"db\"\"\" TO azure_pg_admin"
+                + " WITH GRANT OPTION;")
         .contains("\\connect 'late'\n", "\\connect 'Odd \"db\"'\n")
         .contains("ALTER DEFAULT PRIVILEGES GRANT ALL PRIVILEGES ON TABLES TO azure_pg_admin")
         .contains("\\set ON_ERROR_STOP on")
         // The connector is left alone: no role, no password, no prompt.
-        .doesNotContain("grantsmith_connector").doesNotContain("CREATE ROLE")
-        .doesNotContain("connector_password").doesNotContain("\\prompt");
+        .doesNotContain("grantsmith_connector")
+        .doesNotContain("CREATE ROLE")
+        .doesNotContain("connector_password")
+        .doesNotContain("\\prompt");
     Result both = run(Map.of(), "setup-sql", "--database", "late", "--for-database", "shop");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("--database", "--for-database");
@@ -94,13 +104,46 @@ class CliTest {
   @Test
   void badFlagsExitTwoWithOneLineAndNoStackTrace() {
     String[][] cases = {
-      {"grant", "--host", "h", "--user", "u", "--grantee", "a@b.c", "--resource", "db",
-          "--level", "superuser"},
+      {
+        "grant",
+        "--host",
+        "h",
+        "--user",
+        "u",
+        "--grantee",
+        "a@b.c",
+        "--resource",
+        "db",
+        "--level",
+        "superuser"
+      },
       {"grant", "--host", "h", "--user", "u", "--grantee", "a@b.c", "--resource", "a//b"},
-      {"plan", "--host", "h", "--user", "u", "--grantee", "a@b.c", "--resource", "db",
-          "--duration", "forever"},
-      {"grant", "--host", "h", "--port", "abc", "--user", "u", "--grantee", "a@b.c",
-          "--resource", "db"},
+      {
+        "plan",
+        "--host",
+        "h",
+        "--user",
+        "u",
+        "--grantee",
+        "a@b.c",
+        "--resource",
+        "db",
+        "--duration",
+        "forever"
+      },
+      {
+        "grant",
+        "--host",
+        "h",
+        "--port",
+        "abc",
+        "--user",
+        "u",
+        "--grantee",
+        "a@b.c",
+        "--resource",
+        "db"
+      },
       {"grant", "--host", "h", "--user", "u", "--grantee", "a@b.c"},
       {"revoke", "--host", "h", "--user", "u"},
       {"revoke", "--host", "h", "--user", "u", "--username", "x", "--request-id", "y"},
@@ -120,13 +163,38 @@ class CliTest {
   @Test
   void badValuesCaughtByTheSdkExitTwoBeforeAnyConnection() {
     // Port 1 on a host that does not resolve: had anything been sent, this would be exit 4.
-    Result r = run(Map.of("GRANTSMITH_PASSWORD", "pw"), "grant", "--host", "nowhere.invalid",
-        "--port", "1", "--user", "u", "--grantee", "a@b.c", "--resource", "db",
-        "--duration", "PT0S");
+    Result r =
+        run(
+            Map.of("GRANTSMITH_PASSWORD", "pw"),
+            "grant",
+            "--host",
+            "nowhere.invalid",
+            "--port",
+            "1",
+            "--user",
+            "u",
+            "--grantee",
+            "a@b.c",
+            "--resource",
+            "db",
+            "--duration",
+            "PT0S");
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("--duration");
-    Result port = run(Map.of("GRANTSMITH_PASSWORD", "pw"), "grant", "--host", "h",
-        "--port", "70000", "--user", "u", "--grantee", "a@b.c", "--resource", "db");
+    Result port =
+        run(
+            Map.of("GRANTSMITH_PASSWORD", "pw"),
+            "grant",
+            "--host",
+            "h",
+            "--port",
+            "70000",
+            "--user",
+            "u",
+            "--grantee",
+            "a@b.c",
+            "--resource",
+            "db");
     assertThat(port.code()).as(port.err()).isEqualTo(2);
     assertThat(port.err()).contains("--port");
   }
@@ -148,7 +216,17 @@ class CliTest {
   void helpListsEverySubcommand() {
     Result r = run(Map.of(), "--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("setup-sql", "verify-setup", "discover", "plan", "grant",
-        "extend", "revoke", "sweep", "rotate-connector-password", "demo");
+    assertThat(r.out())
+        .contains(
+            "setup-sql",
+            "verify-setup",
+            "discover",
+            "plan",
+            "grant",
+            "extend",
+            "revoke",
+            "sweep",
+            "rotate-connector-password",
+            "demo");
   }
 }

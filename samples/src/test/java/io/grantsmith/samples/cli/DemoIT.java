@@ -13,7 +13,8 @@ class DemoIT {
     StringWriter out = new StringWriter();
     int code = new Demo(new PrintWriter(out)).run(17);
     assertThat(code).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("(10) Sweep and cleanup", "SQLSTATE 42501",
-        "Demo succeeded").containsPattern("SQLSTATE 28(000|P01)");
+    assertThat(out.toString())
+        .contains("(10) Sweep and cleanup", "SQLSTATE 42501", "Demo succeeded")
+        .containsPattern("SQLSTATE 28(000|P01)");
   }
 }

@@ -20,16 +20,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class IntegrationFileTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   // ------------------------------------------------------------------ the reader
 
   @Test
   void readsObjectsStringsNumbersAndLiterals() {
-    Object v = Json.parse("\ufeff {\n \"s\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\","
-        + " \"n\": -12.5e2, \"z\": 0, \"t\": true, \"f\": false, \"x\": null,"
-        + " \"o\": {\"in\": {}}} \r\n");
+    Object v =
+        Json.parse(
+            "\ufeff {\n \"s\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\","
+                + " \"n\": -12.5e2, \"z\": 0, \"t\": true, \"f\": false, \"x\": null,"
+                + " \"o\": {\"in\": {}}} \r\n");
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("s", "a\"b\\c/d\b\f\n\r\t\u00e9\ud83d\ude00");
     expected.put("n", new BigDecimal("-12.5e2"));
@@ -39,7 +40,8 @@ class IntegrationFileTest {
     expected.put("x", null);
     expected.put("o", Map.of("in", Map.of()));
     assertThat(v).isEqualTo(expected);
-    assertThat(new java.util.ArrayList<Object>(((Map<?, ?>) v).keySet())).containsExactly("s", "n", "z", "t", "f", "x", "o");
+    assertThat(new java.util.ArrayList<Object>(((Map<?, ?>) v).keySet()))
+        .containsExactly("s", "n", "z", "t", "f", "x", "o");
     assertThat(Json.parse("\"top\"")).isEqualTo("top");
     assertThat(Json.parse("null")).isNull();
   }
@@ -52,14 +54,42 @@ class IntegrationFileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "{", "{\"a\":1,}", "{'a':1}", "[1]", "{\"a\":[]}",
-      "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":1e}", "{\"a\":-}",
-      "{\"a\":tru}", "{\"a\":True}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}", "{\"a\":\"\\u12\"}",
-      "{\"a\":\"line\nbreak\"}", "{\"a\":\"open", "{\"a\":1} x", "{\"a\":1}{}",
-      "{\"a\":1,\"a\":2}", "{\"a\":NaN}", "// c\n{}", "{\"a\":1 \"b\":2}", "{a:1}",
-      "{\"a\" 1}", "{\"a\":undefined}", "{\"a\":\"x\"\u00a0}"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "{",
+        "{\"a\":1,}",
+        "{'a':1}",
+        "[1]",
+        "{\"a\":[]}",
+        "{\"a\":01}",
+        "{\"a\":1.}",
+        "{\"a\":.5}",
+        "{\"a\":+1}",
+        "{\"a\":1e}",
+        "{\"a\":-}",
+        "{\"a\":tru}",
+        "{\"a\":True}",
+        "{\"a\":\"\\x\"}",
+        "{\"a\":\"\\u12g4\"}",
+        "{\"a\":\"\\u12\"}",
+        "{\"a\":\"line\nbreak\"}",
+        "{\"a\":\"open",
+        "{\"a\":1} x",
+        "{\"a\":1}{}",
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":NaN}",
+        "// c\n{}",
+        "{\"a\":1 \"b\":2}",
+        "{a:1}",
+        "{\"a\" 1}",
+        "{\"a\":undefined}",
+        "{\"a\":\"x\"\u00a0}"
+      })
   void rejectsAnythingElseNamingThePosition(String text) {
-    assertThatThrownBy(() -> Json.parse(text)).isInstanceOf(Json.SyntaxException.class)
+    assertThatThrownBy(() -> Json.parse(text))
+        .isInstanceOf(Json.SyntaxException.class)
         .hasMessageMatching("(?s).* at line \\d+, column \\d+");
   }
 
@@ -68,10 +98,11 @@ class IntegrationFileTest {
     assertThatThrownBy(() -> Json.parse("{\n  \"a\": x}"))
         .isInstanceOf(Json.SyntaxException.class)
         .hasMessage("expected a value but found 'x' at line 2, column 8")
-        .satisfies(e -> {
-          assertThat(((Json.SyntaxException) e).line()).isEqualTo(2);
-          assertThat(((Json.SyntaxException) e).column()).isEqualTo(8);
-        });
+        .satisfies(
+            e -> {
+              assertThat(((Json.SyntaxException) e).line()).isEqualTo(2);
+              assertThat(((Json.SyntaxException) e).column()).isEqualTo(8);
+            });
     assertThatThrownBy(() -> Json.parse("{\"a\":1,\r\n\"a\":2}"))
         .hasMessage("duplicate member \"a\" at line 2, column 1");
   }
@@ -79,8 +110,14 @@ class IntegrationFileTest {
   @Test
   void arraysOnlyWhenAskedFor() {
     assertThat(Json.parse("{\"a\": [1, \"x\", [], {\"b\": null}]}", true))
-        .isEqualTo(Map.of("a", java.util.Arrays.asList(new BigDecimal(1), "x", java.util.List.of(),
-            java.util.Collections.singletonMap("b", null))));
+        .isEqualTo(
+            Map.of(
+                "a",
+                java.util.Arrays.asList(
+                    new BigDecimal(1),
+                    "x",
+                    java.util.List.of(),
+                    java.util.Collections.singletonMap("b", null))));
     assertThatThrownBy(() -> Json.parse("[1,]", true)).isInstanceOf(Json.SyntaxException.class);
     assertThatThrownBy(() -> Json.parse("[1]")).hasMessageContaining("arrays are not supported");
   }
@@ -88,7 +125,8 @@ class IntegrationFileTest {
   @Test
   void deepNestingIsRefusedNotAStackOverflow() {
     String deep = "{\"a\":".repeat(100_000);
-    assertThatThrownBy(() -> Json.parse(deep)).isInstanceOf(Json.SyntaxException.class)
+    assertThatThrownBy(() -> Json.parse(deep))
+        .isInstanceOf(Json.SyntaxException.class)
         .hasMessageContaining("nested deeper than " + Json.MAX_DEPTH);
   }
 
@@ -106,11 +144,12 @@ class IntegrationFileTest {
     return o;
   }
 
-  static final String FULL = "{\"name\": \"orders-prod\", \"hostname\": \"db.example.com\","
-      + " \"port\": 6432, \"database\": \"orders\", \"sslMode\": \"verify-full\","
-      + " \"sslRootCert\": \"/etc/ca.pem\", \"user\": \"jit_conn\", \"userCleanupAfterDays\": 7,"
-      + " \"credentialRotationDays\": 30, \"customAccessDetails\": \"Ask #dba\","
-      + " \"maxAccessDuration\": \"PT8H\"}";
+  static final String FULL =
+      "{\"name\": \"orders-prod\", \"hostname\": \"db.example.com\","
+          + " \"port\": 6432, \"database\": \"orders\", \"sslMode\": \"verify-full\","
+          + " \"sslRootCert\": \"/etc/ca.pem\", \"user\": \"jit_conn\", \"userCleanupAfterDays\": 7,"
+          + " \"credentialRotationDays\": 30, \"customAccessDetails\": \"Ask #dba\","
+          + " \"maxAccessDuration\": \"PT8H\"}";
 
   @Test
   void everyKeyMapsToTheIntegration() throws IOException {
@@ -127,9 +166,19 @@ class IntegrationFileTest {
     assertThat(i.customAccessDetails()).contains("Ask #dba");
     assertThat(i.maxAccessDuration()).isEqualTo(Duration.ofHours(8));
     assertThat(o.user()).isEqualTo("jit_conn");
-    assertThat(IntegrationFile.KEYS).containsExactly("name", "hostname", "port", "database",
-        "sslMode", "sslRootCert", "user", "userCleanupAfterDays", "credentialRotationDays",
-        "customAccessDetails", "maxAccessDuration");
+    assertThat(IntegrationFile.KEYS)
+        .containsExactly(
+            "name",
+            "hostname",
+            "port",
+            "database",
+            "sslMode",
+            "sslRootCert",
+            "user",
+            "userCleanupAfterDays",
+            "credentialRotationDays",
+            "customAccessDetails",
+            "maxAccessDuration");
   }
 
   @Test
@@ -150,8 +199,8 @@ class IntegrationFileTest {
     assertThat(o.user()).isEqualTo("flag_user");
     assertThat(i.maxAccessDuration()).isEqualTo(Duration.ofHours(8));
 
-    Commands.ConnectionOptions minimal = options(file("{\"hostname\": \"h.example.com\","
-        + " \"user\": \"u\", \"port\": null}"));
+    Commands.ConnectionOptions minimal =
+        options(file("{\"hostname\": \"h.example.com\"," + " \"user\": \"u\", \"port\": null}"));
     Integration d = minimal.integration();
     assertThat(d.name()).isEqualTo("grantsmith");
     assertThat(d.port()).isEqualTo(5432);
@@ -174,17 +223,29 @@ class IntegrationFileTest {
       {"{\"hostname\": \"bad host\", \"user\": \"u\"}", "\"hostname\" must be a DNS name"},
       {"{\"hostname\": \"h\", \"user\": \"u\", \"sslMode\": \"sometimes\"}", "\"sslMode\""},
       {"{\"hostname\": \"h\", \"user\": \"u\", \"sslMode\": true}", "\"sslMode\" must be a str"},
-      {"{\"hostname\": \"h\", \"user\": \"u\", \"maxAccessDuration\": \"8h\"}",
-          "\"maxAccessDuration\" must be an ISO-8601 duration"},
-      {"{\"hostname\": \"h\", \"user\": \"u\", \"maxAccessDuration\": \"PT10S\"}",
-          "\"maxAccessDuration\" must be at least one minute"},
+      {
+        "{\"hostname\": \"h\", \"user\": \"u\", \"maxAccessDuration\": \"8h\"}",
+        "\"maxAccessDuration\" must be an ISO-8601 duration"
+      },
+      {
+        "{\"hostname\": \"h\", \"user\": \"u\", \"maxAccessDuration\": \"PT10S\"}",
+        "\"maxAccessDuration\" must be at least one minute"
+      },
       {"{\"hostname\": \"h\", \"user\": \"u\", \"name\": \"1bad\"}", "\"name\" must start"},
-      {"{\"hostname\": \"h\", \"user\": \"u\", \"userCleanupAfterDays\": -1}",
-          "\"userCleanupAfterDays\" must be at least 0"},
-      {"{\"hostname\": \"h\", \"user\": \"u\", \"credentialRotationDays\": 0}",
-          "\"credentialRotationDays\" must be at least 1"},
-      {"{\"hostname\": \"h\", \"user\": \"u\", \"customAccessDetails\": \"" + "x".repeat(401)
-          + "\"}", "\"customAccessDetails\" must be at most 400"},
+      {
+        "{\"hostname\": \"h\", \"user\": \"u\", \"userCleanupAfterDays\": -1}",
+        "\"userCleanupAfterDays\" must be at least 0"
+      },
+      {
+        "{\"hostname\": \"h\", \"user\": \"u\", \"credentialRotationDays\": 0}",
+        "\"credentialRotationDays\" must be at least 1"
+      },
+      {
+        "{\"hostname\": \"h\", \"user\": \"u\", \"customAccessDetails\": \""
+            + "x".repeat(401)
+            + "\"}",
+        "\"customAccessDetails\" must be at most 400"
+      },
       {"{\"hostname\": \"h\", \"user\": \"u\", \"database\": {}}", "\"database\" must be a str"},
       {"{\"hostname\": \"h\", \"user\": \"\"}", "\"user\""},
       {"{\"hostname\": \"h\", \"user\": \"u\", \"port\": 5432,}", "invalid JSON: "},
@@ -194,12 +255,22 @@ class IntegrationFileTest {
     };
     for (String[] c : cases) {
       Path f = file(c[0]);
-      CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "plan",
-          "--integration", f.toString(), "--grantee", "a@b.c", "--resource", "db");
+      CliTest.Result r =
+          CliTest.run(
+              Map.of("GRANTSMITH_PASSWORD", "pw"),
+              "plan",
+              "--integration",
+              f.toString(),
+              "--grantee",
+              "a@b.c",
+              "--resource",
+              "db");
       assertThat(r.code()).as(c[0] + " -> " + r.err()).isEqualTo(2);
       assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
-      assertThat(r.err()).startsWith("grantsmith: invalid --integration " + f + ": ")
-          .contains(c[1]).doesNotContain("\tat ");
+      assertThat(r.err())
+          .startsWith("grantsmith: invalid --integration " + f + ": ")
+          .contains(c[1])
+          .doesNotContain("\tat ");
       assertThat(r.out()).isEmpty();
     }
   }
@@ -207,22 +278,28 @@ class IntegrationFileTest {
   @Test
   void missingOrUnreadableFilesExitTwo() throws IOException {
     Path missing = dir.resolve("nope.json");
-    CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep",
-        "--integration", missing.toString());
+    CliTest.Result r =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep", "--integration", missing.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("grantsmith: invalid --integration " + missing
-        + ": no such file" + System.lineSeparator());
+    assertThat(r.err())
+        .isEqualTo(
+            "grantsmith: invalid --integration "
+                + missing
+                + ": no such file"
+                + System.lineSeparator());
 
-    CliTest.Result directory = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep",
-        "--integration", dir.toString());
+    CliTest.Result directory =
+        CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep", "--integration", dir.toString());
     assertThat(directory.code()).as(directory.err()).isEqualTo(2);
     assertThat(directory.err().lines().count()).isEqualTo(1);
     assertThat(directory.err()).startsWith("grantsmith: invalid --integration " + dir + ": ");
 
     Path latin1 = dir.resolve("latin1.json");
     Files.write(latin1, "{\"hostname\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1));
-    CliTest.Result bad = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep",
-        "--integration", latin1.toString());
+    CliTest.Result bad =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep", "--integration", latin1.toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("not UTF-8");
   }
@@ -230,32 +307,44 @@ class IntegrationFileTest {
   @Test
   void aPasswordKeyIsRefusedWithoutEchoingIt() throws IOException {
     Path f = file("{\"hostname\": \"h\", \"user\": \"u\", \"password\": \"S3cret-in-file\"}");
-    CliTest.Result r = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep",
-        "--integration", f.toString());
+    CliTest.Result r =
+        CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep", "--integration", f.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err().lines().count()).isEqualTo(1);
-    assertThat(r.err()).contains(f.toString()).contains("\"password\"")
-        .contains("GRANTSMITH_PASSWORD").doesNotContain("S3cret-in-file");
+    assertThat(r.err())
+        .contains(f.toString())
+        .contains("\"password\"")
+        .contains("GRANTSMITH_PASSWORD")
+        .doesNotContain("S3cret-in-file");
     assertThat(r.out()).isEmpty();
   }
 
   @Test
   void aBadFlagStillNamesTheFlagAndMissingHostOrUserAreNamed() throws IOException {
     Path f = file("{\"hostname\": \"nowhere.invalid\", \"user\": \"u\", \"port\": 1}");
-    CliTest.Result port = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "plan",
-        "--integration", f.toString(), "--port", "70000", "--grantee", "a@b.c",
-        "--resource", "db");
+    CliTest.Result port =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", "pw"),
+            "plan",
+            "--integration",
+            f.toString(),
+            "--port",
+            "70000",
+            "--grantee",
+            "a@b.c",
+            "--resource",
+            "db");
     assertThat(port.code()).as(port.err()).isEqualTo(2);
     assertThat(port.err()).startsWith("grantsmith: invalid --port: ");
 
     Path noHost = file("{\"user\": \"u\"}");
-    CliTest.Result host = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep",
-        "--integration", noHost.toString());
+    CliTest.Result host =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep", "--integration", noHost.toString());
     assertThat(host.code()).isEqualTo(2);
     assertThat(host.err()).contains("missing --host").contains("\"hostname\"");
 
-    CliTest.Result user = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep",
-        "--host", "h");
+    CliTest.Result user = CliTest.run(Map.of("GRANTSMITH_PASSWORD", "pw"), "sweep", "--host", "h");
     assertThat(user.code()).isEqualTo(2);
     assertThat(user.err()).contains("missing --user");
   }
@@ -263,13 +352,28 @@ class IntegrationFileTest {
   @Test
   void helpDocumentsTheFile() {
     CliTest.Result top = CliTest.run(Map.of(), "--help");
-    assertThat(top.out()).contains("--integration FILE").contains("maxAccessDuration")
-        .contains("sslRootCert").contains("password");
-    for (String sub : new String[] {"verify-setup", "discover", "plan", "grant", "extend",
-        "revoke", "sweep", "rotate-connector-password"}) {
+    assertThat(top.out())
+        .contains("--integration FILE")
+        .contains("maxAccessDuration")
+        .contains("sslRootCert")
+        .contains("password");
+    for (String sub :
+        new String[] {
+          "verify-setup",
+          "discover",
+          "plan",
+          "grant",
+          "extend",
+          "revoke",
+          "sweep",
+          "rotate-connector-password"
+        }) {
       CliTest.Result r = CliTest.run(Map.of(), sub, "--help");
       assertThat(r.code()).isZero();
-      assertThat(r.out()).as(sub).contains("--integration=FILE").contains("sslMode")
+      assertThat(r.out())
+          .as(sub)
+          .contains("--integration=FILE")
+          .contains("sslMode")
           .contains("userCleanupAfterDays");
     }
   }

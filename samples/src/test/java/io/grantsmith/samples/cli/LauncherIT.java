@@ -22,13 +22,13 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./grantsmith} launcher, started four times at once on a checkout that was never
- * built: exactly one call builds, the others wait for it, and all four run the tool.
+ * The {@code ./grantsmith} launcher, started four times at once on a checkout that was never built:
+ * exactly one call builds, the others wait for it, and all four run the tool.
  *
- * <p>A real build takes a minute, so the launcher runs in a copy of the checkout whose
- * {@code mvnw} stands in for Maven: it fails if another build is running (as concurrent real
- * builds overwriting each other's classes and jars do), waits a second, then puts this module's
- * jar and its dependencies where the build would. Everything else is the real script.
+ * <p>A real build takes a minute, so the launcher runs in a copy of the checkout whose {@code mvnw}
+ * stands in for Maven: it fails if another build is running (as concurrent real builds overwriting
+ * each other's classes and jars do), waits a second, then puts this module's jar and its
+ * dependencies where the build would. Everything else is the real script.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class LauncherIT {
@@ -47,10 +47,13 @@ class LauncherIT {
     Path copy = checkout(dir);
     // A PATH with the tools the launcher uses but no flock: it falls back to a mkdir lock.
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    for (String tool : List.of("bash", "dirname", "ls", "grep", "head", "find", "mkdir",
-        "rmdir", "cat", "sleep", "rm", "mktemp", "touch", "cp")) {
-      Files.createSymbolicLink(bin.resolve(tool), which(tool).orElseThrow(
-          () -> new AssertionError(tool + " not found on PATH")));
+    for (String tool :
+        List.of(
+            "bash", "dirname", "ls", "grep", "head", "find", "mkdir", "rmdir", "cat", "sleep", "rm",
+            "mktemp", "touch", "cp")) {
+      Files.createSymbolicLink(
+          bin.resolve(tool),
+          which(tool).orElseThrow(() -> new AssertionError(tool + " not found on PATH")));
     }
     runAtOnce(copy, bin.toString());
     assertThat(Files.readAllLines(copy.resolve("builds.log"))).hasSize(1);
@@ -78,17 +81,21 @@ class LauncherIT {
       }
     }
     Path mvnw = copy.resolve("mvnw");
-    Files.writeString(mvnw, "#!" + which("bash").orElseThrow() + "\n"
-        + "set -eu\n"
-        + "root=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\n"
-        + "mkdir \"$root/building\" 2>/dev/null"
-        + " || { echo 'stand-in mvnw: another build is running' >&2; exit 1; }\n"
-        + "echo build >>\"$root/builds.log\"\n"
-        + "sleep 1\n"
-        + "mkdir -p \"$root/samples/target/lib\"\n"
-        + "cp \"$REAL_LIB\"/*.jar \"$root/samples/target/lib/\"\n"
-        + "cp \"$REAL_JAR\" \"$root/samples/target/\"\n"
-        + "rmdir \"$root/building\"\n");
+    Files.writeString(
+        mvnw,
+        "#!"
+            + which("bash").orElseThrow()
+            + "\n"
+            + "set -eu\n"
+            + "root=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\n"
+            + "mkdir \"$root/building\" 2>/dev/null"
+            + " || { echo 'stand-in mvnw: another build is running' >&2; exit 1; }\n"
+            + "echo build >>\"$root/builds.log\"\n"
+            + "sleep 1\n"
+            + "mkdir -p \"$root/samples/target/lib\"\n"
+            + "cp \"$REAL_LIB\"/*.jar \"$root/samples/target/lib/\"\n"
+            + "cp \"$REAL_JAR\" \"$root/samples/target/\"\n"
+            + "rmdir \"$root/building\"\n");
     Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createFile(copy.resolve("builds.log"));
     return copy;
@@ -98,18 +105,27 @@ class LauncherIT {
     Path target = Path.of("target").toAbsolutePath();
     Path jar;
     try (Stream<Path> files = Files.list(target)) {
-      jar = files.filter(p -> p.getFileName().toString().matches("samples-.*\\.jar")
-          && !p.getFileName().toString().matches(".*-(sources|javadoc)\\.jar")).findFirst()
-          .orElse(null);
+      jar =
+          files
+              .filter(
+                  p ->
+                      p.getFileName().toString().matches("samples-.*\\.jar")
+                          && !p.getFileName().toString().matches(".*-(sources|javadoc)\\.jar"))
+              .findFirst()
+              .orElse(null);
     }
-    assumeTrue(jar != null && Files.isDirectory(target.resolve("lib")),
+    assumeTrue(
+        jar != null && Files.isDirectory(target.resolve("lib")),
         "the samples jar is built in the package phase, before this test");
     List<Process> calls = new ArrayList<>();
     for (int i = 0; i < CALLS; i++) {
-      ProcessBuilder pb = new ProcessBuilder(which("bash").orElseThrow().toString(),
-          copy.resolve("grantsmith").toString(), "--version")
-          .redirectOutput(copy.resolve("out" + i).toFile())
-          .redirectError(copy.resolve("err" + i).toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  which("bash").orElseThrow().toString(),
+                  copy.resolve("grantsmith").toString(),
+                  "--version")
+              .redirectOutput(copy.resolve("out" + i).toFile())
+              .redirectError(copy.resolve("err" + i).toFile());
       Map<String, String> env = pb.environment();
       env.put("PATH", path);
       env.put("JAVA_HOME", System.getProperty("java.home"));

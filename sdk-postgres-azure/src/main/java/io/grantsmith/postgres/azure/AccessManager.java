@@ -49,10 +49,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,20 +71,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access lifecycle: {@linkplain #grant grant} time-bound access to a person, {@linkplain
- * #extend extend} it, {@linkplain #revoke revoke} it, {@linkplain #sweep sweep} expired and
- * retired users, and {@linkplain #rotateConnectorPassword rotate} the connector's password.
+ * #extend extend} it, {@linkplain #revoke revoke} it, {@linkplain #sweep sweep} expired and retired
+ * users, and {@linkplain #rotateConnectorPassword rotate} the connector's password.
  *
  * <p>Each person gets one managed login role per integration, named {@linkplain #userName
  * deterministically}, marked by membership in the NOLOGIN role {@value #MARKER_ROLE}, with its
  * lease as JSON in the role comment and its {@code VALID UNTIL} at the lease's expiry, so the
  * password stops working at expiry even if no process runs. The server is the only state.
  *
- * <p>Every change is a {@link Plan} sent through the {@link Executor}: with a
- * {@link DryRunExecutor} ({@link #withExecutor}) nothing is changed, and {@link #planGrant} and
- * {@link #planRevoke} return the plan itself. Passwords never appear in plans, logs or
- * exceptions. Changes to one user are serialized in this process and guarded on the server by
- * a check of the lease, so replicas that act on the same user at once retry instead of
- * overwriting each other.
+ * <p>Every change is a {@link Plan} sent through the {@link Executor}: with a {@link
+ * DryRunExecutor} ({@link #withExecutor}) nothing is changed, and {@link #planGrant} and {@link
+ * #planRevoke} return the plan itself. Passwords never appear in plans, logs or exceptions. Changes
+ * to one user are serialized in this process and guarded on the server by a check of the lease, so
+ * replicas that act on the same user at once retry instead of overwriting each other.
  *
  * <pre>{@code
  * AccessManager manager = AccessManager.builder()
@@ -98,15 +97,17 @@ import org.slf4j.LoggerFactory;
  * manager.close(); // at shutdown
  * }</pre>
  *
- * <p>A manager built from {@linkplain Builder#credentials credentials} keeps a few idle
- * connections per database for reuse ({@link ConnectionSource#pooled}); {@link #close()} closes
- * them. A manager built from {@linkplain Builder#connections connections} uses them as given.
+ * <p>A manager built from {@linkplain Builder#credentials credentials} keeps a few idle connections
+ * per database for reuse ({@link ConnectionSource#pooled}); {@link #close()} closes them. A manager
+ * built from {@linkplain Builder#connections connections} uses them as given.
  */
 public final class AccessManager implements AutoCloseable {
   /** The NOLOGIN role whose members are the users Grantsmith manages. */
   public static final String MARKER_ROLE = LeaseState.MARKER_ROLE;
+
   /** The session advisory lock key that one sweep holds in the shared database. */
   public static final long SWEEP_LOCK_KEY = JdbcExecutor.LOCK_KEY + 1;
+
   /** The SQLSTATE a plan fails with when a user's lease changed after it was read. */
   public static final String CONFLICT_SQLSTATE = "GS409";
 
@@ -130,10 +131,18 @@ public final class AccessManager implements AutoCloseable {
   private final ConnectionSource.Pooled pool;
   private final Function<Credentials, ConnectionSource> logins;
 
-  private AccessManager(Integration integration, AtomicReference<Credentials> credentials,
-      ConnectionSource connections, Executor executor, Clock clock, PasswordGenerator passwords,
-      AccessPolicy policy, AtomicReference<String> connector, ReentrantLock[] locks,
-      ConnectionSource.Pooled pool, Function<Credentials, ConnectionSource> logins) {
+  private AccessManager(
+      Integration integration,
+      AtomicReference<Credentials> credentials,
+      ConnectionSource connections,
+      Executor executor,
+      Clock clock,
+      PasswordGenerator passwords,
+      AccessPolicy policy,
+      AtomicReference<String> connector,
+      ReentrantLock[] locks,
+      ConnectionSource.Pooled pool,
+      Function<Credentials, ConnectionSource> logins) {
     this.pool = pool;
     this.logins = logins;
     this.integration = integration;
@@ -182,8 +191,8 @@ public final class AccessManager implements AutoCloseable {
     }
 
     /**
-     * Sets the connector's credentials. Connections are then made by pgjdbc from the
-     * integration and kept for reuse until {@link AccessManager#close()}, and a {@linkplain
+     * Sets the connector's credentials. Connections are then made by pgjdbc from the integration
+     * and kept for reuse until {@link AccessManager#close()}, and a {@linkplain
      * #rotateConnectorPassword rotated} password is used from then on.
      *
      * @param credentials the connector's user name and password
@@ -206,8 +215,8 @@ public final class AccessManager implements AutoCloseable {
     }
 
     /**
-     * Sets the connector's role name; by default the credentials' user name, else
-     * {@code current_user} of a connection.
+     * Sets the connector's role name; by default the credentials' user name, else {@code
+     * current_user} of a connection.
      *
      * @param connector the role name
      * @return this builder
@@ -219,8 +228,8 @@ public final class AccessManager implements AutoCloseable {
 
     /**
      * Sets how {@link AccessManager#rotateConnectorPassword} logs in with given credentials (the
-     * session kept open to restore the old password, and the login that proves the new one);
-     * by default pgjdbc from the integration, as {@link ConnectionSource#of(Integration,
+     * session kept open to restore the old password, and the login that proves the new one); by
+     * default pgjdbc from the integration, as {@link ConnectionSource#of(Integration,
      * Credentials)}. Tests wrap it to check those sessions as they check the others.
      */
     Builder logins(Function<Credentials, ConnectionSource> logins) {
@@ -279,35 +288,49 @@ public final class AccessManager implements AutoCloseable {
      * @throws InvalidValueException if the integration or a way to connect is missing
      */
     public AccessManager build() {
-      InvalidValueException.check(integration != null, "AccessManager.integration",
-          "must be set", null);
-      InvalidValueException.check(credentials != null || connections != null,
-          "AccessManager.credentials", "or connections must be set", null);
+      InvalidValueException.check(
+          integration != null, "AccessManager.integration", "must be set", null);
+      InvalidValueException.check(
+          credentials != null || connections != null,
+          "AccessManager.credentials",
+          "or connections must be set",
+          null);
       AtomicReference<Credentials> creds = new AtomicReference<>(credentials);
       Integration i = integration;
-      ConnectionSource.Pooled pool = connections != null ? null
-          : ConnectionSource.pooled(db -> ConnectionSource.of(i, creds.get()).open(db));
+      ConnectionSource.Pooled pool =
+          connections != null
+              ? null
+              : ConnectionSource.pooled(db -> ConnectionSource.of(i, creds.get()).open(db));
       ConnectionSource source = pool != null ? pool : connections;
-      Executor ex = executor != null ? executor
-          : JdbcExecutor.builder().connections(source).build();
-      String name = connector != null ? connector
-          : credentials != null ? credentials.username() : null;
+      Executor ex =
+          executor != null ? executor : JdbcExecutor.builder().connections(source).build();
+      String name =
+          connector != null ? connector : credentials != null ? credentials.username() : null;
       ReentrantLock[] locks = new ReentrantLock[64];
       for (int k = 0; k < locks.length; k++) {
         locks[k] = new ReentrantLock();
       }
-      Function<Credentials, ConnectionSource> login = logins != null ? logins
-          : c -> ConnectionSource.of(i, c);
-      return new AccessManager(integration, creds, source, ex, clock,
-          passwords != null ? passwords : new SecurePasswordGenerator(), policy,
-          new AtomicReference<>(name), locks, pool, login);
+      Function<Credentials, ConnectionSource> login =
+          logins != null ? logins : c -> ConnectionSource.of(i, c);
+      return new AccessManager(
+          integration,
+          creds,
+          source,
+          ex,
+          clock,
+          passwords != null ? passwords : new SecurePasswordGenerator(),
+          policy,
+          new AtomicReference<>(name),
+          locks,
+          pool,
+          login);
     }
   }
 
   /**
-   * Closes the idle connections this manager keeps, if it made its own from credentials. A
-   * closed manager still works, opening a connection per use; managers made with {@link
-   * #withExecutor} share the connections, so closing one closes them for all.
+   * Closes the idle connections this manager keeps, if it made its own from credentials. A closed
+   * manager still works, opening a connection per use; managers made with {@link #withExecutor}
+   * share the connections, so closing one closes them for all.
    */
   @Override
   public void close() {
@@ -317,22 +340,31 @@ public final class AccessManager implements AutoCloseable {
   }
 
   /**
-   * The same manager sending its plans to another executor, e.g. a {@link DryRunExecutor}.
-   * It shares this manager's connections, credentials and per-user locks.
+   * The same manager sending its plans to another executor, e.g. a {@link DryRunExecutor}. It
+   * shares this manager's connections, credentials and per-user locks.
    *
    * @param other the executor
    * @return a new manager
    */
   public AccessManager withExecutor(Executor other) {
-    return new AccessManager(integration, credentials, connections,
-        Objects.requireNonNull(other, "executor"), clock, passwords, policy, connector, locks,
-        pool, logins);
+    return new AccessManager(
+        integration,
+        credentials,
+        connections,
+        Objects.requireNonNull(other, "executor"),
+        clock,
+        passwords,
+        policy,
+        connector,
+        locks,
+        pool,
+        logins);
   }
 
   /**
-   * The managed user's name for a grantee of an integration: {@code gs_}, the grantee in lower
-   * case with every character but {@code [a-z0-9]} replaced by {@code _}, {@code _} and the
-   * first 8 hex digits of SHA-256(integration name, NUL, grantee); shortened to fit 63 bytes.
+   * The managed user's name for a grantee of an integration: {@code gs_}, the grantee in lower case
+   * with every character but {@code [a-z0-9]} replaced by {@code _}, {@code _} and the first 8 hex
+   * digits of SHA-256(integration name, NUL, grantee); shortened to fit 63 bytes.
    *
    * @param integrationName the integration's name
    * @param grantee the person
@@ -354,8 +386,9 @@ public final class AccessManager implements AutoCloseable {
     int max = Identifiers.MAX_BYTES - 3 - 1 - NAME_HASH_CHARS;
     String body = s.length() > max ? s.substring(0, max) : s.toString();
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(
-          (integrationName + "\0" + grantee).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest((integrationName + "\0" + grantee).getBytes(StandardCharsets.UTF_8));
       return "gs_" + body + "_" + HexFormat.of().formatHex(d).substring(0, NAME_HASH_CHARS);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);
@@ -365,18 +398,18 @@ public final class AccessManager implements AutoCloseable {
   // ---------------------------------------------------------------- grant
 
   /**
-   * Grants the request: creates (or, while a grant is active, widens) the grantee's managed
-   * user, NOLOGIN first, then the lease and memberships, then the privileges in every database
-   * touched, then LOGIN. A second request while active adds its resources, moves the expiry to
-   * the later of both and keeps the password unless the integration's rotation period has
-   * passed. A user whose lease expired but was not yet swept is revoked first.
+   * Grants the request: creates (or, while a grant is active, widens) the grantee's managed user,
+   * NOLOGIN first, then the lease and memberships, then the privileges in every database touched,
+   * then LOGIN. A second request while active adds its resources, moves the expiry to the later of
+   * both and keeps the password unless the integration's rotation period has passed. A user whose
+   * lease expired but was not yet swept is revoked first.
    *
    * @param request the approved request
    * @return the user name, password (if new or rotated), expiry and how to connect
-   * @throws InvalidValueException if the request names something that does not exist, or
-   *     touches a database created after the connector setup (nothing is changed then)
-   * @throws ApplyException if the server refused a step (what committed is safe: LOGIN comes
-   *     last; granting again converges)
+   * @throws InvalidValueException if the request names something that does not exist, or touches a
+   *     database created after the connector setup (nothing is changed then)
+   * @throws ApplyException if the server refused a step (what committed is safe: LOGIN comes last;
+   *     granting again converges)
    * @throws GrantsmithException if the user name belongs to a role Grantsmith does not manage
    */
   public AccessGrant grant(AccessRequest request) {
@@ -395,14 +428,18 @@ public final class AccessManager implements AutoCloseable {
           } else if (attempt < MAX_ATTEMPTS) {
             continue;
           } else {
-            throw new GrantsmithException("The expired lease of " + user
-                + " could not be revoked before granting again");
+            throw new GrantsmithException(
+                "The expired lease of " + user + " could not be revoked before granting again");
           }
         }
         try {
           ApplyResult result = executor.apply(p.plan);
-          LOG.info("Granted {} access to {} as {} until {} (request {})",
-              request.level().label(), request.resources(), user, p.lease.expiresAt(),
+          LOG.info(
+              "Granted {} access to {} as {} until {} (request {})",
+              request.level().label(),
+              request.resources(),
+              user,
+              p.lease.expiresAt(),
               request.requestId());
           return p.toGrant(result);
         } catch (ApplyException e) {
@@ -417,8 +454,8 @@ public final class AccessManager implements AutoCloseable {
   }
 
   /**
-   * The plan {@link #grant} would apply now, without applying it. Its password, if any, is a
-   * fresh one that is then discarded (and redacted in the plan).
+   * The plan {@link #grant} would apply now, without applying it. Its password, if any, is a fresh
+   * one that is then discarded (and redacted in the plan).
    *
    * @param request the request
    * @return the plan
@@ -431,20 +468,23 @@ public final class AccessManager implements AutoCloseable {
   }
 
   private void checkIntegration(AccessRequest request) {
-    InvalidValueException.check(request.integration().name().equals(integration.name()),
-        "AccessRequest.integration", "must be this manager's integration " + integration.name(),
+    InvalidValueException.check(
+        request.integration().name().equals(integration.name()),
+        "AccessRequest.integration",
+        "must be this manager's integration " + integration.name(),
         request.integration().name());
   }
 
   /** Of the databases given, those where the connector cannot grant CONNECT. */
-  private static final String NOT_SET_UP_QUERY = "SELECT datname::text FROM pg_database"
-      + " WHERE datname = ANY (?)"
-      + " AND NOT has_database_privilege(oid, 'CONNECT WITH GRANT OPTION') ORDER BY datname";
+  private static final String NOT_SET_UP_QUERY =
+      "SELECT datname::text FROM pg_database"
+          + " WHERE datname = ANY (?)"
+          + " AND NOT has_database_privilege(oid, 'CONNECT WITH GRANT OPTION') ORDER BY datname";
 
   /**
-   * Refuses, before anything changes, a request that touches a database the connector setup
-   * does not cover (one created after it): the server says the connector cannot grant CONNECT
-   * there. The message names the databases and the command that sets them up.
+   * Refuses, before anything changes, a request that touches a database the connector setup does
+   * not cover (one created after it): the server says the connector cannot grant CONNECT there. The
+   * message names the databases and the command that sets them up.
    */
   private void requireSetUpDatabases(AccessRequest request, List<String> connectable) {
     Set<String> touched = new TreeSet<>();
@@ -468,22 +508,39 @@ public final class AccessManager implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot check that the connector setup covers "
-          + touched + ": SQLSTATE " + e.getSQLState(), e);
+      throw new GrantsmithException(
+          "Cannot check that the connector setup covers "
+              + touched
+              + ": SQLSTATE "
+              + e.getSQLState(),
+          e);
     }
     if (notSetUp.isEmpty()) {
       return;
     }
-    ResourceRef first = request.resources().stream().filter(r -> r.kind() == ResourceKind.SERVER
-        || r.database().filter(notSetUp::contains).isPresent()).findFirst().orElseThrow();
-    throw new InvalidValueException("AccessRequest.resources", "must name databases the"
-        + " connector setup covers: " + (notSetUp.size() == 1 ? "database " : "databases ")
-        + notSetUp.stream().map(d -> d.matches("[A-Za-z0-9_]+") ? d
-            : InvalidValueException.describe(d)).collect(Collectors.joining(", "))
-        + (notSetUp.size() == 1 ? " was" : " were")
-        + " created after the connector setup (the connector cannot grant CONNECT there);"
-        + " run `" + SetupSql.setupCommand(notSetUp) + "` as the server admin"
-        + " (ConnectorSetup.scriptFor or planFor in Java)", first);
+    ResourceRef first =
+        request.resources().stream()
+            .filter(
+                r ->
+                    r.kind() == ResourceKind.SERVER
+                        || r.database().filter(notSetUp::contains).isPresent())
+            .findFirst()
+            .orElseThrow();
+    throw new InvalidValueException(
+        "AccessRequest.resources",
+        "must name databases the"
+            + " connector setup covers: "
+            + (notSetUp.size() == 1 ? "database " : "databases ")
+            + notSetUp.stream()
+                .map(d -> d.matches("[A-Za-z0-9_]+") ? d : InvalidValueException.describe(d))
+                .collect(Collectors.joining(", "))
+            + (notSetUp.size() == 1 ? " was" : " were")
+            + " created after the connector setup (the connector cannot grant CONNECT there);"
+            + " run `"
+            + SetupSql.setupCommand(notSetUp)
+            + "` as the server admin"
+            + " (ConnectorSetup.scriptFor or planFor in Java)",
+        first);
   }
 
   private final class PreparedGrant {
@@ -500,15 +557,33 @@ public final class AccessManager implements AutoCloseable {
       if (password != null) {
         b.password(password);
       }
-      return b.username(user).expiresAt(lease.expiresAt()).host(integration.hostname()).port(integration.port())
-          .database(database).sslMode(integration.sslMode())
-          .jdbcUrl(JdbcUrls.jdbcUrl(integration.hostname(), integration.port(), database)
-              + "?sslmode=" + integration.sslMode().libpqName() + "&user=" + enc)
-          .connectionString("host=" + libpq(integration.hostname()) + " port="
-              + integration.port() + " dbname=" + libpq(database) + " user=" + libpq(user)
-              + " sslmode=" + integration.sslMode().libpqName())
-          .customAccessDetails(integration.customAccessDetails()).lease(lease)
-          .applyResult(result).build();
+      return b.username(user)
+          .expiresAt(lease.expiresAt())
+          .host(integration.hostname())
+          .port(integration.port())
+          .database(database)
+          .sslMode(integration.sslMode())
+          .jdbcUrl(
+              JdbcUrls.jdbcUrl(integration.hostname(), integration.port(), database)
+                  + "?sslmode="
+                  + integration.sslMode().libpqName()
+                  + "&user="
+                  + enc)
+          .connectionString(
+              "host="
+                  + libpq(integration.hostname())
+                  + " port="
+                  + integration.port()
+                  + " dbname="
+                  + libpq(database)
+                  + " user="
+                  + libpq(user)
+                  + " sslmode="
+                  + integration.sslMode().libpqName())
+          .customAccessDetails(integration.customAccessDetails())
+          .lease(lease)
+          .applyResult(result)
+          .build();
     }
   }
 
@@ -518,9 +593,14 @@ public final class AccessManager implements AutoCloseable {
     ServerState server = readServer(user);
     List<String> connectableDatabases = server.databases;
     for (ResourceRef r : request.resources()) {
-      r.database().ifPresent(db -> InvalidValueException.check(
-          connectableDatabases.contains(db), "AccessRequest.resources",
-          "must name databases the connector can connect to", r));
+      r.database()
+          .ifPresent(
+              db ->
+                  InvalidValueException.check(
+                      connectableDatabases.contains(db),
+                      "AccessRequest.resources",
+                      "must name databases the connector can connect to",
+                      r));
     }
     requireSetUpDatabases(request, connectableDatabases);
     LeaseState st = server.state(user);
@@ -534,8 +614,13 @@ public final class AccessManager implements AutoCloseable {
     PreparedGrant out = new PreparedGrant();
     out.user = user;
     if (st == null && sharedSnap.role(user).isPresent()) {
-      throw new GrantsmithException("Role " + user + " exists but is not managed by Grantsmith"
-          + " (not a member of " + MARKER_ROLE + "); refusing to touch it");
+      throw new GrantsmithException(
+          "Role "
+              + user
+              + " exists but is not managed by Grantsmith"
+              + " (not a member of "
+              + MARKER_ROLE
+              + "); refusing to touch it");
     }
     boolean active = st != null && st.isActiveAt(now);
     if (st != null && !active && st.revokedAt().isEmpty()) {
@@ -551,8 +636,7 @@ public final class AccessManager implements AutoCloseable {
     boolean keep = st != null && !revoked && active;
     // What the lease approves: what it approved before (while active) and this request.
     List<LeaseCodec.Approval> earlier = keep ? st.approvals().orElse(null) : List.of();
-    List<LeaseCodec.Approval> approvals = new ArrayList<>(
-        earlier != null ? earlier : List.of());
+    List<LeaseCodec.Approval> approvals = new ArrayList<>(earlier != null ? earlier : List.of());
     for (ResourceRef r : request.resources()) {
       LeaseCodec.Approval a = new LeaseCodec.Approval(request.level(), r);
       approvals.remove(a);
@@ -578,8 +662,7 @@ public final class AccessManager implements AutoCloseable {
     Set<String> memberOf = new TreeSet<>();
     memberOf.add(MARKER_ROLE);
     for (LeaseCodec.Approval a : approvals) {
-      expand(a.resource(), a.level(), user, snaps, server.databases, sharedSnap, grants,
-          memberOf);
+      expand(a.resource(), a.level(), user, snaps, server.databases, sharedSnap, grants, memberOf);
     }
     if (keep && earlier == null) {
       // A lease written before approvals were recorded: keep what the user holds.
@@ -592,20 +675,23 @@ public final class AccessManager implements AutoCloseable {
     }
     // Before LOGIN: whatever the existing role holds beyond the approval goes, or nothing
     // happens (what the connector cannot remove is named, with the statement that removes it).
-    Plan unapproved = st == null ? Plan.empty()
-        : removeUnapproved(user, server, grants, memberOf);
+    Plan unapproved = st == null ? Plan.empty() : removeUnapproved(user, server, grants, memberOf);
     Lease old = keep ? st.lease().get() : null;
     Instant requested = now.plus(request.duration());
-    Instant expiry = old != null && old.expiresAt().isAfter(requested) ? old.expiresAt()
-        : requested;
+    Instant expiry =
+        old != null && old.expiresAt().isAfter(requested) ? old.expiresAt() : requested;
     Instant grantedAt = old != null ? old.grantedAt() : now;
     OptionalIntHolder days = new OptionalIntHolder(request);
     Instant cleanupAt = days.present ? expiry.plus(Duration.ofDays(days.value)) : null;
     Secret password = null;
     Instant passwordSetAt = keep ? st.passwordSetAt().orElse(null) : null;
-    boolean rotate = keep && integration.credentialRotationDays().isPresent()
-        && (passwordSetAt == null || !passwordSetAt.plus(Duration.ofDays(
-            integration.credentialRotationDays().getAsInt())).isAfter(now));
+    boolean rotate =
+        keep
+            && integration.credentialRotationDays().isPresent()
+            && (passwordSetAt == null
+                || !passwordSetAt
+                    .plus(Duration.ofDays(integration.credentialRotationDays().getAsInt()))
+                    .isAfter(now));
     // An active user without LOGIN is a grant that stopped half-way: its password was never
     // handed out, so a new one is.
     if (!keep || rotate || !st.login()) {
@@ -615,11 +701,20 @@ public final class AccessManager implements AutoCloseable {
     List<String> ids = new ArrayList<>(keep ? st.requestIds() : List.of());
     ids.remove(request.requestId());
     ids.add(request.requestId());
-    String comment = LeaseCodec.encode(integration.name(), request.requestId(), ids,
-        request.grantee(), grantedAt, expiry, cleanupAt, passwordSetAt, null,
-        earlier == null ? null : approvals);
-    RoleSpec.Builder spec = RoleSpec.builder().name(user).login(true).validUntil(expiry)
-        .comment(comment);
+    String comment =
+        LeaseCodec.encode(
+            integration.name(),
+            request.requestId(),
+            ids,
+            request.grantee(),
+            grantedAt,
+            expiry,
+            cleanupAt,
+            passwordSetAt,
+            null,
+            earlier == null ? null : approvals);
+    RoleSpec.Builder spec =
+        RoleSpec.builder().name(user).login(true).validUntil(expiry).comment(comment);
     for (String m : memberOf) {
       spec.addMemberOf(m);
     }
@@ -627,29 +722,52 @@ public final class AccessManager implements AutoCloseable {
       spec.password(password);
     }
     String conn = connector();
-    DesiredState desired = DesiredState.builder().addRole(spec.build()).addAllGrants(grants)
-        .addMembership(Membership.of(user, conn)).build();
-    Plan planned = Planner.builder().sharedDatabase(shared).build().plan(desired,
-        snaps.values());
+    DesiredState desired =
+        DesiredState.builder()
+            .addRole(spec.build())
+            .addAllGrants(grants)
+            .addMembership(Membership.of(user, conn))
+            .build();
+    Plan planned = Planner.builder().sharedDatabase(shared).build().plan(desired, snaps.values());
     List<Statement> first = new ArrayList<>();
-    first.add(st == null ? guardAbsent(shared, user)
-        : guardComment(shared, user, st.comment().orElse(null)));
+    first.add(
+        st == null
+            ? guardAbsent(shared, user)
+            : guardComment(shared, user, st.comment().orElse(null)));
     if (sharedSnap.role(MARKER_ROLE).isEmpty()) {
       first.add(ensureMarker(shared));
     }
-    out.plan = guarded(Plan.builder().addStep(Step.builder().database(shared)
-        .description("check the lease of " + user + " and the marker role")
-        .addAllStatements(first).build()).build().then(beforeLogin(planned, unapproved)), user,
-        comment);
-    Lease.Builder lease = Lease.builder().roleName(user).requestId(request.requestId())
-        .grantee(request.grantee()).grantedAt(grantedAt).expiresAt(expiry);
+    out.plan =
+        guarded(
+            Plan.builder()
+                .addStep(
+                    Step.builder()
+                        .database(shared)
+                        .description("check the lease of " + user + " and the marker role")
+                        .addAllStatements(first)
+                        .build())
+                .build()
+                .then(beforeLogin(planned, unapproved)),
+            user,
+            comment);
+    Lease.Builder lease =
+        Lease.builder()
+            .roleName(user)
+            .requestId(request.requestId())
+            .grantee(request.grantee())
+            .grantedAt(grantedAt)
+            .expiresAt(expiry);
     if (cleanupAt != null) {
       lease.cleanupAt(cleanupAt);
     }
     out.lease = lease.build();
     out.password = password;
-    out.database = request.resources().stream().filter(x -> x.database().isPresent())
-        .map(ResourceRef::requireDatabase).findFirst().orElse(shared);
+    out.database =
+        request.resources().stream()
+            .filter(x -> x.database().isPresent())
+            .map(ResourceRef::requireDatabase)
+            .findFirst()
+            .orElse(shared);
     return out;
   }
 
@@ -676,25 +794,36 @@ public final class AccessManager implements AutoCloseable {
     }
   }
 
-  private void expand(ResourceRef r, AccessLevel level, String user,
-      Map<String, CatalogSnapshot> snaps, List<String> connectable, CatalogSnapshot shared,
-      List<Grant> out, Set<String> memberOf) {
+  private void expand(
+      ResourceRef r,
+      AccessLevel level,
+      String user,
+      Map<String, CatalogSnapshot> snaps,
+      List<String> connectable,
+      CatalogSnapshot shared,
+      List<Grant> out,
+      Set<String> memberOf) {
     switch (r.kind()) {
-      case ROLE: {
-        String role = r.name().get();
-        Optional<RoleInfo> info = shared.role(role);
-        InvalidValueException.check(info.isPresent(), "AccessRequest.resources",
-            "must name roles that exist", r);
-        InvalidValueException.check(!info.get().superuser() && !role.equals(MARKER_ROLE)
-            && !role.equals(user) && !role.equals(connector()), "AccessRequest.resources",
-            "must not name a superuser, the marker role, the connector or the user itself", r);
-        memberOf.add(role);
-        return;
-      }
+      case ROLE:
+        {
+          String role = r.name().get();
+          Optional<RoleInfo> info = shared.role(role);
+          InvalidValueException.check(
+              info.isPresent(), "AccessRequest.resources", "must name roles that exist", r);
+          InvalidValueException.check(
+              !info.get().superuser()
+                  && !role.equals(MARKER_ROLE)
+                  && !role.equals(user)
+                  && !role.equals(connector()),
+              "AccessRequest.resources",
+              "must not name a superuser, the marker role, the connector or the user itself",
+              r);
+          memberOf.add(role);
+          return;
+        }
       case SERVER:
         for (String db : connectable) {
-          expand(ResourceRef.database(db), level, user, snaps, connectable, shared, out,
-              memberOf);
+          expand(ResourceRef.database(db), level, user, snaps, connectable, shared, out, memberOf);
         }
         return;
       default:
@@ -702,8 +831,8 @@ public final class AccessManager implements AutoCloseable {
     }
     String db = r.requireDatabase();
     CatalogSnapshot snap = snaps.get(db);
-    InvalidValueException.check(snap.contains(r), "AccessRequest.resources",
-        "must name objects that exist", r);
+    InvalidValueException.check(
+        snap.contains(r), "AccessRequest.resources", "must name objects that exist", r);
     ResourceRef database = ResourceRef.database(db);
     Set<Privilege> dbPrivs = EnumSet.of(Privilege.CONNECT);
     if (r.kind() == ResourceKind.DATABASE) {
@@ -711,7 +840,8 @@ public final class AccessManager implements AutoCloseable {
     }
     add(out, user, database, dbPrivs);
     for (ResourceRef o : snap.objects()) {
-      if (o.kind() == ResourceKind.DATABASE || !o.schema().isPresent()
+      if (o.kind() == ResourceKind.DATABASE
+          || !o.schema().isPresent()
           || !managedSchema(o.schema().get())) {
         continue;
       }
@@ -749,13 +879,15 @@ public final class AccessManager implements AutoCloseable {
     String db = relation.requireDatabase();
     List<ResourceRef> out = new ArrayList<>();
     try (Connection c = connections.open(db);
-        PreparedStatement ps = c.prepareStatement("SELECT n.nspname::text, s.relname::text"
-            + " FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
-            + " JOIN pg_namespace n ON n.oid = s.relnamespace"
-            + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
-            + " AND d.deptype IN ('a', 'i') AND d.refobjid = (SELECT t.oid FROM pg_class t"
-            + " JOIN pg_namespace tn ON tn.oid = t.relnamespace"
-            + " WHERE tn.nspname = ? AND t.relname = ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT n.nspname::text, s.relname::text"
+                    + " FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+                    + " JOIN pg_namespace n ON n.oid = s.relnamespace"
+                    + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
+                    + " AND d.deptype IN ('a', 'i') AND d.refobjid = (SELECT t.oid FROM pg_class t"
+                    + " JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+                    + " WHERE tn.nspname = ? AND t.relname = ?)")) {
       ps.setString(1, relation.schema().get());
       ps.setString(2, relation.name().get());
       try (ResultSet rs = ps.executeQuery()) {
@@ -764,14 +896,15 @@ public final class AccessManager implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot read the sequences of " + relation + ": SQLSTATE "
-          + e.getSQLState(), e);
+      throw new GrantsmithException(
+          "Cannot read the sequences of " + relation + ": SQLSTATE " + e.getSQLState(), e);
     }
     return out;
   }
 
   private static boolean managedSchema(String schema) {
-    return !schema.startsWith("pg_") && !schema.equals("information_schema")
+    return !schema.startsWith("pg_")
+        && !schema.equals("information_schema")
         && !schema.equals("cron");
   }
 
@@ -790,8 +923,8 @@ public final class AccessManager implements AutoCloseable {
   // ---------------------------------------------------------------- extend
 
   /**
-   * Moves an active lease's expiry (and the role's {@code VALID UNTIL}) later by
-   * {@code by}, but not beyond the integration's maximum access duration from now.
+   * Moves an active lease's expiry (and the role's {@code VALID UNTIL}) later by {@code by}, but
+   * not beyond the integration's maximum access duration from now.
    *
    * @param userOrRequestId the managed user's name or a request id it served
    * @param by how much later, positive
@@ -799,8 +932,8 @@ public final class AccessManager implements AutoCloseable {
    * @throws ApplyException if the server refused the change
    */
   public Optional<Lease> extend(String userOrRequestId, Duration by) {
-    InvalidValueException.check(by != null && !by.isNegative() && !by.isZero(), "extend.by",
-        "must be positive", by);
+    InvalidValueException.check(
+        by != null && !by.isNegative() && !by.isZero(), "extend.by", "must be positive", by);
     String user = resolve(userOrRequestId);
     if (user == null) {
       return Optional.empty();
@@ -822,23 +955,45 @@ public final class AccessManager implements AutoCloseable {
         if (!expiry.isAfter(old.expiresAt())) {
           return Optional.of(old);
         }
-        Instant cleanupAt = old.cleanupAt()
-            .map(c -> expiry.plus(Duration.between(old.expiresAt(), c))).orElse(null);
-        String comment = LeaseCodec.encode(st.integration().orElse(integration.name()),
-            old.requestId(), st.requestIds(), old.grantee(), old.grantedAt(), expiry, cleanupAt,
-            st.passwordSetAt().orElse(null), null, st.approvals().orElse(null));
+        Instant cleanupAt =
+            old.cleanupAt()
+                .map(c -> expiry.plus(Duration.between(old.expiresAt(), c)))
+                .orElse(null);
+        String comment =
+            LeaseCodec.encode(
+                st.integration().orElse(integration.name()),
+                old.requestId(),
+                st.requestIds(),
+                old.grantee(),
+                old.grantedAt(),
+                expiry,
+                cleanupAt,
+                st.passwordSetAt().orElse(null),
+                null,
+                st.approvals().orElse(null));
         String shared = integration.database();
         Renderer r = new Renderer(server.major);
-        Plan plan = Plan.builder().addStep(Step.builder().database(shared)
-            .description("extend the lease of " + user + " to " + expiry)
-            .addStatement(guardComment(shared, user, st.comment().orElse(null)))
-            .addStatement(r.setValidUntil(shared, user, expiry))
-            .addStatement(r.commentOnRole(shared, user, comment)).build()).build();
+        Plan plan =
+            Plan.builder()
+                .addStep(
+                    Step.builder()
+                        .database(shared)
+                        .description("extend the lease of " + user + " to " + expiry)
+                        .addStatement(guardComment(shared, user, st.comment().orElse(null)))
+                        .addStatement(r.setValidUntil(shared, user, expiry))
+                        .addStatement(r.commentOnRole(shared, user, comment))
+                        .build())
+                .build();
         try {
           executor.apply(plan);
           LOG.info("Extended the lease of {} to {}", user, expiry);
-          Lease.Builder b = Lease.builder().roleName(old.roleName()).requestId(old.requestId())
-              .grantee(old.grantee()).grantedAt(old.grantedAt()).expiresAt(expiry);
+          Lease.Builder b =
+              Lease.builder()
+                  .roleName(old.roleName())
+                  .requestId(old.requestId())
+                  .grantee(old.grantee())
+                  .grantedAt(old.grantedAt())
+                  .expiresAt(expiry);
           if (cleanupAt != null) {
             b.cleanupAt(cleanupAt);
           }
@@ -857,29 +1012,28 @@ public final class AccessManager implements AutoCloseable {
   // ---------------------------------------------------------------- reset password
 
   /**
-   * Gives working credentials for an active lease without revoking it: sets a new password
-   * (from the manager's {@link PasswordGenerator}, sent only as a SCRAM verifier), records when
-   * it was set in the lease. This is the
-   * way back in when a grant's password was lost, e.g. because the caller died after the server
-   * committed: granting the same request again keeps the password and returns none
-   * ({@link AccessGrant#passwordKept()}). The old password stops working at once; sessions
-   * already open stay (use {@link #revoke} to end them). The expiry, privileges and memberships
-   * are unchanged. A lease that expired or was revoked is refused and its LOGIN stays off:
-   * grant again instead. So is a grant that stopped before enabling LOGIN: granting the same
-   * request again finishes it, after checking everything the user holds, with a new password. With a {@link DryRunExecutor} nothing changes and the result holds no
-   * password.
+   * Gives working credentials for an active lease without revoking it: sets a new password (from
+   * the manager's {@link PasswordGenerator}, sent only as a SCRAM verifier), records when it was
+   * set in the lease. This is the way back in when a grant's password was lost, e.g. because the
+   * caller died after the server committed: granting the same request again keeps the password and
+   * returns none ({@link AccessGrant#passwordKept()}). The old password stops working at once;
+   * sessions already open stay (use {@link #revoke} to end them). The expiry, privileges and
+   * memberships are unchanged. A lease that expired or was revoked is refused and its LOGIN stays
+   * off: grant again instead. So is a grant that stopped before enabling LOGIN: granting the same
+   * request again finishes it, after checking everything the user holds, with a new password. With
+   * a {@link DryRunExecutor} nothing changes and the result holds no password.
    *
    * <pre>{@code
    * AccessGrant fresh = manager.resetPassword(request.requestId());
    * }</pre>
    *
    * @param userOrRequestId the managed user's name or a request id it served
-   * @return the user name, the new password, the unchanged expiry and lease, and how to connect
-   *     (to the first database, by name, on which the user was granted CONNECT other than the
+   * @return the user name, the new password, the unchanged expiry and lease, and how to connect (to
+   *     the first database, by name, on which the user was granted CONNECT other than the
    *     integration's, else the integration's)
    * @throws GrantsmithException naming {@code userOrRequestId} if no active lease has that user
-   *     name or request id (unknown, expired or revoked), or if its grant stopped before
-   *     enabling LOGIN
+   *     name or request id (unknown, expired or revoked), or if its grant stopped before enabling
+   *     LOGIN
    * @throws ApplyException if the server refused the change
    */
   public AccessGrant resetPassword(String userOrRequestId) {
@@ -901,22 +1055,35 @@ public final class AccessManager implements AutoCloseable {
         }
         if (!st.login()) {
           // LOGIN is enabled only by a grant, after it checked the user's whole footprint.
-          throw new GrantsmithException("The grant of " + user + " stopped before enabling"
-              + " login; grant the request again to finish it (with a new password)");
+          throw new GrantsmithException(
+              "The grant of "
+                  + user
+                  + " stopped before enabling"
+                  + " login; grant the request again to finish it (with a new password)");
         }
         Lease lease = st.lease().get();
-        String comment = LeaseCodec.encode(st.integration().orElse(integration.name()),
-            lease.requestId(), st.requestIds(), lease.grantee(), lease.grantedAt(),
-            lease.expiresAt(), lease.cleanupAt().orElse(null), now, null,
-            st.approvals().orElse(null));
+        String comment =
+            LeaseCodec.encode(
+                st.integration().orElse(integration.name()),
+                lease.requestId(),
+                st.requestIds(),
+                lease.grantee(),
+                lease.grantedAt(),
+                lease.expiresAt(),
+                lease.cleanupAt().orElse(null),
+                now,
+                null,
+                st.approvals().orElse(null));
         Secret password = passwords.generate();
         String shared = integration.database();
         Renderer r = new Renderer(server.major);
-        Step.Builder step = Step.builder().database(shared)
-            .description("set a new password for " + user)
-            .addStatement(guardComment(shared, user, st.comment().orElse(null)))
-            .addStatement(r.setPassword(shared, user, password))
-            .addStatement(r.commentOnRole(shared, user, comment));
+        Step.Builder step =
+            Step.builder()
+                .database(shared)
+                .description("set a new password for " + user)
+                .addStatement(guardComment(shared, user, st.comment().orElse(null)))
+                .addStatement(r.setPassword(shared, user, password))
+                .addStatement(r.commentOnRole(shared, user, comment));
         try {
           ApplyResult result = executor.apply(Plan.builder().addStep(step.build()).build());
           PreparedGrant out = new PreparedGrant();
@@ -925,7 +1092,10 @@ public final class AccessManager implements AutoCloseable {
           out.database = connectDatabase(user, shared);
           if (!result.dryRun()) {
             out.password = password;
-            LOG.info("Set a new password for {} (lease {} until {})", user, lease.requestId(),
+            LOG.info(
+                "Set a new password for {} (lease {} until {})",
+                user,
+                lease.requestId(),
                 lease.expiresAt());
           }
           return out.toGrant(result);
@@ -941,46 +1111,49 @@ public final class AccessManager implements AutoCloseable {
   }
 
   private static GrantsmithException noActiveLease(String userOrRequestId, String user) {
-    return new GrantsmithException("No active lease for " + userOrRequestId
-        + (user == null || user.equals(userOrRequestId) ? "" : " (user " + user + ")")
-        + ": it is unknown, expired or revoked; grant access again instead");
+    return new GrantsmithException(
+        "No active lease for "
+            + userOrRequestId
+            + (user == null || user.equals(userOrRequestId) ? "" : " (user " + user + ")")
+            + ": it is unknown, expired or revoked; grant access again instead");
   }
 
   /** The first database, by name, other than {@code shared} where the user holds CONNECT. */
   private String connectDatabase(String user, String shared) {
     try (Connection c = connections.open(shared);
-        PreparedStatement ps = c.prepareStatement("SELECT d.datname::text FROM pg_database d"
-            + " CROSS JOIN LATERAL aclexplode(d.datacl) a"
-            + " WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)"
-            + " AND a.privilege_type = 'CONNECT'"
-            + " ORDER BY d.datname::text = ?, d.datname LIMIT 1")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT d.datname::text FROM pg_database d"
+                    + " CROSS JOIN LATERAL aclexplode(d.datacl) a"
+                    + " WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)"
+                    + " AND a.privilege_type = 'CONNECT'"
+                    + " ORDER BY d.datname::text = ?, d.datname LIMIT 1")) {
       ps.setString(1, user);
       ps.setString(2, shared);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : shared;
       }
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot read the databases of " + user + ": SQLSTATE "
-          + e.getSQLState(), e);
+      throw new GrantsmithException(
+          "Cannot read the databases of " + user + ": SQLSTATE " + e.getSQLState(), e);
     }
   }
 
   // ---------------------------------------------------------------- revoke
 
   /**
-   * Revokes a managed user's access: LOGIN off and {@code VALID UNTIL} now (with the
-   * revocation recorded in the lease) first; then its open sessions are ended; then, in every
-   * database the connector can connect to, what it owns is given to the connector and every
-   * privilege granted to it (from any grantor, default privileges included) is removed; then
-   * its memberships but the marker are revoked. The role itself stays until its cleanup time
-   * (dropped at once when the cleanup period is 0 days). Revoking a revoked or unknown user
-   * does nothing.
+   * Revokes a managed user's access: LOGIN off and {@code VALID UNTIL} now (with the revocation
+   * recorded in the lease) first; then its open sessions are ended; then, in every database the
+   * connector can connect to, what it owns is given to the connector and every privilege granted to
+   * it (from any grantor, default privileges included) is removed; then its memberships but the
+   * marker are revoked. The role itself stays until its cleanup time (dropped at once when the
+   * cleanup period is 0 days). Revoking a revoked or unknown user does nothing.
    *
    * @param userOrRequestId the managed user's name or a request id it served
    * @return what was applied; empty (no database) if there was nothing to do
    * @throws ApplyException if a step failed (re-running converges)
-   * @throws GrantsmithException if the name is an existing role Grantsmith does not manage
-   *     (the connector or the server admin, for example): nothing is changed
+   * @throws GrantsmithException if the name is an existing role Grantsmith does not manage (the
+   *     connector or the server admin, for example): nothing is changed
    */
   public ApplyResult revoke(String userOrRequestId) {
     String user = resolve(userOrRequestId);
@@ -1039,17 +1212,19 @@ public final class AccessManager implements AutoCloseable {
   }
 
   /**
-   * For a name that no managed user or lease matched: the name itself if it is now a managed
-   * role (a grant created it since), else null if no role has that name. An existing role that
-   * Grantsmith does not manage (the connector, the admin, any other role) is refused: revoking
-   * it must not be reported as done. One query, so that a concurrent grant cannot slip between
-   * two reads.
+   * For a name that no managed user or lease matched: the name itself if it is now a managed role
+   * (a grant created it since), else null if no role has that name. An existing role that
+   * Grantsmith does not manage (the connector, the admin, any other role) is refused: revoking it
+   * must not be reported as done. One query, so that a concurrent grant cannot slip between two
+   * reads.
    */
   private String managedOrAbsent(String name) {
     try (Connection c = connections.open(integration.database());
-        PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
-            + " JOIN pg_roles k ON k.oid = m.roleid WHERE m.member = r.oid"
-            + " AND NOT m.admin_option AND k.rolname = ?) FROM pg_roles r WHERE r.rolname = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
+                    + " JOIN pg_roles k ON k.oid = m.roleid WHERE m.member = r.oid"
+                    + " AND NOT m.admin_option AND k.rolname = ?) FROM pg_roles r WHERE r.rolname = ?")) {
       ps.setString(1, MARKER_ROLE);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {
@@ -1061,11 +1236,16 @@ public final class AccessManager implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot read the role " + name + ": SQLSTATE "
-          + e.getSQLState(), e);
+      throw new GrantsmithException(
+          "Cannot read the role " + name + ": SQLSTATE " + e.getSQLState(), e);
     }
-    throw new GrantsmithException("Role " + name + " exists but is not managed by Grantsmith"
-        + " (not a member of " + MARKER_ROLE + " without ADMIN OPTION); refusing to touch it");
+    throw new GrantsmithException(
+        "Role "
+            + name
+            + " exists but is not managed by Grantsmith"
+            + " (not a member of "
+            + MARKER_ROLE
+            + " without ADMIN OPTION); refusing to touch it");
   }
 
   /**
@@ -1083,8 +1263,7 @@ public final class AccessManager implements AutoCloseable {
     LeaseState best = null;
     for (LeaseState s : server.states) {
       if (s.matches(userOrRequestId)) {
-        boolean latest = s.lease().map(l -> l.requestId().equals(userOrRequestId))
-            .orElse(false);
+        boolean latest = s.lease().map(l -> l.requestId().equals(userOrRequestId)).orElse(false);
         if (best == null || latest) {
           best = s;
         }
@@ -1100,10 +1279,13 @@ public final class AccessManager implements AutoCloseable {
     String conn = connector();
     boolean revoked = st.revokedAt().isPresent();
     Optional<Lease> lease = st.lease();
-    Duration cleanup = lease.flatMap(l -> l.cleanupAt().map(c ->
-        Duration.between(l.expiresAt(), c))).orElse(
-            integration.userCleanupAfterDays().isPresent()
-                ? Duration.ofDays(integration.userCleanupAfterDays().getAsInt()) : null);
+    Duration cleanup =
+        lease
+            .flatMap(l -> l.cleanupAt().map(c -> Duration.between(l.expiresAt(), c)))
+            .orElse(
+                integration.userCleanupAfterDays().isPresent()
+                    ? Duration.ofDays(integration.userCleanupAfterDays().getAsInt())
+                    : null);
     boolean dropNow = drop || cleanup != null && cleanup.isZero();
     Traces footprint = footprint(user, shared);
     List<String> unreadable = new ArrayList<>();
@@ -1113,9 +1295,11 @@ public final class AccessManager implements AutoCloseable {
     boolean leftovers = !unreadable.isEmpty();
     for (Footprint.Held h : held) {
       // DROP OWNED removes default privileges for the user whoever defined them.
-      leftovers |= !h.removable() && (h.kind() == Footprint.Kind.PRIVILEGE
-          && !h.type().equals("default acl")
-          || h.kind() == Footprint.Kind.MEMBERSHIP && !h.names().get(0).equals(MARKER_ROLE));
+      leftovers |=
+          !h.removable()
+              && (h.kind() == Footprint.Kind.PRIVILEGE && !h.type().equals("default acl")
+                  || h.kind() == Footprint.Kind.MEMBERSHIP
+                      && !h.names().get(0).equals(MARKER_ROLE));
     }
     // What the connector cannot remove blocks DROP ROLE (SQLSTATE 2BP01): it is reported instead.
     dropNow &= !leftovers;
@@ -1133,10 +1317,18 @@ public final class AccessManager implements AutoCloseable {
       if (lease.isPresent()) {
         Lease l = lease.get();
         Instant expiry = l.expiresAt().isBefore(now) ? l.expiresAt() : now;
-        comment = LeaseCodec.encode(st.integration().orElse(integration.name()), l.requestId(),
-            st.requestIds(), l.grantee(), l.grantedAt(), expiry,
-            cleanup == null ? null : now.plus(cleanup), st.passwordSetAt().orElse(null), now,
-            st.approvals().orElse(null));
+        comment =
+            LeaseCodec.encode(
+                st.integration().orElse(integration.name()),
+                l.requestId(),
+                st.requestIds(),
+                l.grantee(),
+                l.grantedAt(),
+                expiry,
+                cleanup == null ? null : now.plus(cleanup),
+                st.passwordSetAt().orElse(null),
+                now,
+                st.approvals().orElse(null));
         first.add(r.commentOnRole(shared, user, comment));
       }
       changes++;
@@ -1152,7 +1344,8 @@ public final class AccessManager implements AutoCloseable {
     }
     List<Statement> memberships = new ArrayList<>();
     for (Footprint.Held h : held) {
-      if (h.kind() == Footprint.Kind.MEMBERSHIP && h.removable()
+      if (h.kind() == Footprint.Kind.MEMBERSHIP
+          && h.removable()
           && !h.names().get(0).equals(MARKER_ROLE)) {
         memberships.add(membershipRemoval(r, h, conn));
       }
@@ -1163,12 +1356,22 @@ public final class AccessManager implements AutoCloseable {
     }
     // Membership in the user lets the connector end its sessions and reassign its objects.
     first.add(r.grantRole(shared, user, conn, false));
-    Plan.Builder plan = Plan.builder().addStep(Step.builder().database(shared)
-        .description("disable login of " + user + " and record the revocation")
-        .addAllStatements(first).build());
+    Plan.Builder plan =
+        Plan.builder()
+            .addStep(
+                Step.builder()
+                    .database(shared)
+                    .description("disable login of " + user + " and record the revocation")
+                    .addAllStatements(first)
+                    .build());
     if (terminate) {
-      plan.addStep(Step.builder().database(shared).description("end the sessions of " + user)
-          .autocommit(true).addStatement(r.terminateSessions(shared, user)).build());
+      plan.addStep(
+          Step.builder()
+              .database(shared)
+              .description("end the sessions of " + user)
+              .autocommit(true)
+              .addStatement(r.terminateSessions(shared, user))
+              .build());
     }
     for (String db : dbs) {
       // Privileges from other grantors first, each revoked as its grantor; DROP OWNED then
@@ -1179,20 +1382,30 @@ public final class AccessManager implements AutoCloseable {
           here.add(h);
         }
       }
-      plan.addStep(Step.builder().database(db)
-          .description("remove every privilege of " + user + " in " + db)
-          .addAllStatements(privilegeRemovals(r, here, conn))
-          .addStatement(r.reassignOwned(db, user, conn))
-          .addStatement(r.dropOwned(db, user)).build());
+      plan.addStep(
+          Step.builder()
+              .database(db)
+              .description("remove every privilege of " + user + " in " + db)
+              .addAllStatements(privilegeRemovals(r, here, conn))
+              .addStatement(r.reassignOwned(db, user, conn))
+              .addStatement(r.dropOwned(db, user))
+              .build());
     }
     if (!memberships.isEmpty()) {
-      plan.addStep(Step.builder().database(shared)
-          .description("remove the memberships of " + user).addAllStatements(memberships)
-          .build());
+      plan.addStep(
+          Step.builder()
+              .database(shared)
+              .description("remove the memberships of " + user)
+              .addAllStatements(memberships)
+              .build());
     }
     if (dropNow) {
-      plan.addStep(Step.builder().database(shared).description("drop " + user)
-          .addStatement(r.dropRole(shared, user)).build());
+      plan.addStep(
+          Step.builder()
+              .database(shared)
+              .description("drop " + user)
+              .addStatement(r.dropRole(shared, user))
+              .build());
     }
     return guarded(plan.build(), user, comment);
   }
@@ -1205,20 +1418,24 @@ public final class AccessManager implements AutoCloseable {
 
   /**
    * The databases in which {@code user} owns objects or holds privileges (default privileges
-   * included), from the server's dependency records ({@code pg_shdepend}; privileges on
-   * databases themselves are shared objects, removed from the {@code shared} database's
-   * session), and the roles it is a member of: two small queries instead of catalog snapshots.
+   * included), from the server's dependency records ({@code pg_shdepend}; privileges on databases
+   * themselves are shared objects, removed from the {@code shared} database's session), and the
+   * roles it is a member of: two small queries instead of catalog snapshots.
    */
   private Traces footprint(String user, String shared) {
     Traces out = new Traces();
     try (Connection c = connections.open(shared);
-        PreparedStatement dbs = c.prepareStatement("SELECT DISTINCT d.datname::text"
-            + " FROM pg_shdepend s LEFT JOIN pg_database d ON d.oid = s.dbid"
-            + " WHERE s.refclassid = 'pg_authid'::regclass"
-            + " AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?)");
-        PreparedStatement roles = c.prepareStatement("SELECT g.rolname::text"
-            + " FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
-            + " WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ?)")) {
+        PreparedStatement dbs =
+            c.prepareStatement(
+                "SELECT DISTINCT d.datname::text"
+                    + " FROM pg_shdepend s LEFT JOIN pg_database d ON d.oid = s.dbid"
+                    + " WHERE s.refclassid = 'pg_authid'::regclass"
+                    + " AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?)");
+        PreparedStatement roles =
+            c.prepareStatement(
+                "SELECT g.rolname::text"
+                    + " FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+                    + " WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ?)")) {
       dbs.setString(1, user);
       try (ResultSet rs = dbs.executeQuery()) {
         while (rs.next()) {
@@ -1232,29 +1449,32 @@ public final class AccessManager implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot read what " + user + " holds: SQLSTATE "
-          + e.getSQLState(), e);
+      throw new GrantsmithException(
+          "Cannot read what " + user + " holds: SQLSTATE " + e.getSQLState(), e);
     }
     return out;
   }
 
   /**
-   * What {@code user} holds, whoever granted it: in every database the server's dependency
-   * records name for it (privileges on databases read from the shared one) and its memberships.
-   * Databases it holds something in that the connector cannot connect to go to {@code
-   * unreadable}.
+   * What {@code user} holds, whoever granted it: in every database the server's dependency records
+   * name for it (privileges on databases read from the shared one) and its memberships. Databases
+   * it holds something in that the connector cannot connect to go to {@code unreadable}.
    */
   private List<Footprint.Held> heldBy(String user, ServerState server, List<String> unreadable) {
-    return heldBy(user, server, unreadable, footprint(user, integration.database()).databases,
-        false);
+    return heldBy(
+        user, server, unreadable, footprint(user, integration.database()).databases, false);
   }
 
   /**
-   * {@link #heldBy(String, ServerState, List)} where the databases are known already; with
-   * {@code foreignOnly}, privileges only from grantors the connector does not inherit from.
+   * {@link #heldBy(String, ServerState, List)} where the databases are known already; with {@code
+   * foreignOnly}, privileges only from grantors the connector does not inherit from.
    */
-  private List<Footprint.Held> heldBy(String user, ServerState server, List<String> unreadable,
-      Set<String> where, boolean foreignOnly) {
+  private List<Footprint.Held> heldBy(
+      String user,
+      ServerState server,
+      List<String> unreadable,
+      Set<String> where,
+      boolean foreignOnly) {
     String shared = integration.database();
     List<Footprint.Held> out = new ArrayList<>();
     for (String db : where) {
@@ -1272,8 +1492,8 @@ public final class AccessManager implements AutoCloseable {
           out.addAll(Footprint.memberships(c, List.of(user)));
         }
       } catch (SQLException e) {
-        throw new GrantsmithException("Cannot read what " + user + " holds in " + db
-            + ": SQLSTATE " + e.getSQLState(), e);
+        throw new GrantsmithException(
+            "Cannot read what " + user + " holds in " + db + ": SQLSTATE " + e.getSQLState(), e);
       }
     }
     return out;
@@ -1283,13 +1503,13 @@ public final class AccessManager implements AutoCloseable {
   private record Approved(ResourceRef resource, Privilege privilege) {}
 
   /**
-   * The plan that removes what an existing role holds beyond {@code grants} and {@code
-   * memberOf}, each privilege revoked as its grantor, to run before LOGIN is enabled.
+   * The plan that removes what an existing role holds beyond {@code grants} and {@code memberOf},
+   * each privilege revoked as its grantor, to run before LOGIN is enabled.
    *
    * @throws LeftoverAccessException before any change, if the connector cannot remove some
    */
-  private Plan removeUnapproved(String user, ServerState server, List<Grant> grants,
-      Set<String> memberOf) {
+  private Plan removeUnapproved(
+      String user, ServerState server, List<Grant> grants, Set<String> memberOf) {
     Set<Approved> approved = new HashSet<>();
     for (Grant g : grants) {
       for (Privilege p : g.privileges()) {
@@ -1305,9 +1525,11 @@ public final class AccessManager implements AutoCloseable {
           ok = memberOf.contains(h.names().get(0));
           break;
         case PRIVILEGE:
-          ok = h.resource().isPresent() && h.grantsmithPrivilege().isPresent()
-              && approved.contains(new Approved(h.resource().get(), h.grantsmithPrivilege()
-                  .get()));
+          ok =
+              h.resource().isPresent()
+                  && h.grantsmithPrivilege().isPresent()
+                  && approved.contains(
+                      new Approved(h.resource().get(), h.grantsmithPrivilege().get()));
           break;
         default:
           ok = true; // what it owns and policies naming it are no privilege granted to it
@@ -1320,8 +1542,10 @@ public final class AccessManager implements AutoCloseable {
     String conn = connector();
     List<Leftover> left = leftovers(r, user, extra, unreadable, conn, false);
     if (!left.isEmpty()) {
-      throw new LeftoverAccessException(user, "Refused to enable login of " + user
-          + ": it holds more than the lease approves, and", left);
+      throw new LeftoverAccessException(
+          user,
+          "Refused to enable login of " + user + ": it holds more than the lease approves, and",
+          left);
     }
     Map<String, List<Footprint.Held>> byDb = new LinkedHashMap<>();
     List<Statement> memberships = new ArrayList<>();
@@ -1334,45 +1558,57 @@ public final class AccessManager implements AutoCloseable {
     }
     Plan.Builder plan = Plan.builder();
     if (!memberships.isEmpty()) {
-      plan.addStep(Step.builder().database(integration.database())
-          .description("remove the memberships of " + user + " that were not approved")
-          .addAllStatements(memberships).build());
+      plan.addStep(
+          Step.builder()
+              .database(integration.database())
+              .description("remove the memberships of " + user + " that were not approved")
+              .addAllStatements(memberships)
+              .build());
     }
-    byDb.forEach((db, items) -> plan.addStep(Step.builder().database(db)
-        .description("remove the privileges of " + user + " in " + db
-            + " that were not approved")
-        .addAllStatements(privilegeRemovals(r, items, conn)).build()));
+    byDb.forEach(
+        (db, items) ->
+            plan.addStep(
+                Step.builder()
+                    .database(db)
+                    .description(
+                        "remove the privileges of "
+                            + user
+                            + " in "
+                            + db
+                            + " that were not approved")
+                    .addAllStatements(privilegeRemovals(r, items, conn))
+                    .build()));
     return plan.build();
   }
 
   /** Each privilege revoked as its grantor: SET ROLE grantor, the REVOKEs, RESET ROLE. */
-  private static List<Statement> privilegeRemovals(Renderer r, List<Footprint.Held> items,
-      String connector) {
+  private static List<Statement> privilegeRemovals(
+      Renderer r, List<Footprint.Held> items, String connector) {
     Map<String, List<Footprint.Held>> byGrantor = new TreeMap<>();
     for (Footprint.Held h : items) {
       byGrantor.computeIfAbsent(h.grantor(), g -> new ArrayList<>()).add(h);
     }
     List<Statement> out = new ArrayList<>();
-    byGrantor.forEach((grantor, held) -> {
-      String db = held.get(0).database();
-      boolean other = !grantor.equals(connector);
-      if (other) {
-        out.add(r.setRole(db, grantor));
-      }
-      for (Footprint.Held h : held) {
-        out.add(Footprint.removal(r, h, connector));
-      }
-      if (other) {
-        out.add(r.resetRole(db));
-      }
-    });
+    byGrantor.forEach(
+        (grantor, held) -> {
+          String db = held.get(0).database();
+          boolean other = !grantor.equals(connector);
+          if (other) {
+            out.add(r.setRole(db, grantor));
+          }
+          for (Footprint.Held h : held) {
+            out.add(Footprint.removal(r, h, connector));
+          }
+          if (other) {
+            out.add(r.resetRole(db));
+          }
+        });
     return out;
   }
 
   /** REVOKE role FROM user; on 16+ attributed to the grant's grantor, which the revoke needs. */
   private static Statement membershipRemoval(Renderer r, Footprint.Held h, String connector) {
-    String grantor = r.majorVersion() >= 16 && !h.grantor().equals(connector) ? h.grantor()
-        : null;
+    String grantor = r.majorVersion() >= 16 && !h.grantor().equals(connector) ? h.grantor() : null;
     return r.revokeRole(h.database(), h.names().get(0), h.role(), grantor);
   }
 
@@ -1381,26 +1617,42 @@ public final class AccessManager implements AutoCloseable {
    * {@code all}, everything in {@code held} but the marker membership counts (after a revoke,
    * whatever is still there is left over).
    */
-  private static List<Leftover> leftovers(Renderer r, String user, List<Footprint.Held> held,
-      List<String> unreadable, String connector, boolean all) {
+  private static List<Leftover> leftovers(
+      Renderer r,
+      String user,
+      List<Footprint.Held> held,
+      List<String> unreadable,
+      String connector,
+      boolean all) {
     List<Leftover> out = new ArrayList<>();
     for (Footprint.Held h : held) {
-      boolean marker = h.kind() == Footprint.Kind.MEMBERSHIP
-          && h.names().get(0).equals(MARKER_ROLE);
+      boolean marker =
+          h.kind() == Footprint.Kind.MEMBERSHIP && h.names().get(0).equals(MARKER_ROLE);
       if (marker || !all && h.removable()) {
         continue;
       }
       String grantor = h.grantor() != null ? h.grantor() : user;
-      out.add(Leftover.builder().role(user).database(h.database()).object(h.object())
-          .privilege(h.what()).grantor(grantor)
-          .statement(Footprint.removal(r, h, connector).sql()).build());
+      out.add(
+          Leftover.builder()
+              .role(user)
+              .database(h.database())
+              .object(h.object())
+              .privilege(h.what())
+              .grantor(grantor)
+              .statement(Footprint.removal(r, h, connector).sql())
+              .build());
     }
     for (String db : unreadable) {
-      out.add(Leftover.builder().role(user).database(db)
-          .object("objects in database " + db + ", which the connector cannot connect to")
-          .privilege("privileges or ownership").grantor("the database owner")
-          .statement(r.reassignOwned(db, user, connector).sql() + "; "
-              + r.dropOwned(db, user).sql()).build());
+      out.add(
+          Leftover.builder()
+              .role(user)
+              .database(db)
+              .object("objects in database " + db + ", which the connector cannot connect to")
+              .privilege("privileges or ownership")
+              .grantor("the database owner")
+              .statement(
+                  r.reassignOwned(db, user, connector).sql() + "; " + r.dropOwned(db, user).sql())
+              .build());
     }
     return out;
   }
@@ -1429,20 +1681,29 @@ public final class AccessManager implements AutoCloseable {
     for (Footprint.Held h : held) {
       if (h.removable() && h.kind() == Footprint.Kind.PRIVILEGE) {
         removable.computeIfAbsent(h.database(), d -> new ArrayList<>()).add(h);
-      } else if (h.removable() && h.kind() == Footprint.Kind.MEMBERSHIP
+      } else if (h.removable()
+          && h.kind() == Footprint.Kind.MEMBERSHIP
           && !h.names().get(0).equals(MARKER_ROLE)) {
         memberships.add(membershipRemoval(r, h, conn));
       }
     }
     if (!removable.isEmpty() || !memberships.isEmpty()) {
       Plan.Builder plan = Plan.builder();
-      removable.forEach((db, items) -> plan.addStep(Step.builder().database(db)
-          .description("remove what is left of " + user + " in " + db)
-          .addAllStatements(privilegeRemovals(r, items, conn)).build()));
+      removable.forEach(
+          (db, items) ->
+              plan.addStep(
+                  Step.builder()
+                      .database(db)
+                      .description("remove what is left of " + user + " in " + db)
+                      .addAllStatements(privilegeRemovals(r, items, conn))
+                      .build()));
       if (!memberships.isEmpty()) {
-        plan.addStep(Step.builder().database(integration.database())
-            .description("remove what is left of the memberships of " + user)
-            .addAllStatements(memberships).build());
+        plan.addStep(
+            Step.builder()
+                .database(integration.database())
+                .description("remove what is left of the memberships of " + user)
+                .addAllStatements(memberships)
+                .build());
       }
       executor.apply(plan.build());
       unreadable.clear();
@@ -1450,18 +1711,18 @@ public final class AccessManager implements AutoCloseable {
     }
     List<Leftover> left = leftovers(r, user, held, unreadable, conn, true);
     if (!left.isEmpty()) {
-      throw new LeftoverAccessException(user, "Revoked the access of " + user
-          + " (login off, sessions ended), but", left);
+      throw new LeftoverAccessException(
+          user, "Revoked the access of " + user + " (login off, sessions ended), but", left);
     }
   }
 
   // ---------------------------------------------------------------- sweep
 
   /**
-   * Revokes every managed user whose lease expired and drops every revoked user whose cleanup
-   * time passed (its objects given to the connector and its privileges removed in every
-   * database first). Safe to call from any number of replicas at once: one holds a session
-   * advisory lock ({@link #SWEEP_LOCK_KEY}) on the shared database, the others skip.
+   * Revokes every managed user whose lease expired and drops every revoked user whose cleanup time
+   * passed (its objects given to the connector and its privileges removed in every database first).
+   * Safe to call from any number of replicas at once: one holds a session advisory lock ({@link
+   * #SWEEP_LOCK_KEY}) on the shared database, the others skip.
    *
    * @return what was revoked, dropped, failed, or that the sweep was skipped
    * @throws GrantsmithException if the server cannot be reached
@@ -1490,8 +1751,8 @@ public final class AccessManager implements AutoCloseable {
               if (readServer(user).state(user) == null) {
                 result.addDropped(user);
               }
-            } else if (st.revokedAt().isPresent() && lease.flatMap(Lease::cleanupAt)
-                .map(t -> !now.isBefore(t)).orElse(false)) {
+            } else if (st.revokedAt().isPresent()
+                && lease.flatMap(Lease::cleanupAt).map(t -> !now.isBefore(t)).orElse(false)) {
               drop(user);
               result.addDropped(user);
             }
@@ -1510,8 +1771,8 @@ public final class AccessManager implements AutoCloseable {
       throw new GrantsmithException("Cannot sweep: SQLSTATE " + e.getSQLState(), e);
     }
     SweepResult r = result.build();
-    LOG.info("Sweep revoked {}, dropped {}, failed {}", r.revoked(), r.dropped(),
-        r.failed().keySet());
+    LOG.info(
+        "Sweep revoked {}, dropped {}, failed {}", r.revoked(), r.dropped(), r.failed().keySet());
     return r;
   }
 
@@ -1552,12 +1813,11 @@ public final class AccessManager implements AutoCloseable {
   // ---------------------------------------------------------------- rotation
 
   /**
-   * Rotates the connector's own password: generates one, sets it ({@code ALTER ROLE ...
-   * PASSWORD} through the executor), proves that a new login works with it, then stores it.
-   * If the login or the store fails, the old password is put back (over a session opened
-   * before the change) and the failure is rethrown, so a working credential is never lost.
-   * With a dry-run executor nothing is changed or stored and the current credentials are
-   * returned.
+   * Rotates the connector's own password: generates one, sets it ({@code ALTER ROLE ... PASSWORD}
+   * through the executor), proves that a new login works with it, then stores it. If the login or
+   * the store fails, the old password is put back (over a session opened before the change) and the
+   * failure is rethrown, so a working credential is never lost. With a dry-run executor nothing is
+   * changed or stored and the current credentials are returned.
    *
    * @param store where the connector's credentials are kept
    * @param ref the entry in the store
@@ -1574,9 +1834,16 @@ public final class AccessManager implements AutoCloseable {
     try (Connection lifeline = logins.apply(old).open(shared)) {
       int major = lifeline.getMetaData().getDatabaseMajorVersion();
       Renderer r = new Renderer(major);
-      ApplyResult applied = executor.apply(Plan.builder().addStep(Step.builder()
-          .database(shared).description("rotate the password of " + old.username())
-          .addStatement(r.setPassword(shared, old.username(), fresh)).build()).build());
+      ApplyResult applied =
+          executor.apply(
+              Plan.builder()
+                  .addStep(
+                      Step.builder()
+                          .database(shared)
+                          .description("rotate the password of " + old.username())
+                          .addStatement(r.setPassword(shared, old.username(), fresh))
+                          .build())
+                  .build());
       if (applied.dryRun()) {
         return old;
       }
@@ -1585,8 +1852,12 @@ public final class AccessManager implements AutoCloseable {
             java.sql.Statement st = proof.createStatement()) {
           st.execute("SELECT 1");
         } catch (SQLException e) {
-          throw new GrantsmithException("The new password of " + old.username()
-              + " did not work (SQLSTATE " + e.getSQLState() + "); the old one was restored",
+          throw new GrantsmithException(
+              "The new password of "
+                  + old.username()
+                  + " did not work (SQLSTATE "
+                  + e.getSQLState()
+                  + "); the old one was restored",
               e);
         }
         store.store(ref, next);
@@ -1594,8 +1865,7 @@ public final class AccessManager implements AutoCloseable {
         restore(lifeline, r, shared, old);
         throw e;
       }
-      if (credentials.get() != null
-          && credentials.get().username().equals(old.username())) {
+      if (credentials.get() != null && credentials.get().username().equals(old.username())) {
         credentials.set(next);
         if (pool != null) {
           pool.evictIdle();
@@ -1604,8 +1874,8 @@ public final class AccessManager implements AutoCloseable {
       LOG.info("Rotated the password of {}", old.username());
       return next;
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot rotate the password of " + old.username()
-          + ": SQLSTATE " + e.getSQLState(), e);
+      throw new GrantsmithException(
+          "Cannot rotate the password of " + old.username() + ": SQLSTATE " + e.getSQLState(), e);
     }
   }
 
@@ -1613,21 +1883,20 @@ public final class AccessManager implements AutoCloseable {
     try (java.sql.Statement st = lifeline.createStatement()) {
       st.execute(r.setPassword(db, old.username(), old.password()).sql());
     } catch (SQLException e) {
-      LOG.error("Could not restore the password of {}: SQLSTATE {}", old.username(),
-          e.getSQLState());
+      LOG.error(
+          "Could not restore the password of {}: SQLSTATE {}", old.username(), e.getSQLState());
     }
   }
 
   // ---------------------------------------------------------------- drift
 
   /**
-   * Compares every managed user of this integration with what the server says it holds,
-   * whoever granted it, in every database the connector can connect to: privileges and
-   * memberships that no active lease approves (with their grantor), approved privileges that are
-   * missing, objects owned after the lease ended, LOGIN and {@code VALID UNTIL} that disagree
-   * with the lease, and managed roles without a readable lease. Reads each database once for
-   * what the users hold, plus a catalog snapshot of the databases that active leases approve
-   * something in; changes nothing.
+   * Compares every managed user of this integration with what the server says it holds, whoever
+   * granted it, in every database the connector can connect to: privileges and memberships that no
+   * active lease approves (with their grantor), approved privileges that are missing, objects owned
+   * after the lease ended, LOGIN and {@code VALID UNTIL} that disagree with the lease, and managed
+   * roles without a readable lease. Reads each database once for what the users hold, plus a
+   * catalog snapshot of the databases that active leases approve something in; changes nothing.
    *
    * @return the report; {@link DriftReport#isClean()} when nothing differs
    * @throws GrantsmithException if a catalog cannot be read
@@ -1660,8 +1929,9 @@ public final class AccessManager implements AutoCloseable {
           held.computeIfAbsent(h.role(), k -> new ArrayList<>()).add(h);
         }
       } catch (SQLException e) {
-        throw new GrantsmithException("Cannot read what the managed users hold in " + db
-            + ": SQLSTATE " + e.getSQLState(), e);
+        throw new GrantsmithException(
+            "Cannot read what the managed users hold in " + db + ": SQLSTATE " + e.getSQLState(),
+            e);
       }
     }
     // Snapshots of every database an active lease approves something in, to expand approvals.
@@ -1671,8 +1941,10 @@ public final class AccessManager implements AutoCloseable {
     for (LeaseState st : states) {
       if (st.isActiveAt(now)) {
         for (LeaseCodec.Approval a : st.approvals().orElse(List.of())) {
-          List<String> dbs = a.resource().kind() == ResourceKind.SERVER ? server.databases
-              : a.resource().database().map(List::of).orElse(List.of());
+          List<String> dbs =
+              a.resource().kind() == ResourceKind.SERVER
+                  ? server.databases
+                  : a.resource().database().map(List::of).orElse(List.of());
           for (String db : dbs) {
             snaps.computeIfAbsent(db, reader::read);
           }
@@ -1687,21 +1959,34 @@ public final class AccessManager implements AutoCloseable {
         grants = new ArrayList<>();
         for (LeaseCodec.Approval a : st.approvals().get()) {
           try {
-            expand(a.resource(), a.level(), st.roleName(), snaps, server.databases,
-                snaps.get(shared), grants, memberOf);
+            expand(
+                a.resource(),
+                a.level(),
+                st.roleName(),
+                snaps,
+                server.databases,
+                snaps.get(shared),
+                grants,
+                memberOf);
           } catch (InvalidValueException gone) {
             LOG.debug("Approved {} no longer exists", a.resource());
           }
         }
       }
-      for (Drift d : DriftCheck.check(st, held.getOrDefault(st.roleName(), List.of()), grants,
-          memberOf, MARKER_ROLE, now)) {
+      for (Drift d :
+          DriftCheck.check(
+              st,
+              held.getOrDefault(st.roleName(), List.of()),
+              grants,
+              memberOf,
+              MARKER_ROLE,
+              now)) {
         report.addDrift(d);
       }
     }
     DriftReport out = report.build();
-    LOG.info("Drift: {} difference(s) over {} managed user(s)", out.drift().size(),
-        out.roles().size());
+    LOG.info(
+        "Drift: {} difference(s) over {} managed user(s)", out.drift().size(), out.roles().size());
     return out;
   }
 
@@ -1790,8 +2075,8 @@ public final class AccessManager implements AutoCloseable {
         c = rs.getString(1);
         connector.compareAndSet(null, c);
       } catch (SQLException e) {
-        throw new GrantsmithException("Cannot connect as the connector: SQLSTATE "
-            + e.getSQLState(), e);
+        throw new GrantsmithException(
+            "Cannot connect as the connector: SQLSTATE " + e.getSQLState(), e);
       }
     }
     return c;
@@ -1827,12 +2112,13 @@ public final class AccessManager implements AutoCloseable {
   private ServerState readServer(String user) {
     try (Connection c = connections.open(integration.database())) {
       int major = c.getMetaData().getDatabaseMajorVersion();
-      List<LeaseState> states = user == null ? LeaseState.readAll(c)
-          : LeaseState.readOne(c, user);
+      List<LeaseState> states = user == null ? LeaseState.readAll(c) : LeaseState.readOne(c, user);
       List<String> dbs = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT datname::text FROM pg_database"
-              + " WHERE datallowconn AND NOT datistemplate"
-              + " AND has_database_privilege(oid, 'CONNECT') ORDER BY datname");
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT datname::text FROM pg_database"
+                      + " WHERE datallowconn AND NOT datistemplate"
+                      + " AND has_database_privilege(oid, 'CONNECT') ORDER BY datname");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (!NOT_MANAGED_DATABASES.contains(rs.getString(1))) {
@@ -1845,24 +2131,37 @@ public final class AccessManager implements AutoCloseable {
       dbs.add(0, integration.database());
       return new ServerState(major, states, List.copyOf(dbs));
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot read the managed users: SQLSTATE "
-          + e.getSQLState(), e);
+      throw new GrantsmithException(
+          "Cannot read the managed users: SQLSTATE " + e.getSQLState(), e);
     }
   }
 
   private static Statement ensureMarker(String db) {
-    return Statement.of(db, "DO $grantsmith$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles"
-        + " WHERE rolname = " + Sql.literal(MARKER_ROLE) + ") THEN CREATE ROLE "
-        + Sql.ident(MARKER_ROLE) + " NOLOGIN; COMMENT ON ROLE " + Sql.ident(MARKER_ROLE)
-        + " IS 'Members are users managed by Grantsmith'; END IF; END $grantsmith$",
+    return Statement.of(
+        db,
+        "DO $grantsmith$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles"
+            + " WHERE rolname = "
+            + Sql.literal(MARKER_ROLE)
+            + ") THEN CREATE ROLE "
+            + Sql.ident(MARKER_ROLE)
+            + " NOLOGIN; COMMENT ON ROLE "
+            + Sql.ident(MARKER_ROLE)
+            + " IS 'Members are users managed by Grantsmith'; END IF; END $grantsmith$",
         "create the marker role " + MARKER_ROLE + " if it is missing");
   }
 
   private static Statement guardAbsent(String db, String user) {
-    return Statement.of(db, "DO $grantsmith$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles"
-        + " WHERE rolname = " + Sql.literal(user) + ") THEN RAISE EXCEPTION"
-        + " 'role % was created concurrently', " + Sql.literal(user) + " USING ERRCODE = '"
-        + CONFLICT_SQLSTATE + "'; END IF; END $grantsmith$",
+    return Statement.of(
+        db,
+        "DO $grantsmith$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles"
+            + " WHERE rolname = "
+            + Sql.literal(user)
+            + ") THEN RAISE EXCEPTION"
+            + " 'role % was created concurrently', "
+            + Sql.literal(user)
+            + " USING ERRCODE = '"
+            + CONFLICT_SQLSTATE
+            + "'; END IF; END $grantsmith$",
         "check that " + user + " does not exist yet");
   }
 
@@ -1873,31 +2172,49 @@ public final class AccessManager implements AutoCloseable {
     for (int i = 0; expected.contains(tag); i++) {
       tag = "$grantsmith" + i + "$";
     }
-    return Statement.of(db, "DO " + tag + " BEGIN IF (SELECT shobj_description(oid,"
-        + " 'pg_authid') FROM pg_roles WHERE rolname = " + Sql.literal(user)
-        + ") IS DISTINCT FROM " + expected + " THEN RAISE EXCEPTION"
-        + " 'the lease of % changed concurrently', " + Sql.literal(user) + " USING ERRCODE = '"
-        + CONFLICT_SQLSTATE + "'; END IF; END " + tag,
+    return Statement.of(
+        db,
+        "DO "
+            + tag
+            + " BEGIN IF (SELECT shobj_description(oid,"
+            + " 'pg_authid') FROM pg_roles WHERE rolname = "
+            + Sql.literal(user)
+            + ") IS DISTINCT FROM "
+            + expected
+            + " THEN RAISE EXCEPTION"
+            + " 'the lease of % changed concurrently', "
+            + Sql.literal(user)
+            + " USING ERRCODE = '"
+            + CONFLICT_SQLSTATE
+            + "'; END IF; END "
+            + tag,
         "check that the lease of " + user + " is unchanged");
   }
 
   /**
-   * Adds, at the start of every transaction after the first, a check that the user's comment
-   * is still {@code comment} (what the first transaction wrote): a concurrent change stops
-   * the rest of the plan, and LOGIN is never enabled over a concurrent revocation.
+   * Adds, at the start of every transaction after the first, a check that the user's comment is
+   * still {@code comment} (what the first transaction wrote): a concurrent change stops the rest of
+   * the plan, and LOGIN is never enabled over a concurrent revocation.
    */
   private static Plan guarded(Plan plan, String user, String comment) {
     Plan.Builder out = Plan.builder();
     Step previous = null;
     for (Step s : plan.steps()) {
-      boolean newRun = previous != null && (s.autocommit() || previous.autocommit()
-          || !previous.database().equals(s.database()));
+      boolean newRun =
+          previous != null
+              && (s.autocommit()
+                  || previous.autocommit()
+                  || !previous.database().equals(s.database()));
       if (newRun && !s.autocommit()) {
         List<Statement> st = new ArrayList<>();
         st.add(guardComment(s.database(), user, comment));
         st.addAll(s.statements());
-        out.addStep(Step.builder().database(s.database()).description(s.description())
-            .addAllStatements(st).build());
+        out.addStep(
+            Step.builder()
+                .database(s.database())
+                .description(s.description())
+                .addAllStatements(st)
+                .build());
       } else {
         out.addStep(s);
       }
@@ -1907,9 +2224,18 @@ public final class AccessManager implements AutoCloseable {
   }
 
   private static String libpq(String value) {
-    if (!value.isEmpty() && value.chars().allMatch(c -> c >= 'a' && c <= 'z'
-        || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
-        || c == ':')) {
+    if (!value.isEmpty()
+        && value
+            .chars()
+            .allMatch(
+                c ->
+                    c >= 'a' && c <= 'z'
+                        || c >= 'A' && c <= 'Z'
+                        || c >= '0' && c <= '9'
+                        || c == '.'
+                        || c == '_'
+                        || c == '-'
+                        || c == ':')) {
       return value;
     }
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";

@@ -15,9 +15,9 @@ import javax.sql.DataSource;
 
 /**
  * Opens connections to one server, to any of its databases. Grantsmith opens one connection per
- * database it works in and closes it when done; give it a pool (for example one HikariCP
- * {@link DataSource} per database) with {@link #fromDataSources(Function)}, or keep idle
- * connections for reuse with {@link #pooled(ConnectionSource)}.
+ * database it works in and closes it when done; give it a pool (for example one HikariCP {@link
+ * DataSource} per database) with {@link #fromDataSources(Function)}, or keep idle connections for
+ * reuse with {@link #pooled(ConnectionSource)}.
  */
 @FunctionalInterface
 public interface ConnectionSource {
@@ -52,8 +52,7 @@ public interface ConnectionSource {
    * @param timeouts connect, socket, statement and lock timeouts
    * @return the source
    */
-  static ConnectionSource of(Integration integration, Credentials credentials,
-      Timeouts timeouts) {
+  static ConnectionSource of(Integration integration, Credentials credentials, Timeouts timeouts) {
     Objects.requireNonNull(integration, "integration");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(timeouts, "timeouts");
@@ -79,11 +78,11 @@ public interface ConnectionSource {
 
   /**
    * Connections from {@code delegate}, kept open after use and handed out again: up to 4 idle
-   * connections per database, each closed after 10 s unused. A connection goes back to the pool
-   * on {@link Connection#close()} only if it is still open, outside a transaction, and no call
-   * on it or its statements failed; its session is then reset as {@code DISCARD ALL} does, except
-   * that prepared statements and their plans are kept, and its autocommit turned back on.
-   * Otherwise it is closed.
+   * connections per database, each closed after 10 s unused. A connection goes back to the pool on
+   * {@link Connection#close()} only if it is still open, outside a transaction, and no call on it
+   * or its statements failed; its session is then reset as {@code DISCARD ALL} does, except that
+   * prepared statements and their plans are kept, and its autocommit turned back on. Otherwise it
+   * is closed.
    *
    * @param delegate where new connections come from
    * @return the pool; close it to close the idle connections
@@ -101,8 +100,8 @@ public interface ConnectionSource {
    * @return the pool; close it to close the idle connections
    */
   static Pooled pooled(ConnectionSource delegate, int maxIdlePerDatabase) {
-    return new PooledConnectionSource(delegate, maxIdlePerDatabase,
-        PooledConnectionSource.DEFAULT_MAX_IDLE_TIME);
+    return new PooledConnectionSource(
+        delegate, maxIdlePerDatabase, PooledConnectionSource.DEFAULT_MAX_IDLE_TIME);
   }
 
   /** A {@link ConnectionSource} that keeps idle connections for reuse. */
@@ -112,8 +111,8 @@ public interface ConnectionSource {
     void close();
 
     /**
-     * Closes every idle connection now, e.g. after the connector's password changed; the pool
-     * stays usable.
+     * Closes every idle connection now, e.g. after the connector's password changed; the pool stays
+     * usable.
      */
     void evictIdle();
   }
@@ -136,8 +135,8 @@ public interface ConnectionSource {
     public Timeouts {
       for (Duration d : new Duration[] {connect, socket, statement, lock}) {
         if (d == null || d.isNegative()) {
-          throw new io.grantsmith.api.InvalidValueException("Timeouts",
-              "must all be set and not negative", d);
+          throw new io.grantsmith.api.InvalidValueException(
+              "Timeouts", "must all be set and not negative", d);
         }
       }
     }
@@ -148,8 +147,11 @@ public interface ConnectionSource {
      * @return the defaults
      */
     public static Timeouts defaults() {
-      return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120),
-          Duration.ofSeconds(60), Duration.ofSeconds(30));
+      return new Timeouts(
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(120),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(30));
     }
   }
 }

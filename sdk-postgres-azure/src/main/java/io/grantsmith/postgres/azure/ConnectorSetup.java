@@ -22,32 +22,33 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The one-time setup of the connector's role on an Azure Database for PostgreSQL server, run by
- * the server admin, and its {@linkplain #verify verification}, run as the connector.
+ * The one-time setup of the connector's role on an Azure Database for PostgreSQL server, run by the
+ * server admin, and its {@linkplain #verify verification}, run as the connector.
  *
  * <p>The setup follows the integration guide's four steps:
+ *
  * <ol>
- *   <li>create the connector, a LOGIN role with CREATEROLE that is a member of
- *       {@code azure_pg_admin}, and the NOLOGIN marker role ({@value #DEFAULT_MARKER_ROLE}) whose
- *       members are the users the connector manages; the connector holds the marker WITH ADMIN
- *       OPTION. On PostgreSQL 16 and later, where CREATEROLE no longer lets a role grant or
- *       alter roles it did not create, the connector is also set to receive membership (SET and
- *       INHERIT) in every role it creates ({@code createrole_self_grant}), so that it may end
- *       their sessions and reassign what they own;</li>
+ *   <li>create the connector, a LOGIN role with CREATEROLE that is a member of {@code
+ *       azure_pg_admin}, and the NOLOGIN marker role ({@value #DEFAULT_MARKER_ROLE}) whose members
+ *       are the users the connector manages; the connector holds the marker WITH ADMIN OPTION. On
+ *       PostgreSQL 16 and later, where CREATEROLE no longer lets a role grant or alter roles it did
+ *       not create, the connector is also set to receive membership (SET and INHERIT) in every role
+ *       it creates ({@code createrole_self_grant}), so that it may end their sessions and reassign
+ *       what they own;
  *   <li>grant all privileges on every database (except {@code template0}, {@code azure_sys} and
- *       {@code azure_maintenance}) to {@code azure_pg_admin} WITH GRANT OPTION;</li>
+ *       {@code azure_maintenance}) to {@code azure_pg_admin} WITH GRANT OPTION;
  *   <li>in each of those databases, grant all privileges on every schema (except {@code pg_*},
- *       {@code information_schema} and {@code cron}) and on all tables, sequences and routines
- *       in them to {@code azure_pg_admin} WITH GRANT OPTION, and the same as the admin's default
- *       privileges;</li>
- *   <li>the same in {@code template1}, so that future databases start with it.</li>
+ *       {@code information_schema} and {@code cron}) and on all tables, sequences and routines in
+ *       them to {@code azure_pg_admin} WITH GRANT OPTION, and the same as the admin's default
+ *       privileges;
+ *   <li>the same in {@code template1}, so that future databases start with it.
  * </ol>
  *
  * <p>Every statement is safe to run again. The setup is available as a psql script for a person
  * ({@link #script()}, {@link #script(Collection)}) or as a {@link Plan} for an {@code Executor}
- * that logs in as the admin ({@link #plan(Secret, ConnectionSource)}). A database created
- * after the setup gets its own part of it, steps 2 and 3 for that database only, with
- * {@link #scriptFor(String)} or {@link #planFor(String)}:
+ * that logs in as the admin ({@link #plan(Secret, ConnectionSource)}). A database created after the
+ * setup gets its own part of it, steps 2 and 3 for that database only, with {@link
+ * #scriptFor(String)} or {@link #planFor(String)}:
  *
  * <pre>{@code
  * ConnectorSetup setup = ConnectorSetup.builder().majorVersion(16).build();
@@ -79,16 +80,18 @@ public final class ConnectorSetup {
   private final String database;
 
   private ConnectorSetup(Builder b) {
-    this.connectorName = Identifiers.checkCreatableRole("ConnectorSetup.connectorName",
-        b.connectorName);
+    this.connectorName =
+        Identifiers.checkCreatableRole("ConnectorSetup.connectorName", b.connectorName);
     this.markerRole = Identifiers.checkCreatableRole("ConnectorSetup.markerRole", b.markerRole);
     if (connectorName.equals(markerRole)) {
-      throw new InvalidValueException("ConnectorSetup.markerRole",
-          "must differ from the connector's name", markerRole);
+      throw new InvalidValueException(
+          "ConnectorSetup.markerRole", "must differ from the connector's name", markerRole);
     }
     if (b.majorVersion < 11) {
-      throw new InvalidValueException("ConnectorSetup.majorVersion",
-          "must be set to a supported major version (11 or later)", b.majorVersion);
+      throw new InvalidValueException(
+          "ConnectorSetup.majorVersion",
+          "must be set to a supported major version (11 or later)",
+          b.majorVersion);
     }
     this.majorVersion = b.majorVersion;
     this.database = Identifiers.check("ConnectorSetup.database", b.database);
@@ -146,8 +149,8 @@ public final class ConnectorSetup {
     }
 
     /**
-     * Sets the database the role-level statements run in and the databases are listed from
-     * (default {@value ConnectorSetup#DEFAULT_DATABASE}).
+     * Sets the database the role-level statements run in and the databases are listed from (default
+     * {@value ConnectorSetup#DEFAULT_DATABASE}).
      *
      * @param database a database the admin can connect to
      * @return this builder
@@ -205,66 +208,73 @@ public final class ConnectorSetup {
   }
 
   /**
-   * The setup for the given databases as a {@link Plan} for an executor that logs in as the
-   * server admin: step 1 in {@link #database()}, then one step per database. The password is
-   * sent as a SCRAM-SHA-256 verifier and appears in {@link Statement#redacted()} and
-   * {@link Plan#toSql()} only as the psql variable {@code :'connector_password'}.
+   * The setup for the given databases as a {@link Plan} for an executor that logs in as the server
+   * admin: step 1 in {@link #database()}, then one step per database. The password is sent as a
+   * SCRAM-SHA-256 verifier and appears in {@link Statement#redacted()} and {@link Plan#toSql()}
+   * only as the psql variable {@code :'connector_password'}.
    *
    * @param password the connector's password
-   * @param databases the databases to set up (those of {@link #EXCLUDED} are ignored), e.g.
-   *     from {@link #databases(ConnectionSource)}
+   * @param databases the databases to set up (those of {@link #EXCLUDED} are ignored), e.g. from
+   *     {@link #databases(ConnectionSource)}
    * @return the plan
    */
   public Plan plan(Secret password, Collection<String> databases) {
     Objects.requireNonNull(password, "password");
-    Statement passwordStatement = new Renderer(majorVersion).setPassword(database,
-        connectorName, password);
-    passwordStatement = Statement.builder().from(passwordStatement)
-        .redacted(passwordSql()).build();
+    Statement passwordStatement =
+        new Renderer(majorVersion).setPassword(database, connectorName, password);
+    passwordStatement = Statement.builder().from(passwordStatement).redacted(passwordSql()).build();
     return build(passwordStatement, databases);
   }
 
   /**
-   * The setup for every database the admin can connect to: lists them with one query as the
-   * admin (see {@link #databases(ConnectionSource)}) and returns {@link #plan(Secret,
-   * Collection)} for them.
+   * The setup for every database the admin can connect to: lists them with one query as the admin
+   * (see {@link #databases(ConnectionSource)}) and returns {@link #plan(Secret, Collection)} for
+   * them.
    *
    * @param password the connector's password
    * @param admin connections as the server admin
    * @return the plan
-   * @throws GrantsmithException if the databases cannot be listed, or the server's major
-   *     version is not {@link #majorVersion()}
+   * @throws GrantsmithException if the databases cannot be listed, or the server's major version is
+   *     not {@link #majorVersion()}
    */
   public Plan plan(Secret password, ConnectionSource admin) {
     return plan(password, databases(admin));
   }
 
-  /** Databases the setup never touches: {@code template0}, {@code azure_sys}, {@code azure_maintenance}. */
+  /**
+   * Databases the setup never touches: {@code template0}, {@code azure_sys}, {@code
+   * azure_maintenance}.
+   */
   public static final List<String> EXCLUDED = SetupSql.EXCLUDED_DATABASES;
 
   /**
    * Lists, with one query as the admin in {@link #database()}, the databases the setup covers:
-   * those that accept connections and that the admin may connect to, except
-   * {@link #EXCLUDED}; {@code template1} included (step 4).
+   * those that accept connections and that the admin may connect to, except {@link #EXCLUDED};
+   * {@code template1} included (step 4).
    *
    * @param admin connections as the server admin
    * @return the database names, sorted
-   * @throws GrantsmithException if the query fails or the server's major version is not
-   *     {@link #majorVersion()}
+   * @throws GrantsmithException if the query fails or the server's major version is not {@link
+   *     #majorVersion()}
    */
   public List<String> databases(ConnectionSource admin) {
-    String sql = "SELECT current_setting('server_version_num')::int / 10000 AS major,"
-        + " array(SELECT datname::text FROM pg_catalog.pg_database WHERE datallowconn AND "
-        + SetupSql.databaseFilter("datname") + " AND has_database_privilege(oid, 'CONNECT')"
-        + " ORDER BY datname) AS databases";
+    String sql =
+        "SELECT current_setting('server_version_num')::int / 10000 AS major,"
+            + " array(SELECT datname::text FROM pg_catalog.pg_database WHERE datallowconn AND "
+            + SetupSql.databaseFilter("datname")
+            + " AND has_database_privilege(oid, 'CONNECT')"
+            + " ORDER BY datname) AS databases";
     try (Connection c = admin.open(database);
         java.sql.Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       int major = rs.getInt(1);
       if (major != majorVersion) {
-        throw new GrantsmithException("The server runs PostgreSQL " + major
-            + " but the setup is rendered for " + majorVersion);
+        throw new GrantsmithException(
+            "The server runs PostgreSQL "
+                + major
+                + " but the setup is rendered for "
+                + majorVersion);
       }
       List<String> out = new ArrayList<>();
       for (Object o : (Object[]) rs.getArray(2).getArray()) {
@@ -272,63 +282,84 @@ public final class ConnectorSetup {
       }
       return List.copyOf(out);
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot list the databases in " + database
-          + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+      throw new GrantsmithException(
+          "Cannot list the databases in "
+              + database
+              + " (SQLSTATE "
+              + e.getSQLState()
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * The setup as a psql script for the given databases, to run as the server admin:
-   * {@code psql "host=... user=<admin> dbname=postgres" -f setup.sql}. It asks for the
-   * connector's password unless the variable {@code connector_password} is set
-   * ({@code -v connector_password=...}); the password itself never appears in the script.
+   * The setup as a psql script for the given databases, to run as the server admin: {@code psql
+   * "host=... user=<admin> dbname=postgres" -f setup.sql}. It asks for the connector's password
+   * unless the variable {@code connector_password} is set ({@code -v connector_password=...}); the
+   * password itself never appears in the script.
    *
    * @param databases the databases to set up, e.g. from {@link #databases(ConnectionSource)}
    * @return the script
    */
   public String script(Collection<String> databases) {
-    return preamble() + build(Statement.of(database, passwordSql(),
-        "set the password of " + connectorName), databases).toSql();
+    return preamble()
+        + build(
+                Statement.of(database, passwordSql(), "set the password of " + connectorName),
+                databases)
+            .toSql();
   }
 
   /**
-   * The setup as a psql script that finds the databases itself, to run as the server admin.
-   * Steps 1 and 2 run in the database psql connects to; for steps 3 and 4 the script lists the
-   * databases, writes a {@code \connect} and the grant block for each to the file
-   * {@value #GENERATED_FILE} in the current directory, and runs it with {@code \i}.
+   * The setup as a psql script that finds the databases itself, to run as the server admin. Steps 1
+   * and 2 run in the database psql connects to; for steps 3 and 4 the script lists the databases,
+   * writes a {@code \connect} and the grant block for each to the file {@value #GENERATED_FILE} in
+   * the current directory, and runs it with {@code \i}.
    *
    * @return the script
    */
   public String script() {
     StringBuilder out = new StringBuilder(preamble());
-    out.append("-- 1. the connector ").append(connectorName).append(" and the marker role ")
-        .append(markerRole).append('\n');
+    out.append("-- 1. the connector ")
+        .append(connectorName)
+        .append(" and the marker role ")
+        .append(markerRole)
+        .append('\n');
     for (Statement s : roleStatements(Statement.of(database, passwordSql(), "password"))) {
       out.append(s.redacted()).append(";\n");
     }
     out.append("-- 2. all privileges on the databases to azure_pg_admin\n")
-        .append(SetupSql.grantOnAllDatabases()).append(";\n")
-        .append("-- 3 and 4. in each database (template1 too): privileges on its schemas and"
-            + " their objects\n")
+        .append(SetupSql.grantOnAllDatabases())
+        .append(";\n")
+        .append(
+            "-- 3 and 4. in each database (template1 too): privileges on its schemas and"
+                + " their objects\n")
         .append("\\pset tuples_only on\n\\pset format unaligned\n")
-        .append("SELECT format(E'\\\\connect %s\\n', ").append(SetupSql.psqlQuoteSql("datname"))
-        .append(") || ").append(literal(SetupSql.grantInDatabase())).append(" || ';'\n")
+        .append("SELECT format(E'\\\\connect %s\\n', ")
+        .append(SetupSql.psqlQuoteSql("datname"))
+        .append(") || ")
+        .append(literal(SetupSql.grantInDatabase()))
+        .append(" || ';'\n")
         .append("  FROM pg_catalog.pg_database WHERE datallowconn AND ")
         .append(SetupSql.databaseFilter("datname"))
         .append(" AND has_database_privilege(oid, 'CONNECT') ORDER BY datname\n")
-        .append("\\g ").append(GENERATED_FILE).append('\n')
+        .append("\\g ")
+        .append(GENERATED_FILE)
+        .append('\n')
         .append("\\pset format aligned\n\\pset tuples_only off\n")
-        .append("\\i ").append(GENERATED_FILE).append('\n');
+        .append("\\i ")
+        .append(GENERATED_FILE)
+        .append('\n');
     return out.toString();
   }
 
   /**
-   * The setup of databases created after the connector's setup, as a {@link Plan} for an
-   * executor that logs in as the server admin: all privileges on each database to
-   * {@code azure_pg_admin} WITH GRANT OPTION (run in {@link #database()}), then in each of them
-   * the same on its schemas and their tables, sequences and routines, and the admin's default
-   * privileges there. The connector and the marker role are left as they are. Until this runs,
-   * {@link AccessManager#grant} refuses requests that touch such a database.
+   * The setup of databases created after the connector's setup, as a {@link Plan} for an executor
+   * that logs in as the server admin: all privileges on each database to {@code azure_pg_admin}
+   * WITH GRANT OPTION (run in {@link #database()}), then in each of them the same on its schemas
+   * and their tables, sequences and routines, and the admin's default privileges there. The
+   * connector and the marker role are left as they are. Until this runs, {@link
+   * AccessManager#grant} refuses requests that touch such a database.
    *
    * <pre>{@code
    * Plan late = setup.planFor("late");
@@ -337,22 +368,25 @@ public final class ConnectorSetup {
    *
    * @param databases the databases, e.g. {@code List.of("late")}
    * @return the plan
-   * @throws InvalidValueException if none is given, or a name is invalid or one of
-   *     {@link #EXCLUDED}
+   * @throws InvalidValueException if none is given, or a name is invalid or one of {@link
+   *     #EXCLUDED}
    */
   public Plan planFor(Collection<String> databases) {
     Objects.requireNonNull(databases, "databases");
     List<String> dbs = new ArrayList<>();
     for (String d : databases) {
       Identifiers.check("ConnectorSetup.databases", d);
-      InvalidValueException.check(!EXCLUDED.contains(d), "ConnectorSetup.databases",
-          "must not name " + String.join(", ", EXCLUDED), d);
+      InvalidValueException.check(
+          !EXCLUDED.contains(d),
+          "ConnectorSetup.databases",
+          "must not name " + String.join(", ", EXCLUDED),
+          d);
       if (!dbs.contains(d)) {
         dbs.add(d);
       }
     }
-    InvalidValueException.check(!dbs.isEmpty(), "ConnectorSetup.databases",
-        "must name at least one database", databases);
+    InvalidValueException.check(
+        !dbs.isEmpty(), "ConnectorSetup.databases", "must name at least one database", databases);
     return Plan.builder().addAllSteps(SetupSql.databaseSteps(database, dbs)).build();
   }
 
@@ -368,20 +402,21 @@ public final class ConnectorSetup {
   }
 
   /**
-   * {@link #planFor(Collection)} as a psql script to run as the server admin, as
-   * {@code grantsmith setup-sql --database NAME} prints it: {@code psql "host=... user=<admin>
-   * dbname=postgres" -f setup-late.sql}. It needs no password and does not touch the connector.
+   * {@link #planFor(Collection)} as a psql script to run as the server admin, as {@code grantsmith
+   * setup-sql --database NAME} prints it: {@code psql "host=... user=<admin> dbname=postgres" -f
+   * setup-late.sql}. It needs no password and does not touch the connector.
    *
    * @param databases the databases
    * @return the script
-   * @throws InvalidValueException if none is given, or a name is invalid or one of
-   *     {@link #EXCLUDED}
+   * @throws InvalidValueException if none is given, or a name is invalid or one of {@link
+   *     #EXCLUDED}
    */
   public String scriptFor(Collection<String> databases) {
     Plan plan = planFor(databases);
     return "-- Grantsmith connector setup for databases created after the connector setup\n"
         + "-- Run as the server admin with psql; the connector itself is left unchanged.\n"
-        + "\\set ON_ERROR_STOP on\n" + plan.toSql();
+        + "\\set ON_ERROR_STOP on\n"
+        + plan.toSql();
   }
 
   /**
@@ -396,14 +431,21 @@ public final class ConnectorSetup {
   }
 
   private String preamble() {
-    return "-- Grantsmith connector setup for Azure Database for PostgreSQL " + majorVersion
+    return "-- Grantsmith connector setup for Azure Database for PostgreSQL "
+        + majorVersion
         + "\n-- Run as the server admin with psql; the connector's password is the psql variable "
-        + PASSWORD_VARIABLE + ".\n"
+        + PASSWORD_VARIABLE
+        + ".\n"
         + "\\set ON_ERROR_STOP on\n"
-        + "\\if :{?" + PASSWORD_VARIABLE + "}\n"
+        + "\\if :{?"
+        + PASSWORD_VARIABLE
+        + "}\n"
         + "\\else\n"
-        + "\\prompt " + SetupSql.psqlQuote("Password for " + connectorName + ": ") + " "
-        + PASSWORD_VARIABLE + "\n"
+        + "\\prompt "
+        + SetupSql.psqlQuote("Password for " + connectorName + ": ")
+        + " "
+        + PASSWORD_VARIABLE
+        + "\n"
         + "\\endif\n";
   }
 
@@ -421,10 +463,14 @@ public final class ConnectorSetup {
       }
     }
     Plan.Builder plan = Plan.builder();
-    plan.addStep(Step.builder().database(database).strict(false)
-        .description("1. create the connector " + connectorName + " and the marker role "
-            + markerRole)
-        .addAllStatements(roleStatements(passwordStatement)).build());
+    plan.addStep(
+        Step.builder()
+            .database(database)
+            .strict(false)
+            .description(
+                "1. create the connector " + connectorName + " and the marker role " + markerRole)
+            .addAllStatements(roleStatements(passwordStatement))
+            .build());
     plan.addAllSteps(SetupSql.databaseSteps(database, dbs));
     return plan.build();
   }
@@ -433,29 +479,48 @@ public final class ConnectorSetup {
     String db = database;
     String conn = ident(connectorName);
     List<Statement> out = new ArrayList<>();
-    out.add(Statement.of(db, SetupSql.createRoleIfMissing(connectorName),
-        "create the role " + connectorName + " unless it exists"));
-    out.add(Statement.of(db, "ALTER ROLE " + conn + " WITH LOGIN INHERIT CREATEROLE",
-        "let " + connectorName + " log in and create roles"));
+    out.add(
+        Statement.of(
+            db,
+            SetupSql.createRoleIfMissing(connectorName),
+            "create the role " + connectorName + " unless it exists"));
+    out.add(
+        Statement.of(
+            db,
+            "ALTER ROLE " + conn + " WITH LOGIN INHERIT CREATEROLE",
+            "let " + connectorName + " log in and create roles"));
     out.add(passwordStatement);
-    out.add(Statement.of(db, "GRANT " + ident(SetupSql.AZURE_PG_ADMIN) + " TO " + conn,
-        "make " + connectorName + " a member of azure_pg_admin"));
+    out.add(
+        Statement.of(
+            db,
+            "GRANT " + ident(SetupSql.AZURE_PG_ADMIN) + " TO " + conn,
+            "make " + connectorName + " a member of azure_pg_admin"));
     if (majorVersion >= 16) {
-      out.add(Statement.of(db, "ALTER ROLE " + conn + " SET createrole_self_grant = "
-          + literal("set, inherit"), "make " + connectorName
-          + " a member of every role it creates, so it may end their sessions"));
+      out.add(
+          Statement.of(
+              db,
+              "ALTER ROLE " + conn + " SET createrole_self_grant = " + literal("set, inherit"),
+              "make "
+                  + connectorName
+                  + " a member of every role it creates, so it may end their sessions"));
     }
-    out.add(Statement.of(db, SetupSql.createRoleIfMissing(markerRole),
-        "create the marker role " + markerRole + " unless it exists"));
-    out.add(Statement.of(db, SetupSql.grantMarker(markerRole, connectorName, majorVersion),
-        "let " + connectorName + " administer " + markerRole));
+    out.add(
+        Statement.of(
+            db,
+            SetupSql.createRoleIfMissing(markerRole),
+            "create the marker role " + markerRole + " unless it exists"));
+    out.add(
+        Statement.of(
+            db,
+            SetupSql.grantMarker(markerRole, connectorName, majorVersion),
+            "let " + connectorName + " administer " + markerRole));
     return out;
   }
 
   /**
-   * Checks, logged in as the connector, that it can do its job on every database it can see
-   * (except {@link #EXCLUDED}; for {@code template1} only the schemas): see
-   * {@link #verify(ConnectionSource, Collection)}.
+   * Checks, logged in as the connector, that it can do its job on every database it can see (except
+   * {@link #EXCLUDED}; for {@code template1} only the schemas): see {@link
+   * #verify(ConnectionSource, Collection)}.
    *
    * @param connector connections as the connector
    * @return what is missing, if anything
@@ -465,16 +530,16 @@ public final class ConnectorSetup {
   }
 
   /**
-   * Checks, logged in as the connector, that it can do its job: it may log in and create roles,
-   * it inherits {@code azure_pg_admin}, the marker role exists and it holds it WITH ADMIN OPTION,
-   * and in each database it may grant CONNECT, CREATE and TEMPORARY, and USAGE and CREATE on
-   * every schema and all privileges on every table, sequence and routine in them. Nothing is
-   * changed; the check uses {@code has_*_privilege(..., 'WITH GRANT OPTION')}.
+   * Checks, logged in as the connector, that it can do its job: it may log in and create roles, it
+   * inherits {@code azure_pg_admin}, the marker role exists and it holds it WITH ADMIN OPTION, and
+   * in each database it may grant CONNECT, CREATE and TEMPORARY, and USAGE and CREATE on every
+   * schema and all privileges on every table, sequence and routine in them. Nothing is changed; the
+   * check uses {@code has_*_privilege(..., 'WITH GRANT OPTION')}.
    *
    * @param connector connections as the connector
    * @param databases the databases to check; empty for all it can see
-   * @return what is missing, if anything; never throws for a missing privilege or a failed
-   *     login, which are reported as problems
+   * @return what is missing, if anything; never throws for a missing privilege or a failed login,
+   *     which are reported as problems
    */
   public SetupVerification verify(ConnectionSource connector, Collection<String> databases) {
     Objects.requireNonNull(connector, "connector");
@@ -484,7 +549,12 @@ public final class ConnectorSetup {
 
   @Override
   public String toString() {
-    return "ConnectorSetup{connector=" + connectorName + ", marker=" + markerRole
-        + ", PostgreSQL " + majorVersion + "}";
+    return "ConnectorSetup{connector="
+        + connectorName
+        + ", marker="
+        + markerRole
+        + ", PostgreSQL "
+        + majorVersion
+        + "}";
   }
 }

@@ -101,7 +101,8 @@ public abstract class DiscoveredDatabase {
    * @return the names, sorted
    */
   public List<String> schemas() {
-    return objects(ResourceKind.SCHEMA).stream().map(o -> o.ref().schema().get())
+    return objects(ResourceKind.SCHEMA).stream()
+        .map(o -> o.ref().schema().get())
         .collect(Collectors.toList());
   }
 
@@ -136,8 +137,8 @@ public abstract class DiscoveredDatabase {
   void check() {
     for (DiscoveredObject o : objects()) {
       if (!o.ref().database().get().equals(name())) {
-        throw new io.grantsmith.api.InvalidValueException("DiscoveredDatabase.objects",
-            "must all be in database " + name(), o.ref());
+        throw new io.grantsmith.api.InvalidValueException(
+            "DiscoveredDatabase.objects", "must all be in database " + name(), o.ref());
       }
     }
   }

@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * A schema, relation, sequence, function or procedure found by {@link Discovery}, with its
- * owner. A function's {@link ResourceRef#arguments()} are the server's
- * {@code pg_get_function_identity_arguments}, e.g. {@code integer, text}.
+ * A schema, relation, sequence, function or procedure found by {@link Discovery}, with its owner. A
+ * function's {@link ResourceRef#arguments()} are the server's {@code
+ * pg_get_function_identity_arguments}, e.g. {@code integer, text}.
  */
 @Value.Immutable
 public abstract class DiscoveredObject {
@@ -111,18 +111,22 @@ public abstract class DiscoveredObject {
   @Value.Check
   void check() {
     ResourceKind k = ref().kind();
-    if (k != ResourceKind.SCHEMA && k != ResourceKind.RELATION && k != ResourceKind.SEQUENCE
+    if (k != ResourceKind.SCHEMA
+        && k != ResourceKind.RELATION
+        && k != ResourceKind.SEQUENCE
         && k != ResourceKind.FUNCTION) {
-      throw new InvalidValueException("DiscoveredObject.ref",
-          "must be a schema, relation, sequence or function", ref());
+      throw new InvalidValueException(
+          "DiscoveredObject.ref", "must be a schema, relation, sequence or function", ref());
     }
     if (relationKind().isPresent() != (k == ResourceKind.RELATION)) {
-      throw new InvalidValueException("DiscoveredObject.relationKind",
-          "must be set for a relation and only for one", relationKind().orElse(null));
+      throw new InvalidValueException(
+          "DiscoveredObject.relationKind",
+          "must be set for a relation and only for one",
+          relationKind().orElse(null));
     }
     if (procedure() && k != ResourceKind.FUNCTION) {
-      throw new InvalidValueException("DiscoveredObject.procedure",
-          "may be true only for a function", ref());
+      throw new InvalidValueException(
+          "DiscoveredObject.procedure", "may be true only for a function", ref());
     }
   }
 }

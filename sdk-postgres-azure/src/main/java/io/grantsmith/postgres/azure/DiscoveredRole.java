@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * A role found by {@link Discovery}: one that people use, neither reserved by PostgreSQL or
- * Azure, nor the connector, nor a user the connector manages.
+ * A role found by {@link Discovery}: one that people use, neither reserved by PostgreSQL or Azure,
+ * nor the connector, nor a user the connector manages.
  */
 @Value.Immutable
 public abstract class DiscoveredRole {

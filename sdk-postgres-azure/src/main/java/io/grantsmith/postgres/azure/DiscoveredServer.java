@@ -5,8 +5,8 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * What {@link Discovery#discover()} found on a server: its databases with their objects, its
- * roles, and the databases it skipped because the connector could not connect to them.
+ * What {@link Discovery#discover()} found on a server: its databases with their objects, its roles,
+ * and the databases it skipped because the connector could not connect to them.
  */
 @Value.Immutable
 public abstract class DiscoveredServer {

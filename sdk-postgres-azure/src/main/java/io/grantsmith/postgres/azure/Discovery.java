@@ -17,17 +17,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Finds, logged in as the connector, what a server holds: its databases (except
- * {@code template0}, {@code template1}, {@code azure_sys}, {@code azure_maintenance} and those
- * the connector cannot connect to), in each the schemas (except {@code pg_*},
- * {@code information_schema} and {@code cron}), relations with their {@link RelationKind},
- * sequences, and functions and procedures with their identity arguments, and the roles people
- * use (not {@code pg_*}, {@code azure_*}, {@code azuresu}, {@code replication}, the connector,
- * the marker role or the users the connector manages, which are the marker role's members).
- * Each database is read with one query.
+ * Finds, logged in as the connector, what a server holds: its databases (except {@code template0},
+ * {@code template1}, {@code azure_sys}, {@code azure_maintenance} and those the connector cannot
+ * connect to), in each the schemas (except {@code pg_*}, {@code information_schema} and {@code
+ * cron}), relations with their {@link RelationKind}, sequences, and functions and procedures with
+ * their identity arguments, and the roles people use (not {@code pg_*}, {@code azure_*}, {@code
+ * azuresu}, {@code replication}, the connector, the marker role or the users the connector manages,
+ * which are the marker role's members). Each database is read with one query.
  *
- * <p>Only the {@linkplain Integration#resourceTypes() resource types} of the integration are
- * read; none means all. Databases are listed whenever a type inside them is asked for.
+ * <p>Only the {@linkplain Integration#resourceTypes() resource types} of the integration are read;
+ * none means all. Databases are listed whenever a type inside them is asked for.
  *
  * <pre>{@code
  * DiscoveredServer found = Discovery.of(integration, ConnectionSource.of(integration, connector))
@@ -49,8 +48,8 @@ public final class Discovery {
   }
 
   /**
-   * Discovery of an integration's server through the connector's connections, with the
-   * default marker role {@value ConnectorSetup#DEFAULT_MARKER_ROLE}.
+   * Discovery of an integration's server through the connector's connections, with the default
+   * marker role {@value ConnectorSetup#DEFAULT_MARKER_ROLE}.
    *
    * @param integration the server, its first database and the resource types to read
    * @param connector connections as the connector
@@ -61,8 +60,8 @@ public final class Discovery {
   }
 
   /**
-   * The same discovery with another marker role, as chosen with
-   * {@link ConnectorSetup.Builder#markerRole(String)}.
+   * The same discovery with another marker role, as chosen with {@link
+   * ConnectorSetup.Builder#markerRole(String)}.
    *
    * @param markerRole the marker role's name
    * @return a new discovery
@@ -72,18 +71,23 @@ public final class Discovery {
   }
 
   /**
-   * Reads the server: one query in the integration's database for the databases, one for the
-   * roles, then one per database.
+   * Reads the server: one query in the integration's database for the databases, one for the roles,
+   * then one per database.
    *
    * @return what was found
    * @throws GrantsmithException if the integration's database cannot be read
    */
   public DiscoveredServer discover() {
-    Set<ResourceKind> kinds = integration.resourceTypes().isEmpty()
-        ? EnumSet.allOf(ResourceKind.class) : EnumSet.copyOf(integration.resourceTypes());
-    boolean inDatabases = kinds.contains(ResourceKind.DATABASE)
-        || kinds.contains(ResourceKind.SCHEMA) || kinds.contains(ResourceKind.RELATION)
-        || kinds.contains(ResourceKind.SEQUENCE) || kinds.contains(ResourceKind.FUNCTION);
+    Set<ResourceKind> kinds =
+        integration.resourceTypes().isEmpty()
+            ? EnumSet.allOf(ResourceKind.class)
+            : EnumSet.copyOf(integration.resourceTypes());
+    boolean inDatabases =
+        kinds.contains(ResourceKind.DATABASE)
+            || kinds.contains(ResourceKind.SCHEMA)
+            || kinds.contains(ResourceKind.RELATION)
+            || kinds.contains(ResourceKind.SEQUENCE)
+            || kinds.contains(ResourceKind.FUNCTION);
     DiscoveredServer.Builder out = DiscoveredServer.builder();
     String first = integration.database();
     try (Connection c = connections.open(first)) {
@@ -116,16 +120,23 @@ public final class Discovery {
         readRoles(c, out);
       }
     } catch (SQLException e) {
-      throw new GrantsmithException("Cannot discover the server of integration "
-          + integration.name() + " from database " + first + " (SQLSTATE " + e.getSQLState()
-          + "): " + e.getMessage(), e);
+      throw new GrantsmithException(
+          "Cannot discover the server of integration "
+              + integration.name()
+              + " from database "
+              + first
+              + " (SQLSTATE "
+              + e.getSQLState()
+              + "): "
+              + e.getMessage(),
+          e);
     }
     return out.build();
   }
 
   private static int majorVersion(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT current_setting('server_version_num')::int / 10000");
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT current_setting('server_version_num')::int / 10000");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getInt(1);
@@ -141,14 +152,18 @@ public final class Discovery {
     } catch (SQLException e) {
       String state = e.getSQLState();
       // 28xxx: not allowed to log in there; 3D000: dropped meanwhile; 42501: no CONNECT.
-      if (state != null && (state.startsWith("28") || state.equals("3D000")
-          || state.equals("42501") || state.equals("55000"))) {
+      if (state != null
+          && (state.startsWith("28")
+              || state.equals("3D000")
+              || state.equals("42501")
+              || state.equals("55000"))) {
         return null;
       }
       throw e;
     }
     DiscoveredDatabase.Builder db = DiscoveredDatabase.builder().name(name).owner(owner);
-    try (c; PreparedStatement ps = c.prepareStatement(DiscoveryQueries.OBJECTS)) {
+    try (c;
+        PreparedStatement ps = c.prepareStatement(DiscoveryQueries.OBJECTS)) {
       ps.setBoolean(1, kinds.contains(ResourceKind.SCHEMA));
       ps.setBoolean(2, kinds.contains(ResourceKind.RELATION));
       ps.setBoolean(3, kinds.contains(ResourceKind.SEQUENCE));
@@ -188,9 +203,13 @@ public final class Discovery {
       ps.setString(2, markerRole);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          DiscoveredRole.Builder r = DiscoveredRole.builder().name(rs.getString(1))
-              .login(rs.getBoolean(2)).inherit(rs.getBoolean(3)).createRole(rs.getBoolean(4))
-              .createDb(rs.getBoolean(5));
+          DiscoveredRole.Builder r =
+              DiscoveredRole.builder()
+                  .name(rs.getString(1))
+                  .login(rs.getBoolean(2))
+                  .inherit(rs.getBoolean(3))
+                  .createRole(rs.getBoolean(4))
+                  .createDb(rs.getBoolean(5));
           long micros = rs.getLong(6);
           if (!rs.wasNull()) {
             r.validUntil(Instant.EPOCH.plusNanos(micros * 1000));

@@ -4,8 +4,8 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * One difference between what a managed user holds on the server and what its lease explains,
- * found by {@link AccessManager#drift()}.
+ * One difference between what a managed user holds on the server and what its lease explains, found
+ * by {@link AccessManager#drift()}.
  */
 @Value.Immutable
 public abstract class Drift {
@@ -153,8 +153,8 @@ public abstract class Drift {
   /**
    * The difference in words.
    *
-   * @return e.g. {@code SELECT on table secret.keys in shop, granted by azureadmin, is not
-   *     approved by any active lease}
+   * @return e.g. {@code SELECT on table secret.keys in shop, granted by azureadmin, is not approved
+   *     by any active lease}
    */
   public abstract String detail();
 

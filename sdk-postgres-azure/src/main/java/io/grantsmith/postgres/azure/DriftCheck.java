@@ -17,8 +17,8 @@ import java.util.TreeSet;
 
 /**
  * Compares one managed user's lease with what it holds: a pure function, no I/O. What a lease
- * approves is its approvals expanded against the catalog ({@code grants}, {@code memberOf});
- * what it holds is the server's footprint of the user, from every grantor.
+ * approves is its approvals expanded against the catalog ({@code grants}, {@code memberOf}); what
+ * it holds is the server's footprint of the user, from every grantor.
  */
 final class DriftCheck {
   private static final Duration TOLERANCE = Duration.ofSeconds(1);
@@ -33,21 +33,30 @@ final class DriftCheck {
    *
    * @param st the user's lease state
    * @param held what it holds (every database, memberships included)
-   * @param grants what its active lease approves, or null if the lease predates recorded
-   *     approvals (then held privileges and memberships are not judged)
+   * @param grants what its active lease approves, or null if the lease predates recorded approvals
+   *     (then held privileges and memberships are not judged)
    * @param memberOf the roles its active lease approves (the marker included)
    * @param marker the marker role
    * @param now the current instant
    * @return the differences
    */
-  static List<Drift> check(LeaseState st, Collection<Footprint.Held> held, List<Grant> grants,
-      Set<String> memberOf, String marker, Instant now) {
+  static List<Drift> check(
+      LeaseState st,
+      Collection<Footprint.Held> held,
+      List<Grant> grants,
+      Set<String> memberOf,
+      String marker,
+      Instant now) {
     String role = st.roleName();
     List<Drift> out = new ArrayList<>();
     boolean active = st.isActiveAt(now);
     if (st.lease().isEmpty()) {
-      out.add(Drift.builder().role(role).kind(Drift.Kind.NO_LEASE)
-          .detail("member of " + marker + " but its comment holds no readable lease").build());
+      out.add(
+          Drift.builder()
+              .role(role)
+              .kind(Drift.Kind.NO_LEASE)
+              .detail("member of " + marker + " but its comment holds no readable lease")
+              .build());
     }
     boolean judged = !active || grants != null;
     Set<Key> approved = new LinkedHashSet<>();
@@ -62,35 +71,61 @@ final class DriftCheck {
     Set<String> hasRoles = new TreeSet<>();
     for (Footprint.Held h : held) {
       switch (h.kind()) {
-        case PRIVILEGE: {
-          Key key = h.resource().isPresent() && h.grantsmithPrivilege().isPresent()
-              ? new Key(h.resource().get(), h.grantsmithPrivilege().get()) : null;
-          if (key != null) {
-            has.add(key);
+        case PRIVILEGE:
+          {
+            Key key =
+                h.resource().isPresent() && h.grantsmithPrivilege().isPresent()
+                    ? new Key(h.resource().get(), h.grantsmithPrivilege().get())
+                    : null;
+            if (key != null) {
+              has.add(key);
+            }
+            if (judged && (key == null || !approved.contains(key))) {
+              out.add(
+                  item(role, Drift.Kind.UNAPPROVED_PRIVILEGE, h)
+                      .detail(
+                          h.privilege()
+                              + " on "
+                              + h.object()
+                              + " in "
+                              + h.database()
+                              + ", granted by "
+                              + h.grantor()
+                              + ", is not approved by "
+                              + (active ? "the lease" : "any active lease"))
+                      .build());
+            }
+            break;
           }
-          if (judged && (key == null || !approved.contains(key))) {
-            out.add(item(role, Drift.Kind.UNAPPROVED_PRIVILEGE, h)
-                .detail(h.privilege() + " on " + h.object() + " in " + h.database()
-                    + ", granted by " + h.grantor() + ", is not approved by "
-                    + (active ? "the lease" : "any active lease")).build());
+        case MEMBERSHIP:
+          {
+            String granted = h.names().get(0);
+            hasRoles.add(granted);
+            if (!granted.equals(marker) && judged && (!active || !memberOf.contains(granted))) {
+              out.add(
+                  item(role, Drift.Kind.UNAPPROVED_MEMBERSHIP, h)
+                      .detail(
+                          "member of "
+                              + granted
+                              + ", granted by "
+                              + h.grantor()
+                              + ", is not approved by "
+                              + (active ? "the lease" : "any active lease"))
+                      .build());
+            }
+            break;
           }
-          break;
-        }
-        case MEMBERSHIP: {
-          String granted = h.names().get(0);
-          hasRoles.add(granted);
-          if (!granted.equals(marker) && judged && (!active || !memberOf.contains(granted))) {
-            out.add(item(role, Drift.Kind.UNAPPROVED_MEMBERSHIP, h)
-                .detail("member of " + granted + ", granted by " + h.grantor()
-                    + ", is not approved by " + (active ? "the lease" : "any active lease"))
-                .build());
-          }
-          break;
-        }
         case OWNER:
           if (!active) {
-            out.add(item(role, Drift.Kind.OWNED_AFTER_LEASE, h).detail("owns " + h.object()
-                + " in " + h.database() + " although its lease is not active").build());
+            out.add(
+                item(role, Drift.Kind.OWNED_AFTER_LEASE, h)
+                    .detail(
+                        "owns "
+                            + h.object()
+                            + " in "
+                            + h.database()
+                            + " although its lease is not active")
+                    .build());
           }
           break;
         default:
@@ -100,30 +135,56 @@ final class DriftCheck {
     if (active && grants != null) {
       for (Key k : approved) {
         if (!has.contains(k)) {
-          out.add(Drift.builder().role(role).kind(Drift.Kind.MISSING_PRIVILEGE)
-              .database(k.resource().database().orElse("")).object(k.resource().toString())
-              .privilege(k.privilege().keyword()).detail(k.privilege().keyword() + " on "
-                  + k.resource() + " is approved by the lease but not held").build());
+          out.add(
+              Drift.builder()
+                  .role(role)
+                  .kind(Drift.Kind.MISSING_PRIVILEGE)
+                  .database(k.resource().database().orElse(""))
+                  .object(k.resource().toString())
+                  .privilege(k.privilege().keyword())
+                  .detail(
+                      k.privilege().keyword()
+                          + " on "
+                          + k.resource()
+                          + " is approved by the lease but not held")
+                  .build());
         }
       }
       for (String m : memberOf) {
         if (!hasRoles.contains(m)) {
-          out.add(Drift.builder().role(role).kind(Drift.Kind.MISSING_MEMBERSHIP)
-              .object("role " + m).privilege("member")
-              .detail("membership in " + m + " is approved by the lease but not held").build());
+          out.add(
+              Drift.builder()
+                  .role(role)
+                  .kind(Drift.Kind.MISSING_MEMBERSHIP)
+                  .object("role " + m)
+                  .privilege("member")
+                  .detail("membership in " + m + " is approved by the lease but not held")
+                  .build());
         }
       }
     }
     if (active && !st.login()) {
-      out.add(Drift.builder().role(role).kind(Drift.Kind.LOGIN_OFF_DURING_LEASE)
-          .detail("LOGIN is off although the lease is active until "
-              + st.lease().get().expiresAt()).build());
+      out.add(
+          Drift.builder()
+              .role(role)
+              .kind(Drift.Kind.LOGIN_OFF_DURING_LEASE)
+              .detail(
+                  "LOGIN is off although the lease is active until " + st.lease().get().expiresAt())
+              .build());
     }
     if (!active && st.login()) {
-      out.add(Drift.builder().role(role).kind(Drift.Kind.LOGIN_AFTER_LEASE)
-          .detail("LOGIN is on although the lease " + (st.revokedAt().isPresent()
-              ? "was revoked at " + st.revokedAt().get() : st.lease().isPresent()
-              ? "expired at " + st.lease().get().expiresAt() : "is unreadable")).build());
+      out.add(
+          Drift.builder()
+              .role(role)
+              .kind(Drift.Kind.LOGIN_AFTER_LEASE)
+              .detail(
+                  "LOGIN is on although the lease "
+                      + (st.revokedAt().isPresent()
+                          ? "was revoked at " + st.revokedAt().get()
+                          : st.lease().isPresent()
+                              ? "expired at " + st.lease().get().expiresAt()
+                              : "is unreadable"))
+              .build());
     }
     st.lease().ifPresent(l -> validUntil(st, l, active).ifPresent(out::add));
     return out;
@@ -132,21 +193,35 @@ final class DriftCheck {
   private static java.util.Optional<Drift> validUntil(LeaseState st, Lease l, boolean active) {
     Instant end = st.revokedAt().filter(r -> r.isBefore(l.expiresAt())).orElse(l.expiresAt());
     Instant vu = st.validUntil().orElse(null);
-    boolean ok = vu != null && (active
-        ? !vu.isBefore(end.minus(TOLERANCE)) && !vu.isAfter(end.plus(TOLERANCE))
-        : !vu.isAfter(end.plus(TOLERANCE)));
+    boolean ok =
+        vu != null
+            && (active
+                ? !vu.isBefore(end.minus(TOLERANCE)) && !vu.isAfter(end.plus(TOLERANCE))
+                : !vu.isAfter(end.plus(TOLERANCE)));
     if (ok) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(Drift.builder().role(st.roleName())
-        .kind(Drift.Kind.VALID_UNTIL_MISMATCH)
-        .detail("VALID UNTIL is " + (vu == null ? "not set" : vu) + " but the lease "
-            + (active ? "expires at " : "ended at ") + end).build());
+    return java.util.Optional.of(
+        Drift.builder()
+            .role(st.roleName())
+            .kind(Drift.Kind.VALID_UNTIL_MISMATCH)
+            .detail(
+                "VALID UNTIL is "
+                    + (vu == null ? "not set" : vu)
+                    + " but the lease "
+                    + (active ? "expires at " : "ended at ")
+                    + end)
+            .build());
   }
 
   private static Drift.Builder item(String role, Drift.Kind kind, Footprint.Held h) {
-    Drift.Builder b = Drift.builder().role(role).kind(kind).database(h.database())
-        .object(h.object()).privilege(h.what());
+    Drift.Builder b =
+        Drift.builder()
+            .role(role)
+            .kind(kind)
+            .database(h.database())
+            .object(h.object())
+            .privilege(h.what());
     if (h.grantor() != null) {
       b.grantor(h.grantor());
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.immutables.value.Value;
 
 /**
- * What {@link AccessManager#drift()} found: every difference between the managed users' leases
- * and what the server says they hold, whoever granted it.
+ * What {@link AccessManager#drift()} found: every difference between the managed users' leases and
+ * what the server says they hold, whoever granted it.
  */
 @Value.Immutable
 public abstract class DriftReport {

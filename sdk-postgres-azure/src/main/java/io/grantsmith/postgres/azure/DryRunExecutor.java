@@ -30,8 +30,13 @@ public final class DryRunExecutor implements Executor {
     ApplyResult.Builder result = ApplyResult.builder().dryRun(true);
     for (String db : plan.databases()) {
       int n = (int) plan.statements().stream().filter(s -> s.database().equals(db)).count();
-      result.addDatabase(ApplyResult.DatabaseResult.builder().database(db).statements(n)
-          .roundTrips(0).elapsed(Duration.ZERO).build());
+      result.addDatabase(
+          ApplyResult.DatabaseResult.builder()
+              .database(db)
+              .statements(n)
+              .roundTrips(0)
+              .elapsed(Duration.ZERO)
+              .build());
     }
     return result.build();
   }

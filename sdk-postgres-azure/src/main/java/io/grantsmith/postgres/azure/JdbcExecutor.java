@@ -21,13 +21,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Applies plans over JDBC: per run of consecutive steps in one database, one transaction on one
  * connection, its statements sent as one batch (pgjdbc sends up to about 256 statements per round
- * trip), guarded by a transaction-scoped advisory lock (taken by the first statement of the
- * batch) so that concurrent callers queue instead of failing with "tuple concurrently updated".
- * A GRANT or REVOKE that the server only warns about (01007 privilege not granted, 01006
- * privilege not revoked, when the connector lacks the grant option) fails the transaction of a
- * {@linkplain Step#strict() strict} step. A transaction that fails with SQLSTATE 40001, 40P01 or
- * XX000 is rolled back and retried with backoff; every statement Grantsmith renders is safe to
- * repeat. Decisions are made on SQLSTATE only.
+ * trip), guarded by a transaction-scoped advisory lock (taken by the first statement of the batch)
+ * so that concurrent callers queue instead of failing with "tuple concurrently updated". A GRANT or
+ * REVOKE that the server only warns about (01007 privilege not granted, 01006 privilege not
+ * revoked, when the connector lacks the grant option) fails the transaction of a {@linkplain
+ * Step#strict() strict} step. A transaction that fails with SQLSTATE 40001, 40P01 or XX000 is
+ * rolled back and retried with backoff; every statement Grantsmith renders is safe to repeat.
+ * Decisions are made on SQLSTATE only.
  *
  * <pre>{@code
  * Executor executor = JdbcExecutor.builder()
@@ -39,11 +39,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class JdbcExecutor implements Executor {
   /** The advisory lock key Grantsmith takes in each transaction ("Grantsmi" in ASCII). */
   public static final long LOCK_KEY = 0x4772616E74736D69L;
-  private static final String LOCK = "DO $grantsmith$ BEGIN PERFORM pg_advisory_xact_lock("
-      + LOCK_KEY + "); END $grantsmith$";
+
+  private static final String LOCK =
+      "DO $grantsmith$ BEGIN PERFORM pg_advisory_xact_lock(" + LOCK_KEY + "); END $grantsmith$";
 
   private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "XX000");
   private static final Set<String> IGNORED_PRIVILEGE = Set.of("01006", "01007");
+
   /** Statements pgjdbc sends before it waits for replies, for the round-trip count. */
   private static final int STATEMENTS_PER_ROUND_TRIP = 256;
 
@@ -93,8 +95,8 @@ public final class JdbcExecutor implements Executor {
      */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
-        throw new io.grantsmith.api.InvalidValueException("JdbcExecutor.maxAttempts",
-            "must be at least 1", maxAttempts);
+        throw new io.grantsmith.api.InvalidValueException(
+            "JdbcExecutor.maxAttempts", "must be at least 1", maxAttempts);
       }
       this.maxAttempts = maxAttempts;
       return this;
@@ -140,8 +142,8 @@ public final class JdbcExecutor implements Executor {
     return result.build();
   }
 
-  private ApplyResult.DatabaseResult applyRun(List<Step> run, Map<String, Connection> open,
-      List<String> committed) {
+  private ApplyResult.DatabaseResult applyRun(
+      List<Step> run, Map<String, Connection> open, List<String> committed) {
     String db = run.get(0).database();
     boolean autocommit = run.get(0).autocommit();
     List<io.grantsmith.api.Statement> statements = new ArrayList<>();
@@ -161,18 +163,26 @@ public final class JdbcExecutor implements Executor {
           c = connections.open(db);
           open.put(db, c);
         }
-        int trips = autocommit ? runAutocommit(c, statements)
-            : runTransaction(c, statements, run.get(0).strict());
-        return ApplyResult.DatabaseResult.builder().database(db).statements(statements.size())
-            .roundTrips(trips).attempts(attempt)
-            .elapsed(Duration.ofNanos(System.nanoTime() - start)).build();
+        int trips =
+            autocommit
+                ? runAutocommit(c, statements)
+                : runTransaction(c, statements, run.get(0).strict());
+        return ApplyResult.DatabaseResult.builder()
+            .database(db)
+            .statements(statements.size())
+            .roundTrips(trips)
+            .attempts(attempt)
+            .elapsed(Duration.ofNanos(System.nanoTime() - start))
+            .build();
       } catch (SQLException e) {
         String state = sqlState(e);
         boolean retry = state != null && RETRYABLE.contains(state) && attempt < maxAttempts;
         Connection c = open.remove(db);
         if (c != null) {
           rollbackQuietly(c);
-          if (!retry && !autocommit && (statements.size() > 1 || IGNORED_PRIVILEGE.contains(state))
+          if (!retry
+              && !autocommit
+              && (statements.size() > 1 || IGNORED_PRIVILEGE.contains(state))
               && !isConnectionFailure(state)) {
             failedIndex = locateFailure(c, statements);
           }
@@ -183,15 +193,20 @@ public final class JdbcExecutor implements Executor {
           continue;
         }
         int i = failedIndex >= 0 && failedIndex < statements.size() ? failedIndex : -1;
-        throw new ApplyException(state, db,
+        throw new ApplyException(
+            state,
+            db,
             i >= 0 ? owners.get(i).description() : run.get(0).description(),
-            i >= 0 ? statements.get(i).redacted() : null, committed, serverError(e));
+            i >= 0 ? statements.get(i).redacted() : null,
+            committed,
+            serverError(e));
       }
     }
   }
 
-  private static int runTransaction(Connection c, List<io.grantsmith.api.Statement> statements,
-      boolean strict) throws SQLException {
+  private static int runTransaction(
+      Connection c, List<io.grantsmith.api.Statement> statements, boolean strict)
+      throws SQLException {
     c.setAutoCommit(false);
     try (java.sql.Statement st = c.createStatement()) {
       // In the batch, not a round trip of its own: a DO block, since a batch takes no rows.
@@ -220,9 +235,9 @@ public final class JdbcExecutor implements Executor {
   }
 
   /**
-   * A GRANT or REVOKE that the server could not carry out for lack of the grant option only
-   * warns (SQLSTATE 01007 privilege not granted, 01006 privilege not revoked); the plan's
-   * promise would be broken silently, so the transaction fails instead.
+   * A GRANT or REVOKE that the server could not carry out for lack of the grant option only warns
+   * (SQLSTATE 01007 privilege not granted, 01006 privilege not revoked); the plan's promise would
+   * be broken silently, so the transaction fails instead.
    */
   private static void refuseIgnoredPrivileges(SQLWarning w) throws SQLException {
     for (; w != null; w = w.getNextWarning()) {
@@ -244,10 +259,9 @@ public final class JdbcExecutor implements Executor {
   }
 
   /**
-   * Finds which statement of a failed batch the server refused: pgjdbc marks every statement
-   * of a failed transaction as failed, so the batch is replayed one statement at a time in a
-   * transaction that is rolled back. Only on the failure path, and only when the connection
-   * still works.
+   * Finds which statement of a failed batch the server refused: pgjdbc marks every statement of a
+   * failed transaction as failed, so the batch is replayed one statement at a time in a transaction
+   * that is rolled back. Only on the failure path, and only when the connection still works.
    */
   private static int locateFailure(Connection c, List<io.grantsmith.api.Statement> statements) {
     try (java.sql.Statement st = c.createStatement()) {
@@ -277,8 +291,10 @@ public final class JdbcExecutor implements Executor {
     List<List<Step>> runs = new ArrayList<>();
     List<Step> current = null;
     for (Step s : plan.steps()) {
-      if (current == null || !current.get(0).database().equals(s.database())
-          || current.get(0).autocommit() != s.autocommit() || s.autocommit()
+      if (current == null
+          || !current.get(0).database().equals(s.database())
+          || current.get(0).autocommit() != s.autocommit()
+          || s.autocommit()
           || current.get(0).strict() != s.strict()) {
         current = new ArrayList<>();
         runs.add(current);
@@ -291,8 +307,8 @@ public final class JdbcExecutor implements Executor {
   /** The SQLSTATE of the exception or, for a batch, of the server error behind it. */
   static String sqlState(SQLException e) {
     for (SQLException x = e; x != null; x = x.getNextException()) {
-      if (x.getSQLState() != null && !(x instanceof BatchUpdateException
-          && x.getNextException() != null)) {
+      if (x.getSQLState() != null
+          && !(x instanceof BatchUpdateException && x.getNextException() != null)) {
         return x.getSQLState();
       }
     }

@@ -3,11 +3,11 @@ package io.grantsmith.postgres.azure;
 import org.immutables.value.Value;
 
 /**
- * Something a managed user still holds that the connector could not remove: a privilege granted
- * by a role the connector cannot act as (typically the owner of the object, such as the server
- * admin), a membership granted by such a role, or an object it could not take over. It names
- * where it is, who granted it, and the exact statement that removes it, to run as {@link
- * #grantor()} (or as any member of it).
+ * Something a managed user still holds that the connector could not remove: a privilege granted by
+ * a role the connector cannot act as (typically the owner of the object, such as the server admin),
+ * a membership granted by such a role, or an object it could not take over. It names where it is,
+ * who granted it, and the exact statement that removes it, to run as {@link #grantor()} (or as any
+ * member of it).
  *
  * <pre>{@code
  * try {
@@ -98,8 +98,8 @@ public abstract class Leftover {
   public abstract String role();
 
   /**
-   * The database the object is in; for a membership or a privilege on a database, the database
-   * the statement is run from.
+   * The database the object is in; for a membership or a privilege on a database, the database the
+   * statement is run from.
    *
    * @return the database
    */
@@ -142,7 +142,17 @@ public abstract class Leftover {
    */
   @Override
   public String toString() {
-    return "in " + database() + ": " + privilege() + " on " + object() + ", granted by "
-        + grantor() + "; as " + grantor() + " run: " + statement();
+    return "in "
+        + database()
+        + ": "
+        + privilege()
+        + " on "
+        + object()
+        + ", granted by "
+        + grantor()
+        + "; as "
+        + grantor()
+        + " run: "
+        + statement();
   }
 }

@@ -4,12 +4,12 @@ import io.grantsmith.api.GrantsmithException;
 import java.util.List;
 
 /**
- * A managed user holds something the connector cannot remove, so Grantsmith cannot keep its
- * promise on its own. Thrown by {@link AccessManager#revoke} after it removed everything it could
- * (login is off, sessions are ended, so the user cannot use what is left), by {@link
- * AccessManager#grant} before any change (login is never enabled while such leftovers exist), and
- * reported per user by {@link AccessManager#sweep}. Each {@link Leftover} names the statement
- * that its grantor must run; once they have, the same call succeeds.
+ * A managed user holds something the connector cannot remove, so Grantsmith cannot keep its promise
+ * on its own. Thrown by {@link AccessManager#revoke} after it removed everything it could (login is
+ * off, sessions are ended, so the user cannot use what is left), by {@link AccessManager#grant}
+ * before any change (login is never enabled while such leftovers exist), and reported per user by
+ * {@link AccessManager#sweep}. Each {@link Leftover} names the statement that its grantor must run;
+ * once they have, the same call succeeds.
  */
 public class LeftoverAccessException extends GrantsmithException {
   private static final long serialVersionUID = 1L;
@@ -31,9 +31,12 @@ public class LeftoverAccessException extends GrantsmithException {
   }
 
   private static String message(String what, List<Leftover> leftovers) {
-    StringBuilder s = new StringBuilder(what).append(' ').append(leftovers.size())
-        .append(leftovers.size() == 1 ? " grant remains" : " grants remain")
-        .append(" that the connector cannot remove; their grantors must run:");
+    StringBuilder s =
+        new StringBuilder(what)
+            .append(' ')
+            .append(leftovers.size())
+            .append(leftovers.size() == 1 ? " grant remains" : " grants remain")
+            .append(" that the connector cannot remove; their grantors must run:");
     for (Leftover l : leftovers) {
       s.append("\n  ").append(l);
     }

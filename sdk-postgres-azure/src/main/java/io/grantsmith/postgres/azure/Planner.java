@@ -29,18 +29,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Computes the minimal ordered {@link Plan} that takes the server from its
- * {@linkplain CatalogSnapshot snapshots} to a {@link DesiredState}.
+ * Computes the minimal ordered {@link Plan} that takes the server from its {@linkplain
+ * CatalogSnapshot snapshots} to a {@link DesiredState}.
  *
- * <p>Order: first, in the shared database (where role and database-ACL rows are changed, so
- * that one advisory lock serializes them), LOGIN is disabled where it must go, roles are created
- * NOLOGIN or altered, comments, memberships and database privileges set; then, per database,
- * schema, relation, sequence and function privileges; last, LOGIN is enabled. Privileges with
- * the same set on objects of the same kind are granted in one statement
- * ({@code GRANT SELECT ON TABLE a, b, c TO r}), up to {@link Builder#maxObjectsPerStatement}
- * objects each. Privileges the server's version does not know (MAINTAIN before 17) are left out.
- * A role spec with a {@linkplain RoleSpec#password() password} always sets it (a password cannot
- * be read back to compare).
+ * <p>Order: first, in the shared database (where role and database-ACL rows are changed, so that
+ * one advisory lock serializes them), LOGIN is disabled where it must go, roles are created NOLOGIN
+ * or altered, comments, memberships and database privileges set; then, per database, schema,
+ * relation, sequence and function privileges; last, LOGIN is enabled. Privileges with the same set
+ * on objects of the same kind are granted in one statement ({@code GRANT SELECT ON TABLE a, b, c TO
+ * r}), up to {@link Builder#maxObjectsPerStatement} objects each. Privileges the server's version
+ * does not know (MAINTAIN before 17) are left out. A role spec with a {@linkplain
+ * RoleSpec#password() password} always sets it (a password cannot be read back to compare).
  *
  * <pre>{@code
  * Plan plan = Planner.builder().sharedDatabase("postgres").build()
@@ -49,8 +48,9 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class Planner {
-  private static final List<ResourceKind> OBJECT_KINDS = List.of(ResourceKind.SCHEMA,
-      ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION);
+  private static final List<ResourceKind> OBJECT_KINDS =
+      List.of(
+          ResourceKind.SCHEMA, ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION);
 
   private final String sharedDatabase;
   private final int maxObjectsPerStatement;
@@ -77,15 +77,15 @@ public final class Planner {
     private Builder() {}
 
     /**
-     * Sets the database whose session changes roles, memberships and database privileges
-     * (default {@code postgres}; use the integration's database).
+     * Sets the database whose session changes roles, memberships and database privileges (default
+     * {@code postgres}; use the integration's database).
      *
      * @param sharedDatabase a database name
      * @return this builder
      */
     public Builder sharedDatabase(String sharedDatabase) {
-      this.sharedDatabase = io.grantsmith.api.Identifiers.check("Planner.sharedDatabase",
-          sharedDatabase);
+      this.sharedDatabase =
+          io.grantsmith.api.Identifiers.check("Planner.sharedDatabase", sharedDatabase);
       return this;
     }
 
@@ -96,8 +96,8 @@ public final class Planner {
      * @return this builder
      */
     public Builder maxObjectsPerStatement(int max) {
-      InvalidValueException.check(max >= 1, "Planner.maxObjectsPerStatement",
-          "must be at least 1", max);
+      InvalidValueException.check(
+          max >= 1, "Planner.maxObjectsPerStatement", "must be at least 1", max);
       this.maxObjectsPerStatement = max;
       return this;
     }
@@ -113,20 +113,20 @@ public final class Planner {
   }
 
   /**
-   * Plans the change from {@code snapshots} to {@code desired}. Authoritative roles' privileges
-   * are made exact only in the databases of the given snapshots.
+   * Plans the change from {@code snapshots} to {@code desired}. Authoritative roles' privileges are
+   * made exact only in the databases of the given snapshots.
    *
    * @param desired what the server should hold
-   * @param snapshots snapshots of every database the desired grants touch (at least one; roles
-   *     and memberships are read from the first)
+   * @param snapshots snapshots of every database the desired grants touch (at least one; roles and
+   *     memberships are read from the first)
    * @return the plan; empty if the server already holds the desired state
-   * @throws InvalidValueException if a grant names a database without a snapshot or an object
-   *     that does not exist
+   * @throws InvalidValueException if a grant names a database without a snapshot or an object that
+   *     does not exist
    */
   public Plan plan(DesiredState desired, Collection<CatalogSnapshot> snapshots) {
     Objects.requireNonNull(desired, "desired");
-    InvalidValueException.check(!snapshots.isEmpty(), "snapshots",
-        "must hold at least one snapshot", snapshots);
+    InvalidValueException.check(
+        !snapshots.isEmpty(), "snapshots", "must hold at least one snapshot", snapshots);
     Map<String, CatalogSnapshot> byDb = new LinkedHashMap<>();
     for (CatalogSnapshot s : snapshots) {
       byDb.put(s.database(), s);
@@ -142,10 +142,13 @@ public final class Planner {
     for (Grant g : desired.grants()) {
       String db = g.resource().requireDatabase();
       CatalogSnapshot snap = byDb.get(db);
-      InvalidValueException.check(snap != null, "DesiredState.grants",
-          "must name databases that have a snapshot", db);
-      InvalidValueException.check(snap.contains(g.resource()), "DesiredState.grants",
-          "must name objects that exist", g.resource());
+      InvalidValueException.check(
+          snap != null, "DesiredState.grants", "must name databases that have a snapshot", db);
+      InvalidValueException.check(
+          snap.contains(g.resource()),
+          "DesiredState.grants",
+          "must name objects that exist",
+          g.resource());
       wantedByDb.computeIfAbsent(db, k -> new ArrayList<>()).add(g);
     }
 
@@ -154,15 +157,31 @@ public final class Planner {
     List<Statement> login = new ArrayList<>();
     planRoles(desired, any, r, roles, login);
     for (Map.Entry<String, CatalogSnapshot> e : byDb.entrySet()) {
-      roles.addAll(diff(e.getValue(), wantedByDb.getOrDefault(e.getKey(), List.of()),
-          authoritative, EnumSet.of(ResourceKind.DATABASE), major, r, sharedDatabase));
+      roles.addAll(
+          diff(
+              e.getValue(),
+              wantedByDb.getOrDefault(e.getKey(), List.of()),
+              authoritative,
+              EnumSet.of(ResourceKind.DATABASE),
+              major,
+              r,
+              sharedDatabase));
     }
     addStep(plan, sharedDatabase, "roles, memberships and database privileges", roles);
     for (Map.Entry<String, CatalogSnapshot> e : byDb.entrySet()) {
       String db = e.getKey();
-      addStep(plan, db, "privileges in database " + db, diff(e.getValue(),
-          wantedByDb.getOrDefault(db, List.of()), authoritative, EnumSet.copyOf(OBJECT_KINDS),
-          major, r, db));
+      addStep(
+          plan,
+          db,
+          "privileges in database " + db,
+          diff(
+              e.getValue(),
+              wantedByDb.getOrDefault(db, List.of()),
+              authoritative,
+              EnumSet.copyOf(OBJECT_KINDS),
+              major,
+              r,
+              db));
     }
     addStep(plan, sharedDatabase, "enable login", login);
     return plan.build();
@@ -179,8 +198,12 @@ public final class Planner {
     }
   }
 
-  private void planRoles(DesiredState desired, CatalogSnapshot any, Renderer r,
-      List<Statement> out, List<Statement> login) {
+  private void planRoles(
+      DesiredState desired,
+      CatalogSnapshot any,
+      Renderer r,
+      List<Statement> out,
+      List<Statement> login) {
     String db = sharedDatabase;
     List<Statement> disable = new ArrayList<>();
     List<Statement> rest = new ArrayList<>();
@@ -237,8 +260,14 @@ public final class Planner {
   }
 
   /** Grants and revokes of objects of {@code kinds} in one snapshot's database. */
-  private List<Statement> diff(CatalogSnapshot snap, List<Grant> wanted, Set<String> exact,
-      Set<ResourceKind> kinds, int major, Renderer r, String runIn) {
+  private List<Statement> diff(
+      CatalogSnapshot snap,
+      List<Grant> wanted,
+      Set<String> exact,
+      Set<ResourceKind> kinds,
+      int major,
+      Renderer r,
+      String runIn) {
     int supported = 0;
     for (Privilege p : Privilege.values()) {
       if (p.isSupportedOn(major)) {
@@ -249,8 +278,9 @@ public final class Planner {
     Map<String, Map<ResourceRef, int[]>> want = new TreeMap<>();
     for (Grant g : wanted) {
       if (kinds.contains(g.resource().kind())) {
-        int[] w = want.computeIfAbsent(g.grantee(), k -> new HashMap<>())
-            .computeIfAbsent(g.resource(), k -> new int[2]);
+        int[] w =
+            want.computeIfAbsent(g.grantee(), k -> new HashMap<>())
+                .computeIfAbsent(g.resource(), k -> new int[2]);
         int bits = bits(g.privileges()) & supported;
         w[0] |= bits;
         if (g.withGrantOption()) {
@@ -262,8 +292,9 @@ public final class Planner {
     for (Grant g : snap.grants()) {
       if (kinds.contains(g.resource().kind())
           && (want.containsKey(g.grantee()) || exact.contains(g.grantee()))) {
-        int[] h = have.computeIfAbsent(g.grantee(), k -> new HashMap<>())
-            .computeIfAbsent(g.resource(), k -> new int[2]);
+        int[] h =
+            have.computeIfAbsent(g.grantee(), k -> new HashMap<>())
+                .computeIfAbsent(g.resource(), k -> new int[2]);
         int bits = bits(g.privileges());
         h[0] |= bits;
         if (g.withGrantOption()) {
@@ -274,24 +305,28 @@ public final class Planner {
     int[] none = new int[2];
     Buckets grants = new Buckets();
     Buckets revokes = new Buckets();
-    want.forEach((grantee, resources) -> {
-      Map<ResourceRef, int[]> held = have.getOrDefault(grantee, Map.of());
-      resources.forEach((res, w) -> {
-        int[] h = held.getOrDefault(res, none);
-        grants.add(grantee, res, false, w[0] & ~w[1] & ~h[0]);
-        grants.add(grantee, res, true, w[1] & ~h[1]);
-      });
-    });
-    have.forEach((grantee, resources) -> {
-      if (exact.contains(grantee)) {
-        Map<ResourceRef, int[]> wantedHere = want.getOrDefault(grantee, Map.of());
-        resources.forEach((res, h) -> {
-          int[] w = wantedHere.getOrDefault(res, none);
-          revokes.add(grantee, res, false, h[0] & ~w[0]);
-          revokes.add(grantee, res, true, h[1] & w[0] & ~w[1]);
+    want.forEach(
+        (grantee, resources) -> {
+          Map<ResourceRef, int[]> held = have.getOrDefault(grantee, Map.of());
+          resources.forEach(
+              (res, w) -> {
+                int[] h = held.getOrDefault(res, none);
+                grants.add(grantee, res, false, w[0] & ~w[1] & ~h[0]);
+                grants.add(grantee, res, true, w[1] & ~h[1]);
+              });
         });
-      }
-    });
+    have.forEach(
+        (grantee, resources) -> {
+          if (exact.contains(grantee)) {
+            Map<ResourceRef, int[]> wantedHere = want.getOrDefault(grantee, Map.of());
+            resources.forEach(
+                (res, h) -> {
+                  int[] w = wantedHere.getOrDefault(res, none);
+                  revokes.add(grantee, res, false, h[0] & ~w[0]);
+                  revokes.add(grantee, res, true, h[1] & w[0] & ~w[1]);
+                });
+          }
+        });
     List<Statement> out = new ArrayList<>();
     render(revokes, false, r, runIn, out);
     render(grants, true, r, runIn, out);
@@ -321,8 +356,8 @@ public final class Planner {
   }
 
   /**
-   * Objects that need the same change, grouped by what one statement can cover: grantee,
-   * object kind and grant option, then the set of privileges (as bits).
+   * Objects that need the same change, grouped by what one statement can cover: grantee, object
+   * kind and grant option, then the set of privileges (as bits).
    */
   private static final class Buckets {
     final Map<Bucket, Map<Integer, List<ResourceRef>>> byBucket = new TreeMap<>();
@@ -338,45 +373,61 @@ public final class Planner {
         b = new Bucket(grantee, kind, option);
         last = b;
       }
-      byBucket.computeIfAbsent(b, k -> new HashMap<>())
-          .computeIfAbsent(bits, k -> new ArrayList<>()).add(res);
+      byBucket
+          .computeIfAbsent(b, k -> new HashMap<>())
+          .computeIfAbsent(bits, k -> new ArrayList<>())
+          .add(res);
     }
   }
 
-  private void render(Buckets buckets, boolean grant, Renderer r, String db,
-      List<Statement> out) {
-    buckets.byBucket.forEach((bucket, bySet) -> {
-      List<Map.Entry<String, Set<Privilege>>> sets = new ArrayList<>();
-      Map<Set<Privilege>, List<ResourceRef>> objectsOf = new HashMap<>();
-      bySet.forEach((bits, objects) -> {
-        Set<Privilege> privileges = privileges(bits);
-        sets.add(Map.entry(Renderer.privilegeList(privileges), privileges));
-        objectsOf.put(privileges, objects);
-      });
-      sets.sort(Map.Entry.comparingByKey());
-      for (Map.Entry<String, Set<Privilege>> set : sets) {
-        List<ResourceRef> objects = objectsOf.get(set.getValue());
-        // A stable order: by rendered name, each name rendered once.
-        List<Map.Entry<String, ResourceRef>> named = new ArrayList<>(objects.size());
-        for (ResourceRef o : objects) {
-          named.add(Map.entry(r.objectName(o), o));
-        }
-        named.sort(Map.Entry.comparingByKey());
-        for (int i = 0; i < named.size(); i += maxObjectsPerStatement) {
-          int end = Math.min(named.size(), i + maxObjectsPerStatement);
-          List<String> names = new ArrayList<>(end - i);
-          for (int j = i; j < end; j++) {
-            names.add(named.get(j).getKey());
+  private void render(Buckets buckets, boolean grant, Renderer r, String db, List<Statement> out) {
+    buckets.byBucket.forEach(
+        (bucket, bySet) -> {
+          List<Map.Entry<String, Set<Privilege>>> sets = new ArrayList<>();
+          Map<Set<Privilege>, List<ResourceRef>> objectsOf = new HashMap<>();
+          bySet.forEach(
+              (bits, objects) -> {
+                Set<Privilege> privileges = privileges(bits);
+                sets.add(Map.entry(Renderer.privilegeList(privileges), privileges));
+                objectsOf.put(privileges, objects);
+              });
+          sets.sort(Map.Entry.comparingByKey());
+          for (Map.Entry<String, Set<Privilege>> set : sets) {
+            List<ResourceRef> objects = objectsOf.get(set.getValue());
+            // A stable order: by rendered name, each name rendered once.
+            List<Map.Entry<String, ResourceRef>> named = new ArrayList<>(objects.size());
+            for (ResourceRef o : objects) {
+              named.add(Map.entry(r.objectName(o), o));
+            }
+            named.sort(Map.Entry.comparingByKey());
+            for (int i = 0; i < named.size(); i += maxObjectsPerStatement) {
+              int end = Math.min(named.size(), i + maxObjectsPerStatement);
+              List<String> names = new ArrayList<>(end - i);
+              for (int j = i; j < end; j++) {
+                names.add(named.get(j).getKey());
+              }
+              String what = Renderer.describe(bucket.kind, names.size(), named.get(i).getValue());
+              out.add(
+                  grant
+                      ? r.grant(
+                          db,
+                          set.getValue(),
+                          bucket.kind,
+                          names,
+                          what,
+                          bucket.grantee,
+                          bucket.option)
+                      : r.revoke(
+                          db,
+                          set.getValue(),
+                          bucket.kind,
+                          names,
+                          what,
+                          bucket.grantee,
+                          bucket.option));
+            }
           }
-          String what = Renderer.describe(bucket.kind, names.size(), named.get(i).getValue());
-          out.add(grant
-              ? r.grant(db, set.getValue(), bucket.kind, names, what, bucket.grantee,
-                  bucket.option)
-              : r.revoke(db, set.getValue(), bucket.kind, names, what, bucket.grantee,
-                  bucket.option));
-        }
-      }
-    });
+        });
   }
 
   /** A grantee, an object kind and a grant-option flag: what one statement can cover. */

@@ -27,16 +27,16 @@ import java.util.Set;
 import org.postgresql.PGStatement;
 
 /**
- * Reads a {@link CatalogSnapshot} of a database in one query: one row per object of
- * {@code pg_database}, {@code pg_namespace}, {@code pg_class} and {@code pg_proc} with its ACL as
- * text (a NULL ACL read as the built-in default, {@code acldefault}), plus {@code pg_default_acl},
- * {@code pg_roles} with comments and {@code pg_auth_members}. Schemas named {@code pg_*} and
- * {@code information_schema} are skipped. Needs no privilege beyond connecting.
+ * Reads a {@link CatalogSnapshot} of a database in one query: one row per object of {@code
+ * pg_database}, {@code pg_namespace}, {@code pg_class} and {@code pg_proc} with its ACL as text (a
+ * NULL ACL read as the built-in default, {@code acldefault}), plus {@code pg_default_acl}, {@code
+ * pg_roles} with comments and {@code pg_auth_members}. Schemas named {@code pg_*} and {@code
+ * information_schema} are skipped. Needs no privilege beyond connecting.
  *
- * <p>To plan one role's privileges, {@link #readFor(String, String)} and
- * {@link #readFor(String, String, Collection)} read only that role's grants, the latter also only
- * the objects of the named schemas and those the role holds a privilege on or owns (found in
- * {@code pg_shdepend}, not by scanning every ACL).
+ * <p>To plan one role's privileges, {@link #readFor(String, String)} and {@link #readFor(String,
+ * String, Collection)} read only that role's grants, the latter also only the objects of the named
+ * schemas and those the role holds a privilege on or owns (found in {@code pg_shdepend}, not by
+ * scanning every ACL).
  *
  * <pre>{@code
  * CatalogSnapshot shop = new PostgresCatalogReader(connections).read("shop");
@@ -50,15 +50,18 @@ public final class PostgresCatalogReader implements CatalogReader {
   private static final String SCOPED_QUERY = query(true);
 
   private static String query(boolean scoped) {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "WITH ns AS (SELECT oid, nspname, nspowner, nspacl FROM pg_namespace",
         "            WHERE nspname !~ '^pg_' AND nspname <> 'information_schema')",
         scoped ? ", scope AS (SELECT ?::text[] AS schemas)," : "",
         // What the role holds a privilege on ('a') or owns ('o') in this database.
-        scoped ? "held AS (SELECT classid, objid FROM pg_shdepend"
-            + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " AND refclassid = 'pg_authid'::regclass AND deptype IN ('a', 'o')"
-            + " AND refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?))" : "",
+        scoped
+            ? "held AS (SELECT classid, objid FROM pg_shdepend"
+                + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                + " AND refclassid = 'pg_authid'::regclass AND deptype IN ('a', 'o')"
+                + " AND refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?))"
+            : "",
         "SELECT 'd' AS sec, NULL::text AS nsp, d.datname::text AS name, NULL::text AS args,",
         "       array_to_string(coalesce(d.datacl, acldefault('d', d.datdba)), ',') AS acl,",
         "       NULL::text AS extra, NULL::timestamptz AS ts, NULL::boolean AS admin",
@@ -109,8 +112,13 @@ public final class PostgresCatalogReader implements CatalogReader {
 
   /** An object is in a scoped read if its schema is named or the role holds or owns it. */
   private static String inScope(String schema, String oid, String catalog) {
-    return "(" + schema + " = ANY((SELECT schemas FROM scope)::name[]) OR " + oid
-        + " IN (SELECT objid FROM held WHERE classid = '" + catalog + "'::regclass))";
+    return "("
+        + schema
+        + " = ANY((SELECT schemas FROM scope)::name[]) OR "
+        + oid
+        + " IN (SELECT objid FROM held WHERE classid = '"
+        + catalog
+        + "'::regclass))";
   }
 
   private final ConnectionSource connections;
@@ -134,9 +142,8 @@ public final class PostgresCatalogReader implements CatalogReader {
   }
 
   /**
-   * Reads what planning {@code role}'s privileges in {@code database} needs, in one query:
-   * every object, role, membership and default privilege, but of the grants only those to
-   * {@code role}.
+   * Reads what planning {@code role}'s privileges in {@code database} needs, in one query: every
+   * object, role, membership and default privilege, but of the grants only those to {@code role}.
    *
    * @param role the role whose grants are read
    * @param database the database
@@ -153,12 +160,11 @@ public final class PostgresCatalogReader implements CatalogReader {
   }
 
   /**
-   * Reads a partial snapshot of {@code database} for planning {@code role}'s privileges on
-   * {@code schemas}, in one query: the database itself, every role, membership and default
-   * privilege; of the schemas and the objects in them, only those in {@code schemas} and those
-   * on which {@code role} holds a privilege or that it owns; of the grants, only those to
-   * {@code role}. What the role holds elsewhere is in the snapshot, so a plan keeps or revokes
-   * it as with a full read.
+   * Reads a partial snapshot of {@code database} for planning {@code role}'s privileges on {@code
+   * schemas}, in one query: the database itself, every role, membership and default privilege; of
+   * the schemas and the objects in them, only those in {@code schemas} and those on which {@code
+   * role} holds a privilege or that it owns; of the grants, only those to {@code role}. What the
+   * role holds elsewhere is in the snapshot, so a plan keeps or revokes it as with a full read.
    *
    * @param role the role whose grants are read, wherever they are
    * @param database the database
@@ -177,8 +183,14 @@ public final class PostgresCatalogReader implements CatalogReader {
   }
 
   private static GrantsmithException failure(String database, SQLException e) {
-    return new GrantsmithException("Cannot read the catalog of database " + database
-        + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+    return new GrantsmithException(
+        "Cannot read the catalog of database "
+            + database
+            + " (SQLSTATE "
+            + e.getSQLState()
+            + "): "
+            + e.getMessage(),
+        e);
   }
 
   /**
@@ -196,9 +208,9 @@ public final class PostgresCatalogReader implements CatalogReader {
   }
 
   /**
-   * Keeps the driver from preparing the statement on the server: a grant changes schema ACLs,
-   * which invalidates every cached plan of the database's sessions, and revalidating a named
-   * statement was measured slower than parsing and planning an unnamed one.
+   * Keeps the driver from preparing the statement on the server: a grant changes schema ACLs, which
+   * invalidates every cached plan of the database's sessions, and revalidating a named statement
+   * was measured slower than parsing and planning an unnamed one.
    */
   private static PreparedStatement unnamed(PreparedStatement ps) throws SQLException {
     if (ps.isWrapperFor(PGStatement.class)) {
@@ -208,8 +220,7 @@ public final class PostgresCatalogReader implements CatalogReader {
   }
 
   /**
-   * Reads, as {@link #readFor(String, String)}, the database {@code connection} is connected
-   * to.
+   * Reads, as {@link #readFor(String, String)}, the database {@code connection} is connected to.
    *
    * @param connection an open connection; left open
    * @param role the role whose grants are read
@@ -234,8 +245,8 @@ public final class PostgresCatalogReader implements CatalogReader {
    * @return the snapshot
    * @throws SQLException if the query fails
    */
-  public static CatalogSnapshot readFor(Connection connection, String role,
-      Collection<String> schemas) throws SQLException {
+  public static CatalogSnapshot readFor(
+      Connection connection, String role, Collection<String> schemas) throws SQLException {
     Objects.requireNonNull(role, "role");
     try (PreparedStatement ps = unnamed(connection.prepareStatement(SCOPED_QUERY))) {
       ps.setArray(1, connection.createArrayOf("text", schemas.toArray()));
@@ -288,19 +299,22 @@ public final class PostgresCatalogReader implements CatalogReader {
           break;
         case 'm':
           if (!name.equals(args)) {
-            memberships.add(Membership.builder().role(name).member(args)
-                .adminOption(rs.getBoolean(8)).build());
+            memberships.add(
+                Membership.builder().role(name).member(args).adminOption(rs.getBoolean(8)).build());
           }
           break;
         case 'a':
           String objectType = rs.getString(6);
-          parse(acl, "the default privileges of " + name, (grantee, privileges, grantable) -> {
-            if (!grantee.isEmpty()) {
-              addDefaults(defaults, name, nsp, objectType, grantee, false,
-                  privileges & ~grantable);
-              addDefaults(defaults, name, nsp, objectType, grantee, true, grantable);
-            }
-          });
+          parse(
+              acl,
+              "the default privileges of " + name,
+              (grantee, privileges, grantable) -> {
+                if (!grantee.isEmpty()) {
+                  addDefaults(
+                      defaults, name, nsp, objectType, grantee, false, privileges & ~grantable);
+                  addDefaults(defaults, name, nsp, objectType, grantee, true, grantable);
+                }
+              });
           break;
         default:
           objectRows.add(new ObjectRow(sec, nsp, name, args, acl));
@@ -309,8 +323,12 @@ public final class PostgresCatalogReader implements CatalogReader {
     if (db == null) {
       throw new SQLException("catalog query returned no version row");
     }
-    CatalogSnapshot.Builder b = CatalogSnapshot.builder().database(db).serverVersionNum(version)
-        .addAllRoles(roles).addAllMemberships(memberships);
+    CatalogSnapshot.Builder b =
+        CatalogSnapshot.builder()
+            .database(db)
+            .serverVersionNum(version)
+            .addAllRoles(roles)
+            .addAllMemberships(memberships);
     List<ResourceRef> objects = new ArrayList<>(objectRows.size());
     List<Grant> grants = new ArrayList<>();
     // grantee -> {privileges without the grant option, privileges with it}, per object
@@ -320,38 +338,51 @@ public final class PostgresCatalogReader implements CatalogReader {
       objects.add(ref);
       int applicable = APPLICABLE[ref.kind().ordinal()];
       held.clear();
-      parse(r.acl, ref, (grantee, privileges, grantable) -> {
-        if (!grantee.isEmpty() && (only == null || only.equals(grantee))) {
-          int[] h = held.computeIfAbsent(grantee, k -> new int[2]);
-          h[0] |= privileges & ~grantable & applicable;
-          h[1] |= grantable & applicable;
-        }
-      });
-      held.forEach((grantee, h) -> {
-        for (int option = 0; option < 2; option++) {
-          if (h[option] != 0) {
-            grants.add(Grant.builder().grantee(grantee).resource(ref)
-                .withGrantOption(option == 1).addAllPrivileges(privileges(h[option])).build());
-          }
-        }
-      });
+      parse(
+          r.acl,
+          ref,
+          (grantee, privileges, grantable) -> {
+            if (!grantee.isEmpty() && (only == null || only.equals(grantee))) {
+              int[] h = held.computeIfAbsent(grantee, k -> new int[2]);
+              h[0] |= privileges & ~grantable & applicable;
+              h[1] |= grantable & applicable;
+            }
+          });
+      held.forEach(
+          (grantee, h) -> {
+            for (int option = 0; option < 2; option++) {
+              if (h[option] != 0) {
+                grants.add(
+                    Grant.builder()
+                        .grantee(grantee)
+                        .resource(ref)
+                        .withGrantOption(option == 1)
+                        .addAllPrivileges(privileges(h[option]))
+                        .build());
+              }
+            }
+          });
     }
     b.addAllObjects(objects).addAllGrants(grants);
     List<DefaultPrivilege> dps = new ArrayList<>();
-    defaults.forEach((k, privs) -> {
-      DefaultPrivilege.Builder d = DefaultPrivilege.builder().owner((String) k.get(0))
-          .objectType(objectType((String) k.get(2))).grantee((String) k.get(3))
-          .withGrantOption((Boolean) k.get(4)).addAllPrivileges(privs);
-      if (!((String) k.get(1)).isEmpty()) {
-        d.schema((String) k.get(1));
-      }
-      dps.add(d.build());
-    });
+    defaults.forEach(
+        (k, privs) -> {
+          DefaultPrivilege.Builder d =
+              DefaultPrivilege.builder()
+                  .owner((String) k.get(0))
+                  .objectType(objectType((String) k.get(2)))
+                  .grantee((String) k.get(3))
+                  .withGrantOption((Boolean) k.get(4))
+                  .addAllPrivileges(privs);
+          if (!((String) k.get(1)).isEmpty()) {
+            d.schema((String) k.get(1));
+          }
+          dps.add(d.build());
+        });
     return b.addAllDefaultPrivileges(dps).build();
   }
 
-  private static void parse(String acl, Object of, AclText.Visitor visitor)
-      throws SQLException {
+  private static void parse(String acl, Object of, AclText.Visitor visitor) throws SQLException {
     try {
       AclText.parse(acl, visitor);
     } catch (IllegalArgumentException e) {
@@ -380,16 +411,23 @@ public final class PostgresCatalogReader implements CatalogReader {
     return out;
   }
 
-  private static void addDefaults(Map<List<Object>, Set<Privilege>> into, String owner,
-      String schema, String objectType, String grantee, boolean grantable, int bits) {
+  private static void addDefaults(
+      Map<List<Object>, Set<Privilege>> into,
+      String owner,
+      String schema,
+      String objectType,
+      String grantee,
+      boolean grantable,
+      int bits) {
     if (bits != 0) {
-      into.computeIfAbsent(List.of(owner, schema == null ? "" : schema, objectType, grantee,
-          grantable), k -> EnumSet.noneOf(Privilege.class)).addAll(privileges(bits));
+      into.computeIfAbsent(
+              List.of(owner, schema == null ? "" : schema, objectType, grantee, grantable),
+              k -> EnumSet.noneOf(Privilege.class))
+          .addAll(privileges(bits));
     }
   }
 
-  private static ResourceRef resource(char sec, String db, String nsp, String name,
-      String args) {
+  private static ResourceRef resource(char sec, String db, String nsp, String name, String args) {
     switch (sec) {
       case 'd':
         return ResourceRef.database(db);
@@ -421,9 +459,14 @@ public final class PostgresCatalogReader implements CatalogReader {
 
   private static RoleInfo role(String name, String comment, String flags, Timestamp validUntil) {
     Set<String> f = Set.of(flags.split(","));
-    RoleInfo.Builder b = RoleInfo.builder().name(name).superuser(f.contains("super"))
-        .login(f.contains("login")).inherit(f.contains("inherit"))
-        .createRole(f.contains("createrole")).createDb(f.contains("createdb"));
+    RoleInfo.Builder b =
+        RoleInfo.builder()
+            .name(name)
+            .superuser(f.contains("super"))
+            .login(f.contains("login"))
+            .inherit(f.contains("inherit"))
+            .createRole(f.contains("createrole"))
+            .createDb(f.contains("createdb"));
     for (String x : f) {
       if (x.startsWith("limit=")) {
         b.connectionLimit(Integer.parseInt(x.substring(6)));

@@ -6,9 +6,9 @@ import io.grantsmith.api.Secret;
 import java.security.SecureRandom;
 
 /**
- * The default {@link PasswordGenerator}: passwords of letters and digits ({@code [A-Za-z0-9]},
- * safe unquoted in connection strings, URLs and shells) drawn uniformly from
- * {@link SecureRandom}. The default length of 32 gives about 190 bits.
+ * The default {@link PasswordGenerator}: passwords of letters and digits ({@code [A-Za-z0-9]}, safe
+ * unquoted in connection strings, URLs and shells) drawn uniformly from {@link SecureRandom}. The
+ * default length of 32 gives about 190 bits.
  *
  * <pre>{@code
  * Secret password = new SecurePasswordGenerator().generate();
@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 public final class SecurePasswordGenerator implements PasswordGenerator {
   /** The default length: 32 characters, about 190 bits. */
   public static final int DEFAULT_LENGTH = 32;
+
   /** The shortest length allowed: 22 characters, about 131 bits. */
   public static final int MIN_LENGTH = 22;
 
@@ -38,8 +39,11 @@ public final class SecurePasswordGenerator implements PasswordGenerator {
    * @throws InvalidValueException if shorter
    */
   public SecurePasswordGenerator(int length) {
-    InvalidValueException.check(length >= MIN_LENGTH, "SecurePasswordGenerator.length",
-        "must be at least " + MIN_LENGTH + " (128 bits)", length);
+    InvalidValueException.check(
+        length >= MIN_LENGTH,
+        "SecurePasswordGenerator.length",
+        "must be at least " + MIN_LENGTH + " (128 bits)",
+        length);
     this.length = length;
     this.random = new SecureRandom();
   }

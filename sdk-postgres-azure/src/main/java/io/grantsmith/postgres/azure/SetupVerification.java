@@ -9,11 +9,10 @@ import java.util.Set;
 import org.immutables.value.Value;
 
 /**
- * What {@link ConnectorSetup#verify(ConnectionSource)} found: the databases it checked, in
- * plain words everything the connector is missing, such as
- * {@code "grantsmith_connector is not a member of azure_pg_admin"} or
- * {@code "cannot grant SELECT on table sales.orders in database shop"}, and for each missing
- * item it knows how to close, the SQL that closes it, to run as the server admin.
+ * What {@link ConnectorSetup#verify(ConnectionSource)} found: the databases it checked, in plain
+ * words everything the connector is missing, such as {@code "grantsmith_connector is not a member
+ * of azure_pg_admin"} or {@code "cannot grant SELECT on table sales.orders in database shop"}, and
+ * for each missing item it knows how to close, the SQL that closes it, to run as the server admin.
  *
  * <pre>{@code
  * SetupVerification check = setup.verify(connectorConnections);
@@ -117,17 +116,17 @@ public abstract class SetupVerification {
   public abstract List<String> missing();
 
   /**
-   * For each missing item with a known fix, in the order of {@link #missing()}: the item and
-   * the statements that close it. Items such as a failed login have none.
+   * For each missing item with a known fix, in the order of {@link #missing()}: the item and the
+   * statements that close it. Items such as a failed login have none.
    *
    * @return the fixes
    */
   public abstract List<Fix> fixes();
 
   /**
-   * Every {@linkplain #fixes() fix} as one plan for an executor that logs in as the server
-   * admin, each step once (the three database privileges of a database created after the setup
-   * share one fix).
+   * Every {@linkplain #fixes() fix} as one plan for an executor that logs in as the server admin,
+   * each step once (the three database privileges of a database created after the setup share one
+   * fix).
    *
    * @return the plan; empty when there is nothing to fix
    */
@@ -140,8 +139,8 @@ public abstract class SetupVerification {
   }
 
   /**
-   * {@link #fixPlan()} as a psql script for the server admin:
-   * {@code psql "host=... user=<admin> dbname=postgres" -f fix.sql}.
+   * {@link #fixPlan()} as a psql script for the server admin: {@code psql "host=... user=<admin>
+   * dbname=postgres" -f fix.sql}.
    *
    * @return the script; empty when there is nothing to fix
    */
@@ -154,10 +153,10 @@ public abstract class SetupVerification {
    * A missing item and how to close it.
    *
    * @param missing the item, as in {@link #missing()}
-   * @param description what the fix does, in plain words, e.g. {@code "the setup of database
-   *     late (grantsmith setup-sql --database late)"}
-   * @param plan the statements, each in its database, to run as the server admin (for an
-   *     object the admin cannot grant on, as its owner)
+   * @param description what the fix does, in plain words, e.g. {@code "the setup of database late
+   *     (grantsmith setup-sql --database late)"}
+   * @param plan the statements, each in its database, to run as the server admin (for an object the
+   *     admin cannot grant on, as its owner)
    */
   public record Fix(String missing, String description, Plan plan) {
     /**
@@ -174,8 +173,7 @@ public abstract class SetupVerification {
     }
 
     /**
-     * The fix as a psql script: {@code \connect} lines between databases, then the
-     * statements.
+     * The fix as a psql script: {@code \connect} lines between databases, then the statements.
      *
      * @return the script
      */
@@ -195,7 +193,8 @@ public abstract class SetupVerification {
 
   @Override
   public String toString() {
-    return isOk() ? "SetupVerification{" + connector() + ": ok, " + checkedDatabases().size()
-        + " databases}" : "SetupVerification{" + connector() + ": missing " + missing() + "}";
+    return isOk()
+        ? "SetupVerification{" + connector() + ": ok, " + checkedDatabases().size() + " databases}"
+        : "SetupVerification{" + connector() + ": missing " + missing() + "}";
   }
 }

@@ -6,9 +6,9 @@ import org.immutables.value.Value;
 
 /**
  * What one {@link AccessManager#sweep()} did: the managed users it revoked because their lease
- * expired, the users it dropped because their cleanup time passed, the users it could not
- * handle (with the reason, no secret in it), or that it skipped the whole sweep because another
- * replica held the sweep lock.
+ * expired, the users it dropped because their cleanup time passed, the users it could not handle
+ * (with the reason, no secret in it), or that it skipped the whole sweep because another replica
+ * held the sweep lock.
  */
 @Value.Immutable
 public abstract class SweepResult {

@@ -44,7 +44,8 @@ class AccessConcurrencyIT {
     String db2 = server.createDatabase();
     for (String db : new String[] {db1, db2}) {
       estate(server, db);
-      try (var c = server.adminConnection(db); var st = c.createStatement()) {
+      try (var c = server.adminConnection(db);
+          var st = c.createStatement()) {
         st.execute("CREATE TABLE app.u (x int)");
       }
     }
@@ -55,15 +56,21 @@ class AccessConcurrencyIT {
     JdbcExecutor jdbc = tc.executor();
     // Plans of one user are applied under the manager's lock for that user, so the order in
     // which they are recorded here is the order they took effect.
-    Executor recording = plan -> {
-      ApplyResult r = jdbc.apply(plan);
-      String[] i = INTENT.get();
-      applied.computeIfAbsent(i[0], k -> Collections.synchronizedList(new ArrayList<>()))
-          .add(new Applied(seq.incrementAndGet(), i[0], i[1], i[2], i[3], null));
-      return r;
-    };
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(tc.credentials()).executor(recording).build();
+    Executor recording =
+        plan -> {
+          ApplyResult r = jdbc.apply(plan);
+          String[] i = INTENT.get();
+          applied
+              .computeIfAbsent(i[0], k -> Collections.synchronizedList(new ArrayList<>()))
+              .add(new Applied(seq.incrementAndGet(), i[0], i[1], i[2], i[3], null));
+          return r;
+        };
+    AccessManager manager =
+        AccessManager.builder()
+            .integration(integration)
+            .credentials(tc.credentials())
+            .executor(recording)
+            .build();
     String[][] tables = {{db1, "t"}, {db1, "u"}, {db2, "t"}, {db2, "u"}};
     Map<String, List<Applied>> passwords = new ConcurrentHashMap<>();
     List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
@@ -71,33 +78,53 @@ class AccessConcurrencyIT {
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < 16; t++) {
       long seed = t;
-      futures.add(pool.submit(() -> {
-        Random rnd = new Random(seed);
-        for (int i = 0; i < 6; i++) {
-          String grantee = GRANTEES[rnd.nextInt(GRANTEES.length)];
-          String user = AccessManager.userName(integration.name(), grantee);
-          int op = rnd.nextInt(10);
-          try {
-            if (op < 6) {
-              String[] tb = tables[rnd.nextInt(tables.length)];
-              INTENT.set(new String[] {grantee, "grant", tb[0], tb[1]});
-              AccessGrant g = manager.grant(request(integration, grantee, AccessLevel.READ_ONLY,
-                  Duration.ofHours(1), ResourceRef.relation(tb[0], "app", tb[1])));
-              g.password().ifPresent(p -> passwords.computeIfAbsent(grantee,
-                  k -> Collections.synchronizedList(new ArrayList<>())).add(new Applied(
-                      lastSeq(applied, grantee), grantee, "pw", null, null, p.reveal())));
-            } else if (op < 8) {
-              INTENT.set(new String[] {grantee, "extend", null, null});
-              manager.extend(user, Duration.ofMinutes(10));
-            } else {
-              INTENT.set(new String[] {grantee, "revoke", null, null});
-              manager.revoke(user);
-            }
-          } catch (Throwable e) {
-            errors.add(e);
-          }
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                Random rnd = new Random(seed);
+                for (int i = 0; i < 6; i++) {
+                  String grantee = GRANTEES[rnd.nextInt(GRANTEES.length)];
+                  String user = AccessManager.userName(integration.name(), grantee);
+                  int op = rnd.nextInt(10);
+                  try {
+                    if (op < 6) {
+                      String[] tb = tables[rnd.nextInt(tables.length)];
+                      INTENT.set(new String[] {grantee, "grant", tb[0], tb[1]});
+                      AccessGrant g =
+                          manager.grant(
+                              request(
+                                  integration,
+                                  grantee,
+                                  AccessLevel.READ_ONLY,
+                                  Duration.ofHours(1),
+                                  ResourceRef.relation(tb[0], "app", tb[1])));
+                      g.password()
+                          .ifPresent(
+                              p ->
+                                  passwords
+                                      .computeIfAbsent(
+                                          grantee,
+                                          k -> Collections.synchronizedList(new ArrayList<>()))
+                                      .add(
+                                          new Applied(
+                                              lastSeq(applied, grantee),
+                                              grantee,
+                                              "pw",
+                                              null,
+                                              null,
+                                              p.reveal())));
+                    } else if (op < 8) {
+                      INTENT.set(new String[] {grantee, "extend", null, null});
+                      manager.extend(user, Duration.ofMinutes(10));
+                    } else {
+                      INTENT.set(new String[] {grantee, "revoke", null, null});
+                      manager.revoke(user);
+                    }
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                }
+              }));
     }
     for (Future<?> f : futures) {
       f.get(10, TimeUnit.MINUTES);
@@ -113,8 +140,12 @@ class AccessConcurrencyIT {
       String user = AccessManager.userName(integration.name(), grantee);
       List<Applied> sorted = new ArrayList<>(log);
       sorted.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-      long lastRevoke = sorted.stream().filter(a -> a.op().equals("revoke"))
-          .mapToLong(Applied::seq).max().orElse(0);
+      long lastRevoke =
+          sorted.stream()
+              .filter(a -> a.op().equals("revoke"))
+              .mapToLong(Applied::seq)
+              .max()
+              .orElse(0);
       Applied last = sorted.get(sorted.size() - 1);
       if (last.op().equals("revoke")) {
         assertThat(server).role(user).hasLoginDisabled();
@@ -124,11 +155,20 @@ class AccessConcurrencyIT {
       }
       // Active: the password of the latest grant that handed one out works, and exactly the
       // tables granted since the last revocation are readable.
-      String pw = passwords.get(grantee).stream()
-          .max((a, b) -> Long.compare(a.seq(), b.seq())).orElseThrow().password();
+      String pw =
+          passwords.get(grantee).stream()
+              .max((a, b) -> Long.compare(a.seq(), b.seq()))
+              .orElseThrow()
+              .password();
       for (String[] tb : tables) {
-        boolean granted = sorted.stream().anyMatch(a -> a.op().equals("grant")
-            && a.seq() > lastRevoke && a.db().equals(tb[0]) && a.table().equals(tb[1]));
+        boolean granted =
+            sorted.stream()
+                .anyMatch(
+                    a ->
+                        a.op().equals("grant")
+                            && a.seq() > lastRevoke
+                            && a.db().equals(tb[0])
+                            && a.table().equals(tb[1]));
         if (granted) {
           assertThat(server).user(user, pw).canSelectFrom(tb[0], "app." + tb[1]);
         } else {
@@ -141,6 +181,9 @@ class AccessConcurrencyIT {
 
   private static long lastSeq(Map<String, List<Applied>> applied, String grantee) {
     return applied.getOrDefault(grantee, List.of()).stream()
-        .filter(a -> a.op().equals("grant")).mapToLong(Applied::seq).max().orElse(0);
+        .filter(a -> a.op().equals("grant"))
+        .mapToLong(Applied::seq)
+        .max()
+        .orElse(0);
   }
 }

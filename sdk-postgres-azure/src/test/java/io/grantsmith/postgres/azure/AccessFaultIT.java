@@ -32,12 +32,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The executor's backend is terminated from another session before its N-th call (statement,
- * batch or commit), for every N of a grant and of a revoke, and once after its last call (the
- * last commit): afterwards the user never has more access than approved, and running the same
- * call again converges. The number of calls comes from the plan, and each point proves it was
- * reached: the executor stopped at exactly that call with the SQLSTATE of a terminated backend,
- * and after the last commit the call succeeded having made exactly the planned calls.
+ * The executor's backend is terminated from another session before its N-th call (statement, batch
+ * or commit), for every N of a grant and of a revoke, and once after its last call (the last
+ * commit): afterwards the user never has more access than approved, and running the same call again
+ * converges. The number of calls comes from the plan, and each point proves it was reached: the
+ * executor stopped at exactly that call with the SQLSTATE of a terminated backend, and after the
+ * last commit the call succeeded having made exactly the planned calls.
  */
 class AccessFaultIT {
 
@@ -45,8 +45,8 @@ class AccessFaultIT {
   private static final String ADMIN_SHUTDOWN = "57P01";
 
   /**
-   * Connections whose backend is terminated, from a superuser session, before call N or after
-   * call N returns.
+   * Connections whose backend is terminated, from a superuser session, before call N or after call
+   * N returns.
    */
   static final class KillingSource implements ConnectionSource {
     private static final Set<String> CALLS =
@@ -97,25 +97,26 @@ class AccessFaultIT {
     }
 
     private Object wrap(Object target, Class<?> type, int pid) {
-      InvocationHandler h = (proxy, m, args) -> {
-        int call = CALLS.contains(m.getName()) ? calls.incrementAndGet() : 0;
-        if (call > 0 && call == killBefore) {
-          kill(pid);
-        }
-        Object r;
-        try {
-          r = m.invoke(target, args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause();
-        }
-        if (call > 0 && call == killAfter) {
-          kill(pid);
-        }
-        if (r instanceof Statement && type == Connection.class) {
-          return wrap(r, Statement.class, pid);
-        }
-        return r;
-      };
+      InvocationHandler h =
+          (proxy, m, args) -> {
+            int call = CALLS.contains(m.getName()) ? calls.incrementAndGet() : 0;
+            if (call > 0 && call == killBefore) {
+              kill(pid);
+            }
+            Object r;
+            try {
+              r = m.invoke(target, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+            if (call > 0 && call == killAfter) {
+              kill(pid);
+            }
+            if (r instanceof Statement && type == Connection.class) {
+              return wrap(r, Statement.class, pid);
+            }
+            return r;
+          };
       return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, h);
     }
 
@@ -125,8 +126,8 @@ class AccessFaultIT {
           Statement st = c.createStatement()) {
         st.execute("SELECT pg_terminate_backend(" + pid + ")");
         for (int i = 0; i < 100; i++) {
-          try (ResultSet rs = st.executeQuery(
-              "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
+          try (ResultSet rs =
+              st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
             rs.next();
             if (rs.getInt(1) == 0) {
               return;
@@ -146,27 +147,30 @@ class AccessFaultIT {
   static int executorCalls(Plan plan) {
     int n = 0;
     for (List<Step> run : JdbcExecutor.runs(plan)) {
-      n += run.get(0).autocommit() ? run.stream().mapToInt(st -> st.statements().size()).sum()
-          : 2;
+      n += run.get(0).autocommit() ? run.stream().mapToInt(st -> st.statements().size()).sum() : 2;
     }
     return n;
   }
 
-  private static AccessManager manager(TestConnector tc, Integration integration,
-      KillingSource source, List<Secret> generated) {
+  private static AccessManager manager(
+      TestConnector tc, Integration integration, KillingSource source, List<Secret> generated) {
     SecurePasswordGenerator gen = new SecurePasswordGenerator();
-    return AccessManager.builder().integration(integration).credentials(tc.credentials())
+    return AccessManager.builder()
+        .integration(integration)
+        .credentials(tc.credentials())
         .executor(JdbcExecutor.builder().connections(source).maxAttempts(1).build())
-        .passwordGenerator(() -> {
-          Secret s = gen.generate();
-          generated.add(s);
-          return s;
-        }).build();
+        .passwordGenerator(
+            () -> {
+              Secret s = gen.generate();
+              generated.add(s);
+              return s;
+            })
+        .build();
   }
 
   /** What a read-only grant on app.t allows at most. */
-  private static void noMoreThanApproved(AzurePostgres server, String user, List<Secret> pws,
-      String... dbs) {
+  private static void noMoreThanApproved(
+      AzurePostgres server, String user, List<Secret> pws, String... dbs) {
     for (Secret pw : pws) {
       for (String db : dbs) {
         try (Connection c = server.connect(db, user, pw.reveal())) {
@@ -174,16 +178,23 @@ class AccessFaultIT {
         } catch (SQLException loginRefused) {
           continue;
         }
-        assertThat(server).user(user, pw.reveal()).cannotInsertInto(db, "app.t")
-            .cannotSelectFrom(db, "app.secret").cannotSelectFrom(db, "other.o");
+        assertThat(server)
+            .user(user, pw.reveal())
+            .cannotInsertInto(db, "app.t")
+            .cannotSelectFrom(db, "app.secret")
+            .cannotSelectFrom(db, "other.o");
       }
     }
   }
 
-  private static AccessRequest request(Integration integration, String grantee, String db1,
-      String db2) {
-    return AccessFixtures.request(integration, grantee, AccessLevel.READ_ONLY,
-        Duration.ofHours(1), ResourceRef.relation(db1, "app", "t"),
+  private static AccessRequest request(
+      Integration integration, String grantee, String db1, String db2) {
+    return AccessFixtures.request(
+        integration,
+        grantee,
+        AccessLevel.READ_ONLY,
+        Duration.ofHours(1),
+        ResourceRef.relation(db1, "app", "t"),
         ResourceRef.relation(db2, "app", "t"));
   }
 
@@ -229,17 +240,26 @@ class AccessFaultIT {
         assertThat(again.passwordKept()).isTrue();
         pw = first.password().orElseThrow().reveal();
       } else {
-        pw = again.password().orElseThrow(() -> new AssertionError(
-            "no password after re-running the grant at point")).reveal();
+        pw =
+            again
+                .password()
+                .orElseThrow(
+                    () -> new AssertionError("no password after re-running the grant at point"))
+                .reveal();
       }
       for (String db : new String[] {db1, db2}) {
-        assertThat(server).user(user, pw).canSelectFrom(db, "app.t")
-            .cannotInsertInto(db, "app.t").cannotSelectFrom(db, "app.secret");
+        assertThat(server)
+            .user(user, pw)
+            .canSelectFrom(db, "app.t")
+            .cannotInsertInto(db, "app.t")
+            .cannotSelectFrom(db, "app.secret");
       }
       manager.revoke(user);
     }
-    System.out.printf("HARDENING fault PG%d: grant killed before each of its %d calls, SQLSTATE"
-        + " per call %s, and after its last commit%n", server.majorVersion(), calls, states);
+    System.out.printf(
+        "HARDENING fault PG%d: grant killed before each of its %d calls, SQLSTATE"
+            + " per call %s, and after its last commit%n",
+        server.majorVersion(), calls, states);
     assertThat(states.values()).as("SQLSTATE of each killed call").containsOnly(ADMIN_SHUTDOWN);
   }
 
@@ -301,11 +321,13 @@ class AccessFaultIT {
       }
       assertThat(manager.planRevoke(user).isEmpty()).as("point %s", n).isTrue();
     }
-    System.out.printf("HARDENING fault PG%d: revoke killed before each of its %d calls, SQLSTATE"
-        + " per call %s, and after its last commit; the user's own session ended with %s%n",
+    System.out.printf(
+        "HARDENING fault PG%d: revoke killed before each of its %d calls, SQLSTATE"
+            + " per call %s, and after its last commit; the user's own session ended with %s%n",
         server.majorVersion(), calls, states, sessionStates);
     assertThat(states.values()).as("SQLSTATE of each killed call").containsOnly(ADMIN_SHUTDOWN);
-    assertThat(sessionStates.values()).as("SQLSTATE seen by the user's ended session")
+    assertThat(sessionStates.values())
+        .as("SQLSTATE seen by the user's ended session")
         .containsOnly(ADMIN_SHUTDOWN);
   }
 }

@@ -22,7 +22,8 @@ final class AccessFixtures {
 
   /** Creates schemas app and other with tables, a sequence and a function, as the admin. */
   static void estate(AzurePostgres server, String db) throws SQLException {
-    try (Connection c = server.adminConnection(db); Statement st = c.createStatement()) {
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA app");
       st.execute("CREATE TABLE app.t (id serial PRIMARY KEY, v text)");
       st.execute("CREATE TABLE app.secret (x int)");
@@ -40,19 +41,35 @@ final class AccessFixtures {
 
   /** An integration of its own per connector, so that sweeps of other tests leave it alone. */
   static Integration integration(TestConnector tc, int cleanupDays) {
-    return Integration.builder().from(tc.integration).name("it-" + tc.name)
-        .userCleanupAfterDays(cleanupDays).customAccessDetails("Ask #db-help").build();
+    return Integration.builder()
+        .from(tc.integration)
+        .name("it-" + tc.name)
+        .userCleanupAfterDays(cleanupDays)
+        .customAccessDetails("Ask #db-help")
+        .build();
   }
 
   static AccessManager manager(TestConnector tc, Integration integration, Clock clock) {
-    return AccessManager.builder().integration(integration).credentials(tc.credentials())
-        .clock(clock).build();
+    return AccessManager.builder()
+        .integration(integration)
+        .credentials(tc.credentials())
+        .clock(clock)
+        .build();
   }
 
-  static AccessRequest request(Integration integration, String grantee, AccessLevel level,
-      Duration duration, ResourceRef... resources) {
-    return AccessRequest.builder().requestId("REQ-" + UUID.randomUUID()).grantee(grantee)
-        .integration(integration).level(level).duration(duration).addResources(resources)
+  static AccessRequest request(
+      Integration integration,
+      String grantee,
+      AccessLevel level,
+      Duration duration,
+      ResourceRef... resources) {
+    return AccessRequest.builder()
+        .requestId("REQ-" + UUID.randomUUID())
+        .grantee(grantee)
+        .integration(integration)
+        .level(level)
+        .duration(duration)
+        .addResources(resources)
         .build();
   }
 
@@ -63,11 +80,13 @@ final class AccessFixtures {
   /** What the role holds in the database, except its marker membership. */
   static List<String> findings(AzurePostgres server, String db, String role) {
     return GroundTruth.privilegeFindings(server, db, role).stream()
-        .filter(f -> !f.contains(AccessManager.MARKER_ROLE)).collect(Collectors.toList());
+        .filter(f -> !f.contains(AccessManager.MARKER_ROLE))
+        .collect(Collectors.toList());
   }
 
   static String scalar(AzurePostgres server, String db, String sql) throws SQLException {
-    try (Connection c = server.superuserConnection(db); Statement st = c.createStatement();
+    try (Connection c = server.superuserConnection(db);
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }

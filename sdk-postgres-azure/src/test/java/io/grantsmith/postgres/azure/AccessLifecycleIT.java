@@ -38,9 +38,15 @@ class AccessLifecycleIT {
     Integration integration = integration(tc, 1);
     AccessManager manager = manager(tc, integration, Clock.systemUTC());
 
-    AccessGrant g = manager.grant(request(integration, "Alice.O'Hara@example.com",
-        AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db1, "app", "t"),
-        ResourceRef.relation(db2, "app", "t")));
+    AccessGrant g =
+        manager.grant(
+            request(
+                integration,
+                "Alice.O'Hara@example.com",
+                AccessLevel.READ_ONLY,
+                Duration.ofHours(1),
+                ResourceRef.relation(db1, "app", "t"),
+                ResourceRef.relation(db2, "app", "t")));
     String user = g.username();
     String pw = g.password().orElseThrow().reveal();
     assertThat(user).startsWith("gs_alice_o_hara_example_com_").hasSizeLessThanOrEqualTo(63);
@@ -49,25 +55,46 @@ class AccessLifecycleIT {
     assertThat(g.customAccessDetails()).contains("Ask #db-help");
     assertThat(g.toString()).doesNotContain(pw);
     for (String db : new String[] {db1, db2}) {
-      assertThat(server).user(user, pw).canLogin(db).canSelectFrom(db, "app.t")
-          .cannotInsertInto(db, "app.t").cannotSelectFrom(db, "app.secret")
+      assertThat(server)
+          .user(user, pw)
+          .canLogin(db)
+          .canSelectFrom(db, "app.t")
+          .cannotInsertInto(db, "app.t")
+          .cannotSelectFrom(db, "app.secret")
           .cannotSelectFrom(db, "other.o");
     }
-    assertThat(scalar(server, db1, "SELECT shobj_description(oid, 'pg_authid')::jsonb"
-        + " ->> 'grantee' FROM pg_roles WHERE rolname = '" + user + "'"))
+    assertThat(
+            scalar(
+                server,
+                db1,
+                "SELECT shobj_description(oid, 'pg_authid')::jsonb"
+                    + " ->> 'grantee' FROM pg_roles WHERE rolname = '"
+                    + user
+                    + "'"))
         .isEqualTo("Alice.O'Hara@example.com");
 
     // A second request while active: adds ADMIN on schema app, keeps the password.
-    AccessGrant g2 = manager.grant(request(integration, "Alice.O'Hara@example.com",
-        AccessLevel.ADMIN, Duration.ofHours(2), ResourceRef.schema(db1, "app"),
-        ResourceRef.schema(db2, "app")));
+    AccessGrant g2 =
+        manager.grant(
+            request(
+                integration,
+                "Alice.O'Hara@example.com",
+                AccessLevel.ADMIN,
+                Duration.ofHours(2),
+                ResourceRef.schema(db1, "app"),
+                ResourceRef.schema(db2, "app")));
     assertThat(g2.username()).isEqualTo(user);
     assertThat(g2.password()).isEmpty();
     assertThat(g2.expiresAt()).isAfter(g.expiresAt());
     for (String db : new String[] {db1, db2}) {
-      assertThat(server).user(user, pw).canSelectFrom(db, "app.t").canInsertInto(db, "app.t")
-          .canSelectFrom(db, "app.secret").cannotSelectFrom(db, "other.o");
-      try (Connection c = server.connect(db, user, pw); Statement st = c.createStatement()) {
+      assertThat(server)
+          .user(user, pw)
+          .canSelectFrom(db, "app.t")
+          .canInsertInto(db, "app.t")
+          .canSelectFrom(db, "app.secret")
+          .cannotSelectFrom(db, "other.o");
+      try (Connection c = server.connect(db, user, pw);
+          Statement st = c.createStatement()) {
         st.execute("CREATE TABLE app.mine (x int)");
       }
     }
@@ -75,9 +102,15 @@ class AccessLifecycleIT {
     // extend moves the lease and VALID UNTIL.
     Lease extended = manager.extend(user, Duration.ofMinutes(30)).orElseThrow();
     assertThat(extended.expiresAt()).isEqualTo(g2.expiresAt().plus(Duration.ofMinutes(30)));
-    Instant validUntil = Instant.parse(scalar(server, db1,
-        "SELECT to_char(rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-            + " FROM pg_roles WHERE rolname = '" + user + "'"));
+    Instant validUntil =
+        Instant.parse(
+            scalar(
+                server,
+                db1,
+                "SELECT to_char(rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                    + " FROM pg_roles WHERE rolname = '"
+                    + user
+                    + "'"));
     assertThat(validUntil.truncatedTo(ChronoUnit.SECONDS))
         .isEqualTo(extended.expiresAt().truncatedTo(ChronoUnit.SECONDS));
 
@@ -113,8 +146,13 @@ class AccessLifecycleIT {
     assertThat(swept.skipped()).isFalse();
     assertThat(server).role(user).doesNotExist();
     for (String db : new String[] {db1, db2}) {
-      assertThat(scalar(server, db, "SELECT tableowner FROM pg_tables WHERE schemaname = 'app'"
-          + " AND tablename = 'mine'")).isEqualTo(tc.name);
+      assertThat(
+              scalar(
+                  server,
+                  db,
+                  "SELECT tableowner FROM pg_tables WHERE schemaname = 'app'"
+                      + " AND tablename = 'mine'"))
+          .isEqualTo(tc.name);
     }
   }
 
@@ -126,8 +164,14 @@ class AccessLifecycleIT {
     Integration integration = integration(tc, 1);
     // "now" is 58 s in the past: a one-minute request expires about 2 s from real now.
     AccessManager manager = manager(tc, integration, offset(Duration.ofSeconds(-58)));
-    AccessGrant g = manager.grant(request(integration, "bob", AccessLevel.READ_ONLY,
-        Duration.ofMinutes(1), ResourceRef.relation(db, "app", "t")));
+    AccessGrant g =
+        manager.grant(
+            request(
+                integration,
+                "bob",
+                AccessLevel.READ_ONLY,
+                Duration.ofMinutes(1),
+                ResourceRef.relation(db, "app", "t")));
     String pw = g.password().orElseThrow().reveal();
     assertThat(server).user(g.username(), pw).canSelectFrom(db, "app.t");
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), g.expiresAt()).toMillis()) + 1500);
@@ -143,19 +187,29 @@ class AccessLifecycleIT {
     String db = server.createDatabase();
     estate(server, db);
     TestConnector tc = AccessFixtures.connector(server, db);
-    try (Connection c = server.adminConnection(db); Statement st = c.createStatement()) {
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
       st.execute("CREATE ROLE auditors_" + tc.name + " NOLOGIN");
       st.execute("GRANT SELECT ON app.secret TO auditors_" + tc.name);
       st.execute("GRANT auditors_" + tc.name + " TO " + tc.name + " WITH ADMIN OPTION");
     }
     Integration integration = integration(tc, 0);
     AccessManager manager = manager(tc, integration, Clock.systemUTC());
-    AccessGrant g = manager.grant(request(integration, "carol", AccessLevel.READ_ONLY,
-        Duration.ofHours(1), ResourceRef.role("auditors_" + tc.name),
-        ResourceRef.database(db)));
+    AccessGrant g =
+        manager.grant(
+            request(
+                integration,
+                "carol",
+                AccessLevel.READ_ONLY,
+                Duration.ofHours(1),
+                ResourceRef.role("auditors_" + tc.name),
+                ResourceRef.database(db)));
     String pw = g.password().orElseThrow().reveal();
-    assertThat(server).user(g.username(), pw).isMemberOf("auditors_" + tc.name)
-        .canSelectFrom(db, "app.secret").canSelectFrom(db, "other.o")
+    assertThat(server)
+        .user(g.username(), pw)
+        .isMemberOf("auditors_" + tc.name)
+        .canSelectFrom(db, "app.secret")
+        .canSelectFrom(db, "other.o")
         .cannotInsertInto(db, "app.t");
     manager.revoke(g.username());
     assertThat(server).role(g.username()).doesNotExist();
@@ -166,7 +220,8 @@ class AccessLifecycleIT {
   void sweepIsSkippedWhileAnotherHoldsTheLock(AzurePostgres server) throws Exception {
     TestConnector tc = AccessFixtures.connector(server);
     AccessManager manager = manager(tc, integration(tc, 1), Clock.systemUTC());
-    try (Connection c = tc.connections().open("postgres"); Statement st = c.createStatement()) {
+    try (Connection c = tc.connections().open("postgres");
+        Statement st = c.createStatement()) {
       st.execute("SELECT pg_advisory_lock(" + AccessManager.SWEEP_LOCK_KEY + ")");
       assertThat(manager.sweep().skipped()).isTrue();
       st.execute("SELECT pg_advisory_unlock(" + AccessManager.SWEEP_LOCK_KEY + ")");
@@ -181,16 +236,19 @@ class AccessLifecycleIT {
     Integration integration = integration(tc, 0);
     AccessManager manager = manager(tc, integration, Clock.systemUTC());
     String unmanaged = "plain_" + tc.name;
-    try (Connection c = server.adminConnection(db); Statement st = c.createStatement()) {
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
       st.execute("CREATE ROLE " + unmanaged + " LOGIN PASSWORD 'Plain-pw-1'");
     }
     // The connector (a member of the marker WITH ADMIN OPTION), the server admin and a role
     // made by hand: each refused, by revoke and by its plan, and left as it was.
     for (String role : new String[] {tc.name, server.adminUser(), unmanaged}) {
-      assertThatThrownBy(() -> manager.revoke(role)).as(role)
+      assertThatThrownBy(() -> manager.revoke(role))
+          .as(role)
           .isExactlyInstanceOf(GrantsmithException.class)
           .hasMessageContaining(role);
-      assertThatThrownBy(() -> manager.planRevoke(role)).as(role)
+      assertThatThrownBy(() -> manager.planRevoke(role))
+          .as(role)
           .isExactlyInstanceOf(GrantsmithException.class);
     }
     assertThat(server).user(tc.name, tc.password.reveal()).canLogin(db);
@@ -199,7 +257,8 @@ class AccessLifecycleIT {
     // A name no role has: nothing to do.
     assertThat(manager.revoke("gs_nobody_00000000").databases()).isEmpty();
     assertThat(manager.planRevoke("gs_nobody_00000000").isEmpty()).isTrue();
-    try (Connection c = server.adminConnection(db); Statement st = c.createStatement()) {
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
       st.execute("DROP ROLE " + unmanaged);
     }
   }

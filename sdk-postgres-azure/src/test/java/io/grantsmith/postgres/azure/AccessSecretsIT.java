@@ -37,24 +37,34 @@ class AccessSecretsIT {
     String db = server.createDatabase();
     estate(server, db);
     TestConnector tc = AccessFixtures.connector(server, db);
-    Integration integration = Integration.builder().from(integration(tc, 1))
-        .credentialRotationDays(1).build();
+    Integration integration =
+        Integration.builder().from(integration(tc, 1)).credentialRotationDays(1).build();
     List<Secret> generated = new CopyOnWriteArrayList<>();
     SecurePasswordGenerator gen = new SecurePasswordGenerator();
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(tc.credentials()).executor(new LoggingExecutor(tc.executor()))
-        .passwordGenerator(() -> {
-          Secret s = gen.generate();
-          generated.add(s);
-          return s;
-        }).build();
+    AccessManager manager =
+        AccessManager.builder()
+            .integration(integration)
+            .credentials(tc.credentials())
+            .executor(new LoggingExecutor(tc.executor()))
+            .passwordGenerator(
+                () -> {
+                  Secret s = gen.generate();
+                  generated.add(s);
+                  return s;
+                })
+            .build();
     List<String> texts = new ArrayList<>();
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      AccessRequest req = request(integration, "dora", AccessLevel.READ_WRITE,
-          Duration.ofDays(3), ResourceRef.relation(db, "app", "t"));
+      AccessRequest req =
+          request(
+              integration,
+              "dora",
+              AccessLevel.READ_WRITE,
+              Duration.ofDays(3),
+              ResourceRef.relation(db, "app", "t"));
       Plan planned = manager.planGrant(req);
       texts.add(planned.toSql());
       texts.add(planned.toString());
@@ -64,14 +74,19 @@ class AccessSecretsIT {
       texts.add(g.jdbcUrl());
       texts.add(g.connectionString());
       // A rotation (the lease's passwordSetAt is older than a day) and a dry run of it.
-      AccessManager later = AccessManager.builder().integration(integration)
-          .credentials(tc.credentials()).executor(new LoggingExecutor(tc.executor()))
-          .clock(AccessFixtures.offset(Duration.ofDays(2).minusMinutes(1)))
-          .passwordGenerator(() -> {
-            Secret s = gen.generate();
-            generated.add(s);
-            return s;
-          }).build();
+      AccessManager later =
+          AccessManager.builder()
+              .integration(integration)
+              .credentials(tc.credentials())
+              .executor(new LoggingExecutor(tc.executor()))
+              .clock(AccessFixtures.offset(Duration.ofDays(2).minusMinutes(1)))
+              .passwordGenerator(
+                  () -> {
+                    Secret s = gen.generate();
+                    generated.add(s);
+                    return s;
+                  })
+              .build();
       DryRunExecutor dry = new DryRunExecutor();
       later.withExecutor(dry).grant(req);
       texts.add(dry.script());
@@ -80,17 +95,29 @@ class AccessSecretsIT {
       texts.add(rotated.toString());
       // Failures: an unknown object, and a role that is not managed.
       ResourceRef missing = ResourceRef.relation(db, "app", "missing");
-      InvalidValueException unknown = catchThrowableOfType(InvalidValueException.class,
-          () -> manager.grant(request(integration, "dora", AccessLevel.READ_ONLY,
-              Duration.ofHours(1), missing)));
-      assertThat(unknown).as("a grant of a table that does not exist").isNotNull()
+      InvalidValueException unknown =
+          catchThrowableOfType(
+              InvalidValueException.class,
+              () ->
+                  manager.grant(
+                      request(
+                          integration,
+                          "dora",
+                          AccessLevel.READ_ONLY,
+                          Duration.ofHours(1),
+                          missing)));
+      assertThat(unknown)
+          .as("a grant of a table that does not exist")
+          .isNotNull()
           .isExactlyInstanceOf(InvalidValueException.class);
       assertThat(unknown.field()).isEqualTo("AccessRequest.resources");
       texts.add(String.valueOf(unknown));
-      GrantsmithException unmanaged = catchThrowableOfType(GrantsmithException.class,
-          () -> manager.revoke(tc.name));
-      assertThat(unmanaged).as("a revoke of the connector, a role Grantsmith does not manage")
-          .isNotNull().isExactlyInstanceOf(GrantsmithException.class);
+      GrantsmithException unmanaged =
+          catchThrowableOfType(GrantsmithException.class, () -> manager.revoke(tc.name));
+      assertThat(unmanaged)
+          .as("a revoke of the connector, a role Grantsmith does not manage")
+          .isNotNull()
+          .isExactlyInstanceOf(GrantsmithException.class);
       texts.add(String.valueOf(unmanaged));
       assertThat(server).user(tc.name, tc.password.reveal()).canLogin("postgres");
       texts.add(manager.planRevoke(g.username()).toSql());
@@ -139,14 +166,15 @@ class AccessSecretsIT {
     Integration integration = integration(tc, 1);
     MemoryStore store = new MemoryStore(tc.credentials());
     SecretRef ref = SecretRef.environment("GRANTSMITH_TEST");
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .credentials(tc.credentials()).build();
+    AccessManager manager =
+        AccessManager.builder().integration(integration).credentials(tc.credentials()).build();
 
     // A failing store: the store's own exception comes out, the old password is put back and
     // still works.
     store.failStore = true;
     assertThatThrownBy(() -> manager.rotateConnectorPassword(store, ref))
-        .isExactlyInstanceOf(IllegalStateException.class).hasMessage("vault unavailable");
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("vault unavailable");
     assertThat(store.value.get()).isEqualTo(tc.credentials());
     assertThat(server).user(tc.name, tc.password.reveal()).canLogin("postgres");
 
@@ -159,14 +187,22 @@ class AccessSecretsIT {
     assertThat(next.toString()).doesNotContain(next.password().reveal());
     // The manager goes on with the new password (the old one is refused, see above): it grants,
     // reads the lease back and revokes.
-    AccessGrant after = manager.grant(request(integration, "after-rotation",
-        AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.database(db)));
-    assertThat(manager.lease(after.username())).get()
-        .extracting(io.grantsmith.api.Lease::grantee).isEqualTo("after-rotation");
-    assertThat(server).user(after.username(), after.password().orElseThrow().reveal())
-        .canLogin(db);
+    AccessGrant after =
+        manager.grant(
+            request(
+                integration,
+                "after-rotation",
+                AccessLevel.READ_ONLY,
+                Duration.ofHours(1),
+                ResourceRef.database(db)));
+    assertThat(manager.lease(after.username()))
+        .get()
+        .extracting(io.grantsmith.api.Lease::grantee)
+        .isEqualTo("after-rotation");
+    assertThat(server).user(after.username(), after.password().orElseThrow().reveal()).canLogin(db);
     assertThat(manager.revoke(after.username()).databases()).isNotEmpty();
-    assertThat(server).user(after.username(), after.password().orElseThrow().reveal())
+    assertThat(server)
+        .user(after.username(), after.password().orElseThrow().reveal())
         .cannotLogin(db);
     assertThat(manager.revoke("gs_nobody_00000000").databases()).isEmpty();
     // A dry-run rotation changes nothing and returns the current credentials.

@@ -17,7 +17,8 @@ class AccessUnitTest {
   @Test
   void userNamesAreDeterministicReadableAndFit() {
     String a = AccessManager.userName("prod", "Alice.Smith@Example.com");
-    assertThat(a).isEqualTo(AccessManager.userName("prod", "Alice.Smith@Example.com"))
+    assertThat(a)
+        .isEqualTo(AccessManager.userName("prod", "Alice.Smith@Example.com"))
         .matches("gs_alice_smith_example_com_[0-9a-f]{8}");
     assertThat(AccessManager.userName("staging", "Alice.Smith@Example.com")).isNotEqualTo(a);
     assertThat(AccessManager.userName("prod", "alice.smith@example.com")).isNotEqualTo(a);
@@ -44,13 +45,27 @@ class AccessUnitTest {
   @Test
   void accessGrantHidesThePassword() {
     Secret pw = new SecurePasswordGenerator().generate();
-    AccessGrant g = AccessGrant.builder().username("gs_a_12345678").password(pw)
-        .expiresAt(Instant.parse("2030-01-01T00:00:00Z")).host("h").port(5432).database("d")
-        .sslMode(SslMode.REQUIRE).jdbcUrl("jdbc:postgresql://h:5432/d").connectionString("x")
-        .lease(Lease.builder().roleName("gs_a_12345678").requestId("r").grantee("a")
-            .grantedAt(Instant.parse("2029-01-01T00:00:00Z"))
-            .expiresAt(Instant.parse("2030-01-01T00:00:00Z")).build())
-        .applyResult(ApplyResult.builder().build()).build();
+    AccessGrant g =
+        AccessGrant.builder()
+            .username("gs_a_12345678")
+            .password(pw)
+            .expiresAt(Instant.parse("2030-01-01T00:00:00Z"))
+            .host("h")
+            .port(5432)
+            .database("d")
+            .sslMode(SslMode.REQUIRE)
+            .jdbcUrl("jdbc:postgresql://h:5432/d")
+            .connectionString("x")
+            .lease(
+                Lease.builder()
+                    .roleName("gs_a_12345678")
+                    .requestId("r")
+                    .grantee("a")
+                    .grantedAt(Instant.parse("2029-01-01T00:00:00Z"))
+                    .expiresAt(Instant.parse("2030-01-01T00:00:00Z"))
+                    .build())
+            .applyResult(ApplyResult.builder().build())
+            .build();
     assertThat(g.toString()).doesNotContain(pw.reveal()).contains("gs_a_12345678");
     assertThat(g.password()).contains(pw);
   }

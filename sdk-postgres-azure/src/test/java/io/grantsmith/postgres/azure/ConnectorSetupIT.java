@@ -33,13 +33,17 @@ class ConnectorSetupIT {
   }
 
   static Integration integration(AzurePostgres server) {
-    return Integration.builder().name("it").hostname(server.host()).port(server.port())
-        .sslMode(SslMode.DISABLE).build();
+    return Integration.builder()
+        .name("it")
+        .hostname(server.host())
+        .port(server.port())
+        .sslMode(SslMode.DISABLE)
+        .build();
   }
 
   static ConnectionSource asAdmin(AzurePostgres server) {
-    return ConnectionSource.of(integration(server),
-        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    return ConnectionSource.of(
+        integration(server), Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
   }
 
   static ConnectionSource as(AzurePostgres server, String user, String password) {
@@ -47,8 +51,11 @@ class ConnectorSetupIT {
   }
 
   static ConnectorSetup setup(AzurePostgres server) {
-    return ConnectorSetup.builder().majorVersion(server.majorVersion())
-        .connectorName(unique("conn")).markerRole(unique("marker")).build();
+    return ConnectorSetup.builder()
+        .majorVersion(server.majorVersion())
+        .connectorName(unique("conn"))
+        .markerRole(unique("marker"))
+        .build();
   }
 
   /** Runs the setup as the admin through the JDBC executor, for every database. */
@@ -68,15 +75,17 @@ class ConnectorSetupIT {
 
   static void createSalesOrders(TestDatabase db) throws SQLException {
     try (Connection admin = db.adminConnection()) {
-      exec(admin, "CREATE SCHEMA sales",
+      exec(
+          admin,
+          "CREATE SCHEMA sales",
           "CREATE TABLE sales.orders (id int PRIMARY KEY, total numeric)",
           "INSERT INTO sales.orders VALUES (1, 9.5)");
     }
   }
 
   @AzurePostgresTest
-  void connectorCreatesAUserWhoCanThenReadATableOfTheAdmin(AzurePostgres server,
-      TestDatabase db) throws SQLException {
+  void connectorCreatesAUserWhoCanThenReadATableOfTheAdmin(AzurePostgres server, TestDatabase db)
+      throws SQLException {
     createSalesOrders(db);
     ConnectorSetup setup = setup(server);
     String password = "Conn-" + UUID.randomUUID();
@@ -85,13 +94,16 @@ class ConnectorSetupIT {
     String user = unique("user");
     String userPassword = "User-" + UUID.randomUUID();
     try (Connection connector = server.connect(db.name(), setup.connectorName(), password)) {
-      exec(connector,
+      exec(
+          connector,
           "CREATE ROLE " + user + " LOGIN PASSWORD '" + userPassword + "'",
           "GRANT " + setup.markerRole() + " TO " + user,
           "GRANT USAGE ON SCHEMA sales TO " + user,
           "GRANT SELECT ON sales.orders TO " + user);
     }
-    assertThat(server).user(user, userPassword).canLogin(db.name())
+    assertThat(server)
+        .user(user, userPassword)
+        .canLogin(db.name())
         .canSelectFrom(db.name(), "sales", "orders")
         .cannotInsertInto(db.name(), "sales", "orders");
   }
@@ -110,14 +122,20 @@ class ConnectorSetupIT {
         exec(connector, "GRANT " + user + " TO " + setup.connectorName());
       }
       try (Connection session = server.connect(db.name(), user, "pw-" + user)) {
-        exec(connector, "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a"
-            + " WHERE a.usename = '" + user + "'");
-        assertThatThrownBy(() -> {
-          for (int i = 0; i < 50; i++) {
-            exec(session, "SELECT 1");
-            Thread.sleep(20);
-          }
-        }).isInstanceOf(SQLException.class);
+        exec(
+            connector,
+            "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a"
+                + " WHERE a.usename = '"
+                + user
+                + "'");
+        assertThatThrownBy(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    exec(session, "SELECT 1");
+                    Thread.sleep(20);
+                  }
+                })
+            .isInstanceOf(SQLException.class);
       }
       // And it may drop the user again.
       exec(connector, "DROP ROLE " + user);
@@ -130,7 +148,10 @@ class ConnectorSetupIT {
       throws SQLException {
     String odd = "\"odd \"\"schema\"\"; $$x\"";
     try (Connection admin = db.adminConnection()) {
-      exec(admin, "CREATE SCHEMA " + odd, "CREATE TABLE " + odd + ".t (id serial)",
+      exec(
+          admin,
+          "CREATE SCHEMA " + odd,
+          "CREATE TABLE " + odd + ".t (id serial)",
           "CREATE VIEW " + odd + ".v AS SELECT 1 AS x",
           "CREATE MATERIALIZED VIEW " + odd + ".m AS SELECT 1 AS x",
           "CREATE TABLE " + odd + ".parted (id int) PARTITION BY RANGE (id)",
@@ -143,24 +164,40 @@ class ConnectorSetupIT {
     }
     try (Connection su = server.superuserConnection(db.name())) {
       // An ordered-set aggregate: its signature has ORDER BY.
-      exec(su, "CREATE AGGREGATE " + odd + ".pct(float8 ORDER BY anyelement) (sfunc ="
-          + " ordered_set_transition, stype = internal, finalfunc = percentile_disc_final,"
-          + " finalfunc_extra)", "ALTER AGGREGATE " + odd + ".pct(float8 ORDER BY anyelement)"
-          + " OWNER TO " + server.adminUser());
+      exec(
+          su,
+          "CREATE AGGREGATE "
+              + odd
+              + ".pct(float8 ORDER BY anyelement) (sfunc ="
+              + " ordered_set_transition, stype = internal, finalfunc = percentile_disc_final,"
+              + " finalfunc_extra)",
+          "ALTER AGGREGATE "
+              + odd
+              + ".pct(float8 ORDER BY anyelement)"
+              + " OWNER TO "
+              + server.adminUser());
     }
     applySetup(server, setup(server), "Conn-" + UUID.randomUUID());
     try (Connection su = server.superuserConnection(db.name());
         Statement st = su.createStatement();
-        ResultSet rs = st.executeQuery("SELECT o.what, EXISTS (SELECT 1 FROM aclexplode(o.acl) x"
-            + " WHERE x.grantee = 'azure_pg_admin'::regrole AND x.is_grantable)"
-            + " FROM (SELECT relname::text AS what, relacl AS acl FROM pg_class"
-            + "       WHERE relnamespace = to_regnamespace(quote_ident(" + lit(unquoted(odd)) + "))"
-            + "         AND relkind IN ('r', 'v', 'm', 'p', 'S')"
-            + "       UNION ALL SELECT p.oid::regprocedure::text, proacl FROM pg_proc p"
-            + "       WHERE pronamespace = to_regnamespace(quote_ident(" + lit(unquoted(odd)) + "))"
-            + "          OR p.oid = 'public.lower(text)'::regprocedure"
-            + "       UNION ALL SELECT nspname::text, nspacl FROM pg_namespace"
-            + "       WHERE nspname = " + lit(unquoted(odd)) + ") o")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT o.what, EXISTS (SELECT 1 FROM aclexplode(o.acl) x"
+                    + " WHERE x.grantee = 'azure_pg_admin'::regrole AND x.is_grantable)"
+                    + " FROM (SELECT relname::text AS what, relacl AS acl FROM pg_class"
+                    + "       WHERE relnamespace = to_regnamespace(quote_ident("
+                    + lit(unquoted(odd))
+                    + "))"
+                    + "         AND relkind IN ('r', 'v', 'm', 'p', 'S')"
+                    + "       UNION ALL SELECT p.oid::regprocedure::text, proacl FROM pg_proc p"
+                    + "       WHERE pronamespace = to_regnamespace(quote_ident("
+                    + lit(unquoted(odd))
+                    + "))"
+                    + "          OR p.oid = 'public.lower(text)'::regprocedure"
+                    + "       UNION ALL SELECT nspname::text, nspacl FROM pg_namespace"
+                    + "       WHERE nspname = "
+                    + lit(unquoted(odd))
+                    + ") o")) {
       List<String> seen = new ArrayList<>();
       while (rs.next()) {
         seen.add(rs.getString(1));
@@ -189,12 +226,15 @@ class ConnectorSetupIT {
     applySetup(server, setup, password);
     try (Connection admin = db.adminConnection()) {
       // Created after the setup: covered by the admin's default privileges.
-      exec(admin, "CREATE SCHEMA later", "CREATE TABLE later.t (id int)",
-          "CREATE SEQUENCE later.s", "CREATE FUNCTION later.f(a int, b text) RETURNS int"
-              + " LANGUAGE sql AS 'SELECT 1'");
+      exec(
+          admin,
+          "CREATE SCHEMA later",
+          "CREATE TABLE later.t (id int)",
+          "CREATE SEQUENCE later.s",
+          "CREATE FUNCTION later.f(a int, b text) RETURNS int" + " LANGUAGE sql AS 'SELECT 1'");
     }
-    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
-        List.of(db.name()));
+    SetupVerification check =
+        setup.verify(as(server, setup.connectorName(), password), List.of(db.name()));
     assertThat(check.missing()).isEmpty();
     assertThat(check.isOk()).isTrue();
     assertThat(check.connector()).isEqualTo(setup.connectorName());
@@ -208,18 +248,20 @@ class ConnectorSetupIT {
     ConnectorSetup setup = setup(server);
     String password = "Conn-" + UUID.randomUUID();
     try (Connection admin = db.adminConnection()) {
-      exec(admin, "CREATE ROLE " + setup.connectorName() + " LOGIN CREATEROLE PASSWORD '"
-          + password + "'");
+      exec(
+          admin,
+          "CREATE ROLE " + setup.connectorName() + " LOGIN CREATEROLE PASSWORD '" + password + "'");
     }
-    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
-        List.of(db.name()));
+    SetupVerification check =
+        setup.verify(as(server, setup.connectorName(), password), List.of(db.name()));
     assertThat(check.isOk()).isFalse();
-    assertThat(check.missing()).contains(
-        setup.connectorName() + " is not a member of azure_pg_admin",
-        "the marker role " + setup.markerRole() + " does not exist",
-        "cannot grant CONNECT on database " + db.name(),
-        "cannot grant USAGE on schema sales in database " + db.name(),
-        "cannot grant SELECT on table sales.orders in database " + db.name());
+    assertThat(check.missing())
+        .contains(
+            setup.connectorName() + " is not a member of azure_pg_admin",
+            "the marker role " + setup.markerRole() + " does not exist",
+            "cannot grant CONNECT on database " + db.name(),
+            "cannot grant USAGE on schema sales in database " + db.name(),
+            "cannot grant SELECT on table sales.orders in database " + db.name());
     assertThat(check.missing()).noneMatch(m -> m.contains("CREATEROLE"));
   }
 
@@ -228,7 +270,9 @@ class ConnectorSetupIT {
     ConnectorSetup setup = setup(server);
     SetupVerification check = setup.verify(as(server, setup.connectorName(), "nope"));
     assertThat(check.isOk()).isFalse();
-    assertThat(check.missing()).singleElement().asString()
+    assertThat(check.missing())
+        .singleElement()
+        .asString()
         .startsWith(setup.connectorName() + " cannot log in to database postgres")
         .contains("28P01");
   }
@@ -270,8 +314,8 @@ class ConnectorSetupIT {
         exec(admin, c[1]);
       }
     }
-    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
-        List.of(db.name()));
+    SetupVerification check =
+        setup.verify(as(server, setup.connectorName(), password), List.of(db.name()));
     assertThat(check.missing()).isEmpty();
   }
 
@@ -284,11 +328,24 @@ class ConnectorSetupIT {
     Path dir = Files.createTempDirectory("grantsmith-setup");
     Path file = dir.resolve("setup.sql");
     Files.writeString(file, setup.script(), StandardCharsets.UTF_8);
-    ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q",
-        "-v", "connector_password=" + password, "-f", file.toString(),
-        "host=" + server.host() + " port=" + server.port() + " user=" + server.adminUser()
-            + " dbname=postgres sslmode=disable")
-        .directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                psql.toString(),
+                "-X",
+                "-q",
+                "-v",
+                "connector_password=" + password,
+                "-f",
+                file.toString(),
+                "host="
+                    + server.host()
+                    + " port="
+                    + server.port()
+                    + " user="
+                    + server.adminUser()
+                    + " dbname=postgres sslmode=disable")
+            .directory(dir.toFile())
+            .redirectErrorStream(true);
     pb.environment().put("PGPASSWORD", server.adminPassword());
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -296,8 +353,8 @@ class ConnectorSetupIT {
     assertThat(p.exitValue()).as(output).isZero();
     assertThat(Files.readString(dir.resolve(ConnectorSetup.GENERATED_FILE)))
         .contains("\\connect '" + db.name() + "'");
-    SetupVerification check = setup.verify(as(server, setup.connectorName(), password),
-        List.of(db.name()));
+    SetupVerification check =
+        setup.verify(as(server, setup.connectorName(), password), List.of(db.name()));
     assertThat(check.missing()).isEmpty();
     assertThat(server).user(setup.connectorName(), password).canLogin(db.name());
     deleteQuietly(dir);
@@ -305,20 +362,23 @@ class ConnectorSetupIT {
 
   @AzurePostgresTest
   void planRefusesAnotherMajorVersion(AzurePostgres server) {
-    ConnectorSetup wrong = ConnectorSetup.builder().majorVersion(server.majorVersion() == 16
-        ? 15 : 16).build();
+    ConnectorSetup wrong =
+        ConnectorSetup.builder().majorVersion(server.majorVersion() == 16 ? 15 : 16).build();
     assertThatThrownBy(() -> wrong.plan(Secret.of("x"), asAdmin(server)))
         .hasMessageContaining("but the setup is rendered for");
   }
 
   @AzurePostgresTest
-  void databasesListsConnectableOnesWithoutAzureOrTemplate0(AzurePostgres server,
-      TestDatabase db) throws SQLException {
+  void databasesListsConnectableOnesWithoutAzureOrTemplate0(AzurePostgres server, TestDatabase db)
+      throws SQLException {
     List<String> dbs = setup(server).databases(asAdmin(server));
-    assertThat(dbs).contains(db.name(), "postgres", "template1")
+    assertThat(dbs)
+        .contains(db.name(), "postgres", "template1")
         .doesNotContain("template0", "azure_sys", "azure_maintenance");
-    try (Connection c = server.adminConnection(db.name()); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+    try (Connection c = server.adminConnection(db.name());
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
       rs.next();
       assertThat(rs.getBoolean(1)).as("tests run as the admin, not a superuser").isFalse();
     }

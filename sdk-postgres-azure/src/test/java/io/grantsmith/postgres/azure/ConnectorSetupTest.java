@@ -24,7 +24,8 @@ class ConnectorSetupTest {
   void defaultsAreTheConnectorAndMarkerNames() {
     ConnectorSetup s = setup(17);
     assertThat(s.connectorName()).isEqualTo("grantsmith_connector");
-    assertThat(s.markerRole()).isEqualTo(ConnectorSetup.DEFAULT_MARKER_ROLE)
+    assertThat(s.markerRole())
+        .isEqualTo(ConnectorSetup.DEFAULT_MARKER_ROLE)
         .isEqualTo("grantsmith_managed");
     assertThat(s.database()).isEqualTo("postgres");
   }
@@ -33,22 +34,29 @@ class ConnectorSetupTest {
   void passwordNeverAppearsInTheScriptOrThePrintedPlan() {
     Plan plan = setup(16).plan(PASSWORD, List.of("shop"));
     String printed = plan.toSql();
-    assertThat(printed).doesNotContain(PASSWORD.reveal()).doesNotContain("SCRAM-SHA-256")
+    assertThat(printed)
+        .doesNotContain(PASSWORD.reveal())
+        .doesNotContain("SCRAM-SHA-256")
         .contains("ALTER ROLE grantsmith_connector WITH PASSWORD :'connector_password'");
-    assertThat(plan.statements().stream().map(Statement::toString)
-        .collect(Collectors.joining()))
-        .doesNotContain(PASSWORD.reveal()).doesNotContain("SCRAM-SHA-256");
+    assertThat(plan.statements().stream().map(Statement::toString).collect(Collectors.joining()))
+        .doesNotContain(PASSWORD.reveal())
+        .doesNotContain("SCRAM-SHA-256");
     assertThat(plan.toString()).doesNotContain(PASSWORD.reveal());
-    assertThat(setup(16).script(List.of("shop"))).doesNotContain(PASSWORD.reveal())
+    assertThat(setup(16).script(List.of("shop")))
+        .doesNotContain(PASSWORD.reveal())
         .contains(":'connector_password'");
     assertThat(setup(16).script()).contains(":'connector_password'");
   }
 
   @Test
   void theExecutedPasswordStatementSendsAScramVerifier() {
-    Statement pw = setup(17).plan(PASSWORD, List.of()).statements().stream()
-        .filter(s -> s.sql().contains("PASSWORD")).findFirst().orElseThrow();
-    assertThat(pw.sql()).startsWith("ALTER ROLE grantsmith_connector WITH PASSWORD 'SCRAM-SHA-256$")
+    Statement pw =
+        setup(17).plan(PASSWORD, List.of()).statements().stream()
+            .filter(s -> s.sql().contains("PASSWORD"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(pw.sql())
+        .startsWith("ALTER ROLE grantsmith_connector WITH PASSWORD 'SCRAM-SHA-256$")
         .doesNotContain(PASSWORD.reveal());
     assertThat(pw.redacted()).doesNotContain("SCRAM");
   }
@@ -57,14 +65,19 @@ class ConnectorSetupTest {
   void planForOneDatabaseGrantsItAndItsObjectsWithoutTouchingTheConnector() {
     Plan plan = setup(16).planFor("new \"db\"");
     assertThat(plan.databases()).containsExactlyInAnyOrder("postgres", "new \"db\"");
-    assertThat(plan.statements()).extracting(Statement::sql)
+    assertThat(plan.statements())
+        .extracting(Statement::sql)
         .noneMatch(sql -> sql.contains("grantsmith_connector") || sql.contains("ROLE"));
-    assertThat(plan.statements().get(0).sql()).isEqualTo("GRANT ALL PRIVILEGES ON DATABASE"
-        + " \"new \"\"db\"\"\" TO azure_pg_admin WITH GRANT OPTION");
+    assertThat(plan.statements().get(0).sql())
+        .isEqualTo(
+            "GRANT ALL PRIVILEGES ON DATABASE"
+                + " \"new \"\"db\"\"\" TO azure_pg_admin WITH GRANT OPTION");
     assertThat(plan.statements().get(1).sql()).isEqualTo(SetupSql.grantInDatabase());
     assertThat(plan.steps()).noneMatch(Step::strict);
     String script = setup(16).scriptFor("new \"db\"");
-    assertThat(script).endsWith(plan.toSql()).contains("\\connect 'new \"db\"'")
+    assertThat(script)
+        .endsWith(plan.toSql())
+        .contains("\\connect 'new \"db\"'")
         .doesNotContain(ConnectorSetup.PASSWORD_VARIABLE);
     assertThat(setup(16).scriptFor(List.of("a", "template1", "a")).split("ON DATABASE a ", -1))
         .hasSize(2);
@@ -73,17 +86,19 @@ class ConnectorSetupTest {
   @Test
   void planForRefusesNoDatabaseAndAzureOwnOnes() {
     assertThatThrownBy(() -> setup(16).planFor(List.of()))
-        .isInstanceOf(InvalidValueException.class).hasMessageContaining("at least one");
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("at least one");
     assertThatThrownBy(() -> setup(16).planFor("azure_maintenance"))
         .isInstanceOf(InvalidValueException.class)
-        .hasMessageContaining("ConnectorSetup.databases").hasMessageContaining("azure_maintenance");
+        .hasMessageContaining("ConnectorSetup.databases")
+        .hasMessageContaining("azure_maintenance");
   }
 
   @Test
   void theSetupCommandQuotesNamesForTheShell() {
     assertThat(SetupSql.setupCommand(List.of("late", "it's odd", "-x")))
-        .isEqualTo("grantsmith setup-sql --database late --database 'it'\\''s odd'"
-            + " --database=-x");
+        .isEqualTo(
+            "grantsmith setup-sql --database late --database 'it'\\''s odd'" + " --database=-x");
   }
 
   @Test
@@ -104,31 +119,43 @@ class ConnectorSetupTest {
     assertThat(v15).doesNotContain("createrole_self_grant").doesNotContain("INHERIT FALSE");
     assertThat(v16)
         .contains("ALTER ROLE grantsmith_connector SET createrole_self_grant = 'set, inherit'")
-        .contains("GRANT grantsmith_managed TO grantsmith_connector WITH ADMIN OPTION,"
-            + " INHERIT FALSE, SET FALSE");
+        .contains(
+            "GRANT grantsmith_managed TO grantsmith_connector WITH ADMIN OPTION,"
+                + " INHERIT FALSE, SET FALSE");
     assertThat(setup(18).script()).contains("createrole_self_grant");
   }
 
   @Test
   void excludedDatabasesAreSkippedAndTemplate1ComesLast() {
-    Plan plan = setup(17).plan(PASSWORD,
-        List.of("template1", "azure_sys", "shop", "template0", "azure_maintenance", "crm"));
-    List<String> perDatabase = plan.steps().stream().skip(2).map(Step::database)
-        .collect(Collectors.toList());
+    Plan plan =
+        setup(17)
+            .plan(
+                PASSWORD,
+                List.of("template1", "azure_sys", "shop", "template0", "azure_maintenance", "crm"));
+    List<String> perDatabase =
+        plan.steps().stream().skip(2).map(Step::database).collect(Collectors.toList());
     assertThat(perDatabase).containsExactly("shop", "crm", "template1");
-    assertThat(plan.toSql()).doesNotContain("azure_sys").doesNotContain("template0")
+    assertThat(plan.toSql())
+        .doesNotContain("azure_sys")
+        .doesNotContain("template0")
         .doesNotContain("azure_maintenance")
         .contains("GRANT ALL PRIVILEGES ON DATABASE shop TO azure_pg_admin WITH GRANT OPTION")
-        .contains("ALTER DEFAULT PRIVILEGES GRANT ALL PRIVILEGES ON SCHEMAS TO azure_pg_admin"
-            + " WITH GRANT OPTION")
-        .contains("GRANT ALL PRIVILEGES ON ROUTINE ").contains("regprocedure");
+        .contains(
+            "ALTER DEFAULT PRIVILEGES GRANT ALL PRIVILEGES ON SCHEMAS TO azure_pg_admin"
+                + " WITH GRANT OPTION")
+        .contains("GRANT ALL PRIVILEGES ON ROUTINE ")
+        .contains("regprocedure");
   }
 
   @Test
   void hostileNamesAreQuoted() {
     String name = "it's \"x\"; DROP";
-    ConnectorSetup s = ConnectorSetup.builder().majorVersion(16).connectorName(name)
-        .markerRole("Managed$gs$").build();
+    ConnectorSetup s =
+        ConnectorSetup.builder()
+            .majorVersion(16)
+            .connectorName(name)
+            .markerRole("Managed$gs$")
+            .build();
     String sql = s.plan(PASSWORD, List.of("sh'op\\\"db")).toSql();
     assertThat(sql)
         .contains("CREATE ROLE \"it's \"\"x\"\"; DROP\" WITH NOLOGIN")
@@ -150,10 +177,13 @@ class ConnectorSetupTest {
   @Test
   void scriptPromptsForThePasswordUnlessGiven() {
     String script = setup(17).script(List.of("shop"));
-    assertThat(script).startsWith("-- Grantsmith connector setup")
-        .contains("\\set ON_ERROR_STOP on\n\\if :{?connector_password}\n\\else\n"
-            + "\\prompt 'Password for grantsmith_connector: ' connector_password\n\\endif\n")
-        .contains("\\connect 'postgres'").contains("\\connect 'shop'");
+    assertThat(script)
+        .startsWith("-- Grantsmith connector setup")
+        .contains(
+            "\\set ON_ERROR_STOP on\n\\if :{?connector_password}\n\\else\n"
+                + "\\prompt 'Password for grantsmith_connector: ' connector_password\n\\endif\n")
+        .contains("\\connect 'postgres'")
+        .contains("\\connect 'shop'");
   }
 
   @Test
@@ -169,12 +199,12 @@ class ConnectorSetupTest {
 
   @Test
   void reservedOrInvalidNamesAreRejected() {
-    assertThatThrownBy(() -> ConnectorSetup.builder().majorVersion(16)
-        .connectorName("azure_pg_admin").build())
+    assertThatThrownBy(
+            () -> ConnectorSetup.builder().majorVersion(16).connectorName("azure_pg_admin").build())
         .isInstanceOf(InvalidValueException.class)
         .hasMessageContaining("ConnectorSetup.connectorName");
-    assertThatThrownBy(() -> ConnectorSetup.builder().majorVersion(16)
-        .markerRole("pg_monitor").build())
+    assertThatThrownBy(
+            () -> ConnectorSetup.builder().majorVersion(16).markerRole("pg_monitor").build())
         .isInstanceOf(InvalidValueException.class)
         .hasMessageContaining("ConnectorSetup.markerRole");
     assertThatThrownBy(() -> ConnectorSetup.builder().build())
@@ -186,7 +216,8 @@ class ConnectorSetupTest {
 
   @Test
   void schemaFilterSkipsSystemSchemasExactly() {
-    assertThat(SetupSql.schemaFilter("n.nspname")).isEqualTo(
-        "left(n.nspname, 3) <> 'pg_' AND n.nspname NOT IN ('information_schema', 'cron')");
+    assertThat(SetupSql.schemaFilter("n.nspname"))
+        .isEqualTo(
+            "left(n.nspname, 3) <> 'pg_' AND n.nspname NOT IN ('information_schema', 'cron')");
   }
 }

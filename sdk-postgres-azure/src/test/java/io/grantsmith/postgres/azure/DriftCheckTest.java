@@ -21,22 +21,45 @@ class DriftCheckTest {
   private static final Instant NOW = Instant.parse("2030-01-01T10:00:00Z");
   private static final String MARKER = "grantsmith_managed";
   private static final ResourceRef T = ResourceRef.relation("shop", "s", "t");
-  private static final List<Grant> READ_T = List.of(
-      Grant.builder().grantee("u").resource(T).addPrivilege(Privilege.SELECT).build());
+  private static final List<Grant> READ_T =
+      List.of(Grant.builder().grantee("u").resource(T).addPrivilege(Privilege.SELECT).build());
 
   private static Lease lease(Instant expires) {
-    return Lease.builder().roleName("u").requestId("R1").grantee("alice")
-        .grantedAt(NOW.minus(Duration.ofHours(1))).expiresAt(expires).build();
+    return Lease.builder()
+        .roleName("u")
+        .requestId("R1")
+        .grantee("alice")
+        .grantedAt(NOW.minus(Duration.ofHours(1)))
+        .expiresAt(expires)
+        .build();
   }
 
   private static Held select(String table, String grantor) {
-    return new Held("u", "shop", Kind.PRIVILEGE, "table", List.of("s", table), List.of(), null,
-        "SELECT", grantor, false);
+    return new Held(
+        "u",
+        "shop",
+        Kind.PRIVILEGE,
+        "table",
+        List.of("s", table),
+        List.of(),
+        null,
+        "SELECT",
+        grantor,
+        false);
   }
 
   private static Held member(String role, String grantor) {
-    return new Held("u", "postgres", Kind.MEMBERSHIP, "role", List.of(role), List.of(), null,
-        null, grantor, false);
+    return new Held(
+        "u",
+        "postgres",
+        Kind.MEMBERSHIP,
+        "role",
+        List.of(role),
+        List.of(),
+        null,
+        null,
+        grantor,
+        false);
   }
 
   private static Set<String> kinds(List<Drift> drift) {
@@ -50,46 +73,70 @@ class DriftCheckTest {
 
   @Test
   void exactlyTheApprovalIsClean() {
-    assertThat(DriftCheck.check(active(true), List.of(select("t", "azure_pg_admin"),
-        member(MARKER, "conn")), READ_T, Set.of(MARKER), MARKER, NOW)).isEmpty();
+    assertThat(
+            DriftCheck.check(
+                active(true),
+                List.of(select("t", "azure_pg_admin"), member(MARKER, "conn")),
+                READ_T,
+                Set.of(MARKER),
+                MARKER,
+                NOW))
+        .isEmpty();
   }
 
   @Test
   void aPrivilegeNoLeaseApprovesIsReportedWithItsGrantor() {
-    List<Drift> d = DriftCheck.check(active(true), List.of(select("t", "azure_pg_admin"),
-        select("secret", "admin"), member(MARKER, "conn")), READ_T, Set.of(MARKER), MARKER,
-        NOW);
-    assertThat(d).singleElement().satisfies(x -> {
-      assertThat(x.kind()).isEqualTo(Drift.Kind.UNAPPROVED_PRIVILEGE);
-      assertThat(x.grantor()).contains("admin");
-      assertThat(x.object()).contains("table s.secret");
-      assertThat(x.database()).contains("shop");
-      assertThat(x.privilege()).contains("SELECT");
-    });
+    List<Drift> d =
+        DriftCheck.check(
+            active(true),
+            List.of(
+                select("t", "azure_pg_admin"), select("secret", "admin"), member(MARKER, "conn")),
+            READ_T,
+            Set.of(MARKER),
+            MARKER,
+            NOW);
+    assertThat(d)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.kind()).isEqualTo(Drift.Kind.UNAPPROVED_PRIVILEGE);
+              assertThat(x.grantor()).contains("admin");
+              assertThat(x.object()).contains("table s.secret");
+              assertThat(x.database()).contains("shop");
+              assertThat(x.privilege()).contains("SELECT");
+            });
   }
 
   @Test
   void missingApprovalsAndForeignMembershipsAreReported() {
-    List<Drift> d = DriftCheck.check(active(true), List.of(member("extra", "admin")), READ_T,
-        Set.of(MARKER, "auditors"), MARKER, NOW);
-    assertThat(kinds(d)).containsExactlyInAnyOrder("MISSING_PRIVILEGE", "MISSING_MEMBERSHIP",
-        "UNAPPROVED_MEMBERSHIP");
-    assertThat(d).filteredOn(x -> x.kind() == Drift.Kind.MISSING_MEMBERSHIP)
+    List<Drift> d =
+        DriftCheck.check(
+            active(true),
+            List.of(member("extra", "admin")),
+            READ_T,
+            Set.of(MARKER, "auditors"),
+            MARKER,
+            NOW);
+    assertThat(kinds(d))
+        .containsExactlyInAnyOrder(
+            "MISSING_PRIVILEGE", "MISSING_MEMBERSHIP", "UNAPPROVED_MEMBERSHIP");
+    assertThat(d)
+        .filteredOn(x -> x.kind() == Drift.Kind.MISSING_MEMBERSHIP)
         .extracting(x -> x.object().orElseThrow())
         .containsExactlyInAnyOrder("role auditors", "role " + MARKER);
   }
 
   @Test
   void loginAndValidUntilMustFollowTheLease() {
-    assertThat(kinds(DriftCheck.check(active(false), List.of(), List.of(), Set.of(), MARKER,
-        NOW))).containsExactly("LOGIN_OFF_DURING_LEASE");
+    assertThat(kinds(DriftCheck.check(active(false), List.of(), List.of(), Set.of(), MARKER, NOW)))
+        .containsExactly("LOGIN_OFF_DURING_LEASE");
     Instant expired = NOW.minus(Duration.ofMinutes(5));
     LeaseState after = LeaseState.of("u", true, expired, lease(expired), null, List.of());
     assertThat(kinds(DriftCheck.check(after, List.of(), null, Set.of(), MARKER, NOW)))
         .containsExactly("LOGIN_AFTER_LEASE");
     Instant expiry = NOW.plus(Duration.ofHours(1));
-    LeaseState far = LeaseState.of("u", true, expiry.plus(Duration.ofDays(1)), lease(expiry),
-        null, List.of());
+    LeaseState far =
+        LeaseState.of("u", true, expiry.plus(Duration.ofDays(1)), lease(expiry), null, List.of());
     assertThat(kinds(DriftCheck.check(far, List.of(), List.of(), Set.of(), MARKER, NOW)))
         .containsExactly("VALID_UNTIL_MISMATCH");
     LeaseState none = LeaseState.of("u", false, null, lease(expiry), null, List.of());
@@ -100,12 +147,30 @@ class DriftCheckTest {
   @Test
   void afterTheLeaseEverythingHeldIsUnapproved() {
     Instant revoked = NOW.minus(Duration.ofMinutes(1));
-    LeaseState st = LeaseState.of("u", false, revoked, lease(NOW.plus(Duration.ofHours(1))),
-        revoked, List.of());
-    Held owned = new Held("u", "shop", Kind.OWNER, "table", List.of("s", "mine"), List.of(),
-        null, null, null, true);
-    assertThat(kinds(DriftCheck.check(st, List.of(select("t", "admin"), owned,
-        member(MARKER, "conn")), null, Set.of(MARKER), MARKER, NOW)))
+    LeaseState st =
+        LeaseState.of(
+            "u", false, revoked, lease(NOW.plus(Duration.ofHours(1))), revoked, List.of());
+    Held owned =
+        new Held(
+            "u",
+            "shop",
+            Kind.OWNER,
+            "table",
+            List.of("s", "mine"),
+            List.of(),
+            null,
+            null,
+            null,
+            true);
+    assertThat(
+            kinds(
+                DriftCheck.check(
+                    st,
+                    List.of(select("t", "admin"), owned, member(MARKER, "conn")),
+                    null,
+                    Set.of(MARKER),
+                    MARKER,
+                    NOW)))
         .containsExactlyInAnyOrder("UNAPPROVED_PRIVILEGE", "OWNED_AFTER_LEASE");
   }
 
@@ -118,21 +183,28 @@ class DriftCheckTest {
 
   @Test
   void aLeaseWithoutRecordedApprovalsIsNotJudgedOnPrivileges() {
-    assertThat(DriftCheck.check(active(true), List.of(select("secret", "admin"),
-        member("extra", "admin")), null, Set.of(MARKER), MARKER, NOW)).isEmpty();
+    assertThat(
+            DriftCheck.check(
+                active(true),
+                List.of(select("secret", "admin"), member("extra", "admin")),
+                null,
+                Set.of(MARKER),
+                MARKER,
+                NOW))
+        .isEmpty();
   }
 
   @Test
   void validUntilMayDifferFromTheLeaseByASecondAtMost() {
     Instant expiry = NOW.plus(Duration.ofHours(1));
     for (long off : new long[] {-1, 0, 1}) {
-      LeaseState st = LeaseState.of("u", true, expiry.plusSeconds(off), lease(expiry), null,
-          List.of());
+      LeaseState st =
+          LeaseState.of("u", true, expiry.plusSeconds(off), lease(expiry), null, List.of());
       assertThat(DriftCheck.check(st, List.of(), null, Set.of(), MARKER, NOW)).isEmpty();
     }
     for (long off : new long[] {-2, 2}) {
-      LeaseState st = LeaseState.of("u", true, expiry.plusSeconds(off), lease(expiry), null,
-          List.of());
+      LeaseState st =
+          LeaseState.of("u", true, expiry.plusSeconds(off), lease(expiry), null, List.of());
       assertThat(kinds(DriftCheck.check(st, List.of(), null, Set.of(), MARKER, NOW)))
           .containsExactly("VALID_UNTIL_MISMATCH");
     }
@@ -142,30 +214,48 @@ class DriftCheckTest {
   void aRevocationEndsTheLeaseAtTheRevocationTime() {
     Instant revoked = NOW.minus(Duration.ofMinutes(1));
     Instant expiry = NOW.plus(Duration.ofHours(1));
-    LeaseState atRevocation = LeaseState.of("u", false, revoked, lease(expiry), revoked,
-        List.of());
-    assertThat(DriftCheck.check(atRevocation, List.of(), null, Set.of(), MARKER, NOW))
-        .isEmpty();
-    LeaseState stillAtExpiry = LeaseState.of("u", false, expiry, lease(expiry), revoked,
-        List.of());
+    LeaseState atRevocation = LeaseState.of("u", false, revoked, lease(expiry), revoked, List.of());
+    assertThat(DriftCheck.check(atRevocation, List.of(), null, Set.of(), MARKER, NOW)).isEmpty();
+    LeaseState stillAtExpiry = LeaseState.of("u", false, expiry, lease(expiry), revoked, List.of());
     assertThat(kinds(DriftCheck.check(stillAtExpiry, List.of(), null, Set.of(), MARKER, NOW)))
         .containsExactly("VALID_UNTIL_MISMATCH");
-    LeaseState noValidUntil = LeaseState.of("u", false, null, lease(expiry), revoked,
-        List.of());
+    LeaseState noValidUntil = LeaseState.of("u", false, null, lease(expiry), revoked, List.of());
     assertThat(kinds(DriftCheck.check(noValidUntil, List.of(), null, Set.of(), MARKER, NOW)))
         .containsExactly("VALID_UNTIL_MISMATCH");
   }
 
   @Test
   void approvedMembershipsAndPrivilegesOnOtherKindsAreJudged() {
-    Held column = new Held("u", "shop", Kind.PRIVILEGE, "table column", List.of("s", "t", "c"),
-        List.of(), null, "SELECT", "admin", false);
-    List<Drift> d = DriftCheck.check(active(true), List.of(select("t", "azure_pg_admin"),
-        member(MARKER, "conn"), member("auditors", "conn"), column), READ_T,
-        Set.of(MARKER, "auditors"), MARKER, NOW);
-    assertThat(d).singleElement().satisfies(x -> {
-      assertThat(x.kind()).isEqualTo(Drift.Kind.UNAPPROVED_PRIVILEGE);
-      assertThat(x.object()).contains("table column s.t.c");
-    });
+    Held column =
+        new Held(
+            "u",
+            "shop",
+            Kind.PRIVILEGE,
+            "table column",
+            List.of("s", "t", "c"),
+            List.of(),
+            null,
+            "SELECT",
+            "admin",
+            false);
+    List<Drift> d =
+        DriftCheck.check(
+            active(true),
+            List.of(
+                select("t", "azure_pg_admin"),
+                member(MARKER, "conn"),
+                member("auditors", "conn"),
+                column),
+            READ_T,
+            Set.of(MARKER, "auditors"),
+            MARKER,
+            NOW);
+    assertThat(d)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.kind()).isEqualTo(Drift.Kind.UNAPPROVED_PRIVILEGE);
+              assertThat(x.object()).contains("table column s.t.c");
+            });
   }
 }

@@ -22,8 +22,11 @@ import java.util.stream.Collectors;
 class DriftIT {
 
   private static List<String> kinds(DriftReport r, String role) {
-    return r.drift().stream().filter(d -> d.role().equals(role)).map(d -> d.kind().name())
-        .sorted().collect(Collectors.toList());
+    return r.drift().stream()
+        .filter(d -> d.role().equals(role))
+        .map(d -> d.kind().name())
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   @AzurePostgresTest
@@ -34,37 +37,60 @@ class DriftIT {
     Integration integration = integration(tc, 7);
     AccessManager manager = manager(tc, integration, Clock.systemUTC());
     String auditors = "auditors_" + tc.name;
-    try (Connection c = tc.connections().open(db); Statement st = c.createStatement()) {
+    try (Connection c = tc.connections().open(db);
+        Statement st = c.createStatement()) {
       st.execute("CREATE ROLE " + auditors + " NOLOGIN");
     }
     Duration hour = Duration.ofHours(1);
-    AccessGrant alice = manager.grant(request(integration, "alice", AccessLevel.READ_ONLY, hour,
-        ResourceRef.relation(db, "app", "t")));
-    AccessGrant bob = manager.grant(request(integration, "bob", AccessLevel.READ_ONLY, hour,
-        ResourceRef.relation(db, "app", "t")));
-    AccessGrant dave = manager.grant(request(integration, "dave", AccessLevel.READ_WRITE, hour,
-        ResourceRef.schema(db, "app")));
-    AccessGrant erin = manager.grant(request(integration, "erin", AccessLevel.READ_ONLY, hour,
-        ResourceRef.role(auditors)));
+    AccessGrant alice =
+        manager.grant(
+            request(
+                integration,
+                "alice",
+                AccessLevel.READ_ONLY,
+                hour,
+                ResourceRef.relation(db, "app", "t")));
+    AccessGrant bob =
+        manager.grant(
+            request(
+                integration,
+                "bob",
+                AccessLevel.READ_ONLY,
+                hour,
+                ResourceRef.relation(db, "app", "t")));
+    AccessGrant dave =
+        manager.grant(
+            request(
+                integration, "dave", AccessLevel.READ_WRITE, hour, ResourceRef.schema(db, "app")));
+    AccessGrant erin =
+        manager.grant(
+            request(integration, "erin", AccessLevel.READ_ONLY, hour, ResourceRef.role(auditors)));
     manager.revoke(bob.username());
 
     DriftReport clean = manager.drift();
     // Roles of other tests on the same server without an integration name count too: only
     // ours are judged here.
-    List<String> ours = List.of(alice.username(), bob.username(), dave.username(),
-        erin.username(), "gs_carol_" + tc.name);
+    List<String> ours =
+        List.of(
+            alice.username(),
+            bob.username(),
+            dave.username(),
+            erin.username(),
+            "gs_carol_" + tc.name);
     assertThat(clean.drift()).filteredOn(d -> ours.contains(d.role())).isEmpty();
-    assertThat(clean.roles()).contains(alice.username(), bob.username(), dave.username(),
-        erin.username());
+    assertThat(clean.roles())
+        .contains(alice.username(), bob.username(), dave.username(), erin.username());
     assertThat(clean.databases()).contains(db, "postgres");
 
     String carol = "gs_carol_" + tc.name;
-    try (Connection c = server.adminConnection(db); Statement st = c.createStatement()) {
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
       st.execute("GRANT SELECT ON other.o TO " + alice.username());
       st.execute("CREATE ROLE extra_" + tc.name + " NOLOGIN");
       st.execute("GRANT extra_" + tc.name + " TO " + alice.username());
     }
-    try (Connection c = tc.connections().open(db); Statement st = c.createStatement()) {
+    try (Connection c = tc.connections().open(db);
+        Statement st = c.createStatement()) {
       st.execute("ALTER ROLE " + alice.username() + " VALID UNTIL 'infinity'");
       st.execute("REVOKE SELECT ON app.t FROM " + alice.username());
       st.execute("ALTER ROLE " + bob.username() + " LOGIN");
@@ -76,25 +102,40 @@ class DriftIT {
 
     DriftReport r = manager.drift();
     assertThat(r.isClean()).isFalse();
-    assertThat(kinds(r, alice.username())).containsExactly("MISSING_PRIVILEGE",
-        "UNAPPROVED_MEMBERSHIP", "UNAPPROVED_PRIVILEGE", "VALID_UNTIL_MISMATCH");
+    assertThat(kinds(r, alice.username()))
+        .containsExactly(
+            "MISSING_PRIVILEGE",
+            "UNAPPROVED_MEMBERSHIP",
+            "UNAPPROVED_PRIVILEGE",
+            "VALID_UNTIL_MISMATCH");
     assertThat(kinds(r, bob.username())).containsExactly("LOGIN_AFTER_LEASE");
     assertThat(kinds(r, carol)).containsExactly("NO_LEASE");
     assertThat(kinds(r, dave.username())).containsExactly("LOGIN_OFF_DURING_LEASE");
     assertThat(kinds(r, erin.username())).containsExactly("MISSING_MEMBERSHIP");
-    Drift foreign = r.drift().stream()
-        .filter(d -> d.kind() == Drift.Kind.UNAPPROVED_PRIVILEGE).findFirst().orElseThrow();
+    Drift foreign =
+        r.drift().stream()
+            .filter(d -> d.kind() == Drift.Kind.UNAPPROVED_PRIVILEGE)
+            .findFirst()
+            .orElseThrow();
     assertThat(foreign.grantor()).contains(server.adminUser());
     assertThat(foreign.database()).contains(db);
     assertThat(foreign.object()).contains("table other.o");
     assertThat(foreign.privilege()).contains("SELECT");
-    Drift missing = r.drift().stream()
-        .filter(d -> d.kind() == Drift.Kind.MISSING_PRIVILEGE).findFirst().orElseThrow();
+    Drift missing =
+        r.drift().stream()
+            .filter(d -> d.kind() == Drift.Kind.MISSING_PRIVILEGE)
+            .findFirst()
+            .orElseThrow();
     assertThat(missing.object()).contains(db + "/app.t");
     // Proven from outside the SDK: the drift it reports is real.
-    assertThat(server).user(alice.username(), alice.password().orElseThrow().reveal())
+    assertThat(server)
+        .user(alice.username(), alice.password().orElseThrow().reveal())
         .cannotSelectFrom(db, "app.t");
-    assertThat(AccessFixtures.scalar(server, db, "SELECT has_table_privilege('"
-        + alice.username() + "', 'other.o', 'SELECT')")).isEqualTo("t");
+    assertThat(
+            AccessFixtures.scalar(
+                server,
+                db,
+                "SELECT has_table_privilege('" + alice.username() + "', 'other.o', 'SELECT')"))
+        .isEqualTo("t");
   }
 }

@@ -49,43 +49,51 @@ import net.jqwik.api.lifecycle.AfterContainer;
 /**
  * Issue 8, point 1 and issue 13: {@value #TRIES} jqwik cases, taken in turn by every configured
  * PostgreSQL version (each on a server of its own), of {@value #SETS_PER_CASE} hostile object sets
- * each. A case picks one of {@value #DATABASES} databases with hostile names (made once per
- * server before the connector's setup, each holding a hostile canary table), an access level and,
- * per set, a resource kind. The admin creates for real, per set, a schema, a table with a column,
- * a sequence and a function (not executable by PUBLIC) with generated hostile names (quotes,
- * double quotes, semicolons, {@code $$}, backslashes, comment markers, spaces, newlines, Unicode,
- * 63 bytes); the connector, created by {@link ConnectorSetup} and reaching the new objects only
- * through the setup's default privileges, creates a hostile role for sets of kind role. The SDK
- * grants a hostile grantee (with a hostile request id) the level on each set's resource of its
- * kind (the whole database, the schema, the table, the sequence, the function or the role) in one
- * request, then revokes it.
+ * each. A case picks one of {@value #DATABASES} databases with hostile names (made once per server
+ * before the connector's setup, each holding a hostile canary table), an access level and, per set,
+ * a resource kind. The admin creates for real, per set, a schema, a table with a column, a sequence
+ * and a function (not executable by PUBLIC) with generated hostile names (quotes, double quotes,
+ * semicolons, {@code $$}, backslashes, comment markers, spaces, newlines, Unicode, 63 bytes); the
+ * connector, created by {@link ConnectorSetup} and reaching the new objects only through the
+ * setup's default privileges, creates a hostile role for sets of kind role. The SDK grants a
+ * hostile grantee (with a hostile request id) the level on each set's resource of its kind (the
+ * whole database, the schema, the table, the sequence, the function or the role) in one request,
+ * then revokes it.
  *
- * <p>After the grant, as the superuser: the lease in the role's comment holds the generated
- * grantee and request id ({@code shobj_description}); {@code has_*_privilege} (names quoted by
- * {@code format('%I')} on the server, not by us) gives exactly the privileges the README's
- * table promises on every object of the case, covered or not; the memberships and the ACLs of
- * the database, the canary schema and table and the {@code public} schema hold exactly what
- * the request reaches; in every other hostile database the user has no entry in the ACLs of the
- * database, its schemas and relations, and {@code has_*_privilege} is false for CREATE on the
- * database and every privilege on the canary schema, table and columns. Every case logs in as
- * the user and tries each object: covered tables and sequences are read, uncovered ones refused,
- * a write the level allows succeeds ({@code nextval}, a function call, an insert into the first
- * set's table) and one it does not is refused, the canary is refused unless the whole database
- * was asked for, and {@code SET ROLE} works for each granted role. After the revoke the user is
- * gone and the objects, roles and canaries (with their rows) survive. The summary's counts
- * (cases, logins, read-backs, levels, kinds, databases checked for leaks) are asserted at the
- * end.
+ * <p>After the grant, as the superuser: the lease in the role's comment holds the generated grantee
+ * and request id ({@code shobj_description}); {@code has_*_privilege} (names quoted by {@code
+ * format('%I')} on the server, not by us) gives exactly the privileges the README's table promises
+ * on every object of the case, covered or not; the memberships and the ACLs of the database, the
+ * canary schema and table and the {@code public} schema hold exactly what the request reaches; in
+ * every other hostile database the user has no entry in the ACLs of the database, its schemas and
+ * relations, and {@code has_*_privilege} is false for CREATE on the database and every privilege on
+ * the canary schema, table and columns. Every case logs in as the user and tries each object:
+ * covered tables and sequences are read, uncovered ones refused, a write the level allows succeeds
+ * ({@code nextval}, a function call, an insert into the first set's table) and one it does not is
+ * refused, the canary is refused unless the whole database was asked for, and {@code SET ROLE}
+ * works for each granted role. After the revoke the user is gone and the objects, roles and
+ * canaries (with their rows) survive. The summary's counts (cases, logins, read-backs, levels,
+ * kinds, databases checked for leaks) are asserted at the end.
  */
 class HardeningHostileNamesPropertiesIT {
   static final int TRIES = 2000;
   static final int SETS_PER_CASE = 3;
   static final int DATABASES = 4;
+
   /** The kinds a set may take: each names one resource of the set (or the whole database). */
-  static final List<ResourceKind> KINDS = List.of(ResourceKind.DATABASE, ResourceKind.SCHEMA,
-      ResourceKind.RELATION, ResourceKind.SEQUENCE, ResourceKind.FUNCTION, ResourceKind.ROLE);
+  static final List<ResourceKind> KINDS =
+      List.of(
+          ResourceKind.DATABASE,
+          ResourceKind.SCHEMA,
+          ResourceKind.RELATION,
+          ResourceKind.SEQUENCE,
+          ResourceKind.FUNCTION,
+          ResourceKind.ROLE);
+
   /** The kinds a case's first set takes: each covers its table, so every case can write one. */
-  static final List<ResourceKind> TABLE_KINDS = List.of(ResourceKind.DATABASE,
-      ResourceKind.SCHEMA, ResourceKind.RELATION);
+  static final List<ResourceKind> TABLE_KINDS =
+      List.of(ResourceKind.DATABASE, ResourceKind.SCHEMA, ResourceKind.RELATION);
+
   private static final String CANARY_SCHEMA = "canary \"schema\"; --";
   private static final String CANARY_TABLE = "canary'table$$\\";
   private static final String DENIED = "42501";
@@ -137,28 +145,31 @@ class HardeningHostileNamesPropertiesIT {
     public synchronized Connection open(String database) throws SQLException {
       Deque<Connection> q = idle.computeIfAbsent(database, d -> new ArrayDeque<>());
       Connection real = q.isEmpty() ? delegate.open(database) : q.pop();
-      return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-          new Class<?>[] {Connection.class}, (proxy, m, args) -> {
-            if (m.getName().equals("close")) {
-              try {
-                if (!real.getAutoCommit()) {
-                  real.rollback();
-                  real.setAutoCommit(true);
+      return (Connection)
+          Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, m, args) -> {
+                if (m.getName().equals("close")) {
+                  try {
+                    if (!real.getAutoCommit()) {
+                      real.rollback();
+                      real.setAutoCommit(true);
+                    }
+                    synchronized (Pool.this) {
+                      q.push(real);
+                    }
+                  } catch (SQLException broken) {
+                    real.close();
+                  }
+                  return null;
                 }
-                synchronized (Pool.this) {
-                  q.push(real);
+                try {
+                  return m.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
                 }
-              } catch (SQLException broken) {
-                real.close();
-              }
-              return null;
-            }
-            try {
-              return m.invoke(real, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+              });
     }
 
     /** Closes and forgets every idle connection, e.g. after the network was cut. */
@@ -199,20 +210,28 @@ class HardeningHostileNamesPropertiesIT {
     // of every other suite.
     env.server = AzurePostgres.embedded(major);
     String run = UUID.randomUUID().toString().substring(0, 6);
-    List<String> names = List.of(
-        "db \"" + run + "\"; DROP DATABASE postgres; --",
-        "it's $$" + run + "$$ \\ /* x */",
-        ("日本" + run + "Ünïcödé").repeat(10).substring(0, 19) + "日",
-        run + "a".repeat(Identifiers.MAX_BYTES - run.length()));
+    List<String> names =
+        List.of(
+            "db \"" + run + "\"; DROP DATABASE postgres; --",
+            "it's $$" + run + "$$ \\ /* x */",
+            ("日本" + run + "Ünïcödé").repeat(10).substring(0, 19) + "日",
+            run + "a".repeat(Identifiers.MAX_BYTES - run.length()));
     for (String name : names) {
       env.server.createDatabase(name);
       env.dbs.add(name);
       Connection admin = env.server.adminConnection(name);
       try (Statement st = admin.createStatement()) {
         st.execute("CREATE SCHEMA " + q(CANARY_SCHEMA));
-        st.execute("CREATE TABLE " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE)
-            + " (x int); INSERT INTO " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE)
-            + " VALUES (42)");
+        st.execute(
+            "CREATE TABLE "
+                + q(CANARY_SCHEMA)
+                + "."
+                + q(CANARY_TABLE)
+                + " (x int); INSERT INTO "
+                + q(CANARY_SCHEMA)
+                + "."
+                + q(CANARY_TABLE)
+                + " VALUES (42)");
         // Functions the cases create are executable only by those granted EXECUTE.
         st.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
       }
@@ -225,10 +244,14 @@ class HardeningHostileNamesPropertiesIT {
     env.connector = TestConnector.create(env.server, env.dbs.toArray(new String[0]));
     env.integration = AccessFixtures.integration(env.connector, 0);
     env.pool.delegate = env.connector.connections();
-    env.manager = AccessManager.builder().integration(env.integration).connections(env.pool)
-        .connector(env.connector.name).build();
-    env.asConnector = env.server.connect("postgres", env.connector.name,
-        env.connector.password.reveal());
+    env.manager =
+        AccessManager.builder()
+            .integration(env.integration)
+            .connections(env.pool)
+            .connector(env.connector.name)
+            .build();
+    env.asConnector =
+        env.server.connect("postgres", env.connector.name, env.connector.password.reveal());
     ENVS.put(major, env);
     return env;
   }
@@ -240,21 +263,43 @@ class HardeningHostileNamesPropertiesIT {
     }
     long ms = (System.nanoTime() - STARTED.get()) / 1_000_000;
     StringBuilder perVersion = new StringBuilder();
-    ENVS.forEach((major, env) -> perVersion.append(perVersion.length() == 0 ? "" : ", ")
-        .append("PG").append(major).append(": ").append(env.cases.get()));
-    System.out.printf("HARDENING hostile-names: %d cases tried (%s; %d hostile object sets:"
-        + " schema, table, column, sequence, function, role), %d passed, %d failures;"
-        + " levels %s; kinds %s; %d grantees and request ids read back; %d ground-truth logins"
-        + " (%d attempts: %d writes allowed, %d refused); %d other hostile databases checked for"
-        + " leaks; %d hostile databases per server; %d ms%n", CASES.get(), perVersion,
-        OBJECT_SETS.get(), PASSED.get(), FAILURES.get(), PER_LEVEL, PER_KIND, READ_BACKS.get(),
-        LOGINS.get(), ATTEMPTS.get(), WRITES_ALLOWED.get(), WRITES_REFUSED.get(),
-        LEAK_CHECKS.get(), DATABASES, ms);
+    ENVS.forEach(
+        (major, env) ->
+            perVersion
+                .append(perVersion.length() == 0 ? "" : ", ")
+                .append("PG")
+                .append(major)
+                .append(": ")
+                .append(env.cases.get()));
+    System.out.printf(
+        "HARDENING hostile-names: %d cases tried (%s; %d hostile object sets:"
+            + " schema, table, column, sequence, function, role), %d passed, %d failures;"
+            + " levels %s; kinds %s; %d grantees and request ids read back; %d ground-truth logins"
+            + " (%d attempts: %d writes allowed, %d refused); %d other hostile databases checked for"
+            + " leaks; %d hostile databases per server; %d ms%n",
+        CASES.get(),
+        perVersion,
+        OBJECT_SETS.get(),
+        PASSED.get(),
+        FAILURES.get(),
+        PER_LEVEL,
+        PER_KIND,
+        READ_BACKS.get(),
+        LOGINS.get(),
+        ATTEMPTS.get(),
+        WRITES_ALLOWED.get(),
+        WRITES_REFUSED.get(),
+        LEAK_CHECKS.get(),
+        DATABASES,
+        ms);
     try {
       for (Env env : ENVS.values()) {
         for (String db : env.dbs) {
-          try (ResultSet rs = env.superuser.get(db).createStatement().executeQuery(
-              "SELECT x FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))) {
+          try (ResultSet rs =
+              env.superuser
+                  .get(db)
+                  .createStatement()
+                  .executeQuery("SELECT x FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE))) {
             assertThat(rs.next() && rs.getInt(1) == 42).as("canary in " + db).isTrue();
           }
         }
@@ -267,21 +312,27 @@ class HardeningHostileNamesPropertiesIT {
       assertThat(PASSED.get()).as("cases passed").isEqualTo(cases);
       assertThat(LOGINS.get()).as("logins, one per case").isEqualTo(cases);
       assertThat(READ_BACKS.get()).as("grantees and request ids read back").isEqualTo(cases);
-      assertThat(LEAK_CHECKS.get()).as("other databases checked for leaks")
+      assertThat(LEAK_CHECKS.get())
+          .as("other databases checked for leaks")
           .isEqualTo(cases * (DATABASES - 1));
-      assertThat(WRITES_ALLOWED.get() + WRITES_REFUSED.get()).as("writes tried, one per case")
+      assertThat(WRITES_ALLOWED.get() + WRITES_REFUSED.get())
+          .as("writes tried, one per case")
           .isEqualTo(cases);
-      assertThat(WRITES_REFUSED.get()).as("writes refused: the read-only cases")
+      assertThat(WRITES_REFUSED.get())
+          .as("writes refused: the read-only cases")
           .isEqualTo(PER_LEVEL.get(AccessLevel.READ_ONLY).get());
       int minPerLevel = cases / AccessLevel.values().length / 2;
-      PER_LEVEL.forEach((level, n) ->
-          assertThat(n.get()).as("cases at " + level).isGreaterThanOrEqualTo(minPerLevel));
+      PER_LEVEL.forEach(
+          (level, n) ->
+              assertThat(n.get()).as("cases at " + level).isGreaterThanOrEqualTo(minPerLevel));
       // The first set of a case takes one of TABLE_KINDS, the others any of KINDS.
       int minPerKind = cases * (SETS_PER_CASE - 1) / KINDS.size() / 2;
-      PER_KIND.forEach((kind, n) ->
-          assertThat(n.get()).as("sets of kind " + kind).isGreaterThanOrEqualTo(minPerKind));
+      PER_KIND.forEach(
+          (kind, n) ->
+              assertThat(n.get()).as("sets of kind " + kind).isGreaterThanOrEqualTo(minPerKind));
       assertThat(PER_KIND.values().stream().mapToInt(AtomicInteger::get).sum())
-          .as("sets").isEqualTo(cases * SETS_PER_CASE);
+          .as("sets")
+          .isEqualTo(cases * SETS_PER_CASE);
     } finally {
       for (Env env : ENVS.values()) {
         for (Connection c : env.admin.values()) {
@@ -308,8 +359,10 @@ class HardeningHostileNamesPropertiesIT {
   }
 
   private static boolean usable(String name) {
-    return !name.startsWith("pg_") && !name.equalsIgnoreCase("public")
-        && !name.equals(CANARY_SCHEMA) && name.indexOf('\0') < 0;
+    return !name.startsWith("pg_")
+        && !name.equalsIgnoreCase("public")
+        && !name.equals(CANARY_SCHEMA)
+        && name.indexOf('\0') < 0;
   }
 
   @Provide
@@ -320,8 +373,12 @@ class HardeningHostileNamesPropertiesIT {
   @Provide
   Arbitrary<String> roles() {
     return GrantsmithArbitraries.hostileIdentifiers()
-        .filter(n -> usable(n) && !Identifiers.isReservedRoleName(n)
-            && !n.toLowerCase().startsWith("azure") && !n.startsWith("gs_"));
+        .filter(
+            n ->
+                usable(n)
+                    && !Identifiers.isReservedRoleName(n)
+                    && !n.toLowerCase().startsWith("azure")
+                    && !n.startsWith("gs_"));
   }
 
   @Provide
@@ -331,11 +388,17 @@ class HardeningHostileNamesPropertiesIT {
   }
 
   /**
-   * One hostile object set: a schema with a table (with a column), a sequence and a function,
-   * a role name, and the kind of resource the case asks for on it.
+   * One hostile object set: a schema with a table (with a column), a sequence and a function, a
+   * role name, and the kind of resource the case asks for on it.
    */
-  record HostileSet(String schema, String table, String column, String sequence,
-      String function, String role, ResourceKind kind) {}
+  record HostileSet(
+      String schema,
+      String table,
+      String column,
+      String sequence,
+      String function,
+      String role,
+      ResourceKind kind) {}
 
   private Arbitrary<HostileSet> set(Arbitrary<ResourceKind> kinds) {
     return Combinators.combine(names(), names(), names(), names(), names(), roles(), kinds)
@@ -349,8 +412,8 @@ class HardeningHostileNamesPropertiesIT {
     // Without edge cases, so that the first and last kinds of a list come up no more often than
     // the others.
     Arbitrary<HostileSet> first = set(Arbitraries.of(TABLE_KINDS).withoutEdgeCases());
-    Arbitrary<List<HostileSet>> rest = set(Arbitraries.of(KINDS).withoutEdgeCases()).list()
-        .ofSize(SETS_PER_CASE - 1);
+    Arbitrary<List<HostileSet>> rest =
+        set(Arbitraries.of(KINDS).withoutEdgeCases()).list().ofSize(SETS_PER_CASE - 1);
     // Schemas are unique per case: its sets share a database.
     return Combinators.combine(first, rest)
         .as((f, r) -> Stream.concat(Stream.of(f), r.stream()).collect(Collectors.toList()))
@@ -358,10 +421,13 @@ class HardeningHostileNamesPropertiesIT {
   }
 
   @Property(tries = TRIES, shrinking = ShrinkingMode.OFF)
-  void hostileNamesAreGrantedAndRevokedExactly(@ForAll("objectSets") List<HostileSet> sets,
-      @ForAll AccessLevel level, @ForAll("grantees") String grantee,
+  void hostileNamesAreGrantedAndRevokedExactly(
+      @ForAll("objectSets") List<HostileSet> sets,
+      @ForAll AccessLevel level,
+      @ForAll("grantees") String grantee,
       @ForAll("grantees") String requestId,
-      @ForAll @IntRange(min = 0, max = DATABASES - 1) int dbIndex) throws Exception {
+      @ForAll @IntRange(min = 0, max = DATABASES - 1) int dbIndex)
+      throws Exception {
     int n = CASES.incrementAndGet();
     Env env = env(n);
     env.cases.incrementAndGet();
@@ -371,8 +437,15 @@ class HardeningHostileNamesPropertiesIT {
     List<HostileSet> unique = new ArrayList<>();
     for (int i = 0; i < sets.size(); i++) {
       HostileSet o = sets.get(i);
-      unique.add(new HostileSet(o.schema(), o.table(), o.column(), o.sequence(), o.function(),
-          fit(o.role(), "#" + n + "." + i), o.kind()));
+      unique.add(
+          new HostileSet(
+              o.schema(),
+              o.table(),
+              o.column(),
+              o.sequence(),
+              o.function(),
+              fit(o.role(), "#" + n + "." + i),
+              o.kind()));
     }
     boolean ok = false;
     try {
@@ -412,8 +485,9 @@ class HardeningHostileNamesPropertiesIT {
   }
 
   private static Set<String> allRelationPrivileges(int major) {
-    Set<String> all = new TreeSet<>(Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE",
-        "REFERENCES", "TRIGGER"));
+    Set<String> all =
+        new TreeSet<>(
+            Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"));
     if (major >= 17) {
       all.add("MAINTAIN");
     }
@@ -433,25 +507,29 @@ class HardeningHostileNamesPropertiesIT {
   }
 
   private static Set<String> databasePrivileges(AccessLevel level) {
-    return level == AccessLevel.ADMIN ? Set.of("CONNECT", "CREATE", "TEMPORARY")
+    return level == AccessLevel.ADMIN
+        ? Set.of("CONNECT", "CREATE", "TEMPORARY")
         : Set.of("CONNECT");
   }
 
   /** What a case should hold on the objects of one set. */
-  record Expected(Set<String> table, Set<String> sequence, boolean function,
-      Set<String> schema) {}
+  record Expected(Set<String> table, Set<String> sequence, boolean function, Set<String> schema) {}
 
-  private static Expected expected(HostileSet o, boolean wholeDatabase, AccessLevel level,
-      int major) {
+  private static Expected expected(
+      HostileSet o, boolean wholeDatabase, AccessLevel level, int major) {
     boolean wholeSchema = wholeDatabase || o.kind() == ResourceKind.SCHEMA;
     boolean table = wholeSchema || o.kind() == ResourceKind.RELATION;
     boolean sequence = wholeSchema || o.kind() == ResourceKind.SEQUENCE;
     boolean function = wholeSchema || o.kind() == ResourceKind.FUNCTION;
-    Set<String> schema = wholeSchema ? schemaPrivileges(level)
-        : table || sequence || function ? Set.of("USAGE") : Set.of();
-    return new Expected(table ? relationPrivileges(level, major) : Set.of(),
+    Set<String> schema =
+        wholeSchema
+            ? schemaPrivileges(level)
+            : table || sequence || function ? Set.of("USAGE") : Set.of();
+    return new Expected(
+        table ? relationPrivileges(level, major) : Set.of(),
         sequence ? sequencePrivileges(level) : Set.of(),
-        function && functionExecutable(level), schema);
+        function && functionExecutable(level),
+        schema);
   }
 
   private static ResourceRef resource(String db, HostileSet o) {
@@ -465,8 +543,15 @@ class HardeningHostileNamesPropertiesIT {
     };
   }
 
-  private static void runCase(Env env, int n, String db, List<HostileSet> sets,
-      AccessLevel level, String grantee, String requestId) throws Exception {
+  private static void runCase(
+      Env env,
+      int n,
+      String db,
+      List<HostileSet> sets,
+      AccessLevel level,
+      String grantee,
+      String requestId)
+      throws Exception {
     Connection admin = env.admin.get(db);
     Connection superuser = env.superuser.get(db);
     int major = env.server.majorVersion();
@@ -476,11 +561,22 @@ class HardeningHostileNamesPropertiesIT {
     Set<String> grantedRoles = new TreeSet<>();
     for (HostileSet o : sets) {
       String qs = q(o.schema()) + ".";
-      ddl.append("CREATE SCHEMA ").append(q(o.schema())).append("; CREATE TABLE ")
-          .append(qs).append(q(o.table())).append(" (").append(q(o.column()))
-          .append(" int); INSERT INTO ").append(qs).append(q(o.table()))
-          .append(" VALUES (7); CREATE SEQUENCE ").append(qs).append(q(o.sequence()))
-          .append("; CREATE FUNCTION ").append(qs).append(q(o.function()))
+      ddl.append("CREATE SCHEMA ")
+          .append(q(o.schema()))
+          .append("; CREATE TABLE ")
+          .append(qs)
+          .append(q(o.table()))
+          .append(" (")
+          .append(q(o.column()))
+          .append(" int); INSERT INTO ")
+          .append(qs)
+          .append(q(o.table()))
+          .append(" VALUES (7); CREATE SEQUENCE ")
+          .append(qs)
+          .append(q(o.sequence()))
+          .append("; CREATE FUNCTION ")
+          .append(qs)
+          .append(q(o.function()))
           .append("() RETURNS int LANGUAGE sql AS 'SELECT 7';");
       if (o.kind() == ResourceKind.ROLE) {
         roles.append("CREATE ROLE ").append(q(o.role())).append(" NOLOGIN;");
@@ -497,23 +593,43 @@ class HardeningHostileNamesPropertiesIT {
       }
     }
     boolean wholeDatabase = sets.stream().anyMatch(o -> o.kind() == ResourceKind.DATABASE);
-    String at = "case " + n + " PG" + major + " " + level + " db=" + db + " grantee=" + grantee
-        + " requestId=" + requestId + " sets=" + sets;
+    String at =
+        "case "
+            + n
+            + " PG"
+            + major
+            + " "
+            + level
+            + " db="
+            + db
+            + " grantee="
+            + grantee
+            + " requestId="
+            + requestId
+            + " sets="
+            + sets;
     try {
-      AccessRequest request = AccessRequest.builder().requestId(requestId)
-          .grantee(grantee).integration(env.integration).level(level)
-          .duration(Duration.ofHours(1)).addAllResources(resources).build();
+      AccessRequest request =
+          AccessRequest.builder()
+              .requestId(requestId)
+              .grantee(grantee)
+              .integration(env.integration)
+              .level(level)
+              .duration(Duration.ofHours(1))
+              .addAllResources(resources)
+              .build();
       AccessGrant g = env.manager.grant(request);
       String user = g.username();
       assertThat(user).isEqualTo(AccessManager.userName(env.integration.name(), grantee));
 
       // The server's answer, as the superuser.
-      serverView(superuser, user, grantee, requestId, sets, wholeDatabase, level, grantedRoles,
-          major, at);
+      serverView(
+          superuser, user, grantee, requestId, sets, wholeDatabase, level, grantedRoles, major, at);
       for (String other : env.dbs) {
         if (!other.equals(db)) {
           assertThat(leaks(env.superuser.get(other), user, major))
-              .as("nothing in the other database " + other + ", " + at).isEmpty();
+              .as("nothing in the other database " + other + ", " + at)
+              .isEmpty();
           LEAK_CHECKS.incrementAndGet();
         }
       }
@@ -526,21 +642,44 @@ class HardeningHostileNamesPropertiesIT {
           Expected e = expected(o, wholeDatabase, level, major);
           String qs = q(o.schema()) + ".";
           String what = at + " object " + o;
-          attempts.add(new Attempt("SELECT " + q(o.column()) + " FROM " + qs + q(o.table()),
-              !e.table().isEmpty(), 7, "read the table, " + what));
-          attempts.add(new Attempt("SELECT 7 FROM " + qs + q(o.sequence()),
-              !e.sequence().isEmpty(), 7, "read the sequence, " + what));
-          attempts.add(new Attempt("SELECT 7 FROM (SELECT nextval("
-              + literal(qs + q(o.sequence())) + ")) n", e.sequence().contains("USAGE"), 7,
-              "nextval, " + what));
-          attempts.add(new Attempt("SELECT " + qs + q(o.function()) + "()", e.function(), 7,
-              "call the function, " + what));
+          attempts.add(
+              new Attempt(
+                  "SELECT " + q(o.column()) + " FROM " + qs + q(o.table()),
+                  !e.table().isEmpty(),
+                  7,
+                  "read the table, " + what));
+          attempts.add(
+              new Attempt(
+                  "SELECT 7 FROM " + qs + q(o.sequence()),
+                  !e.sequence().isEmpty(),
+                  7,
+                  "read the sequence, " + what));
+          attempts.add(
+              new Attempt(
+                  "SELECT 7 FROM (SELECT nextval(" + literal(qs + q(o.sequence())) + ")) n",
+                  e.sequence().contains("USAGE"),
+                  7,
+                  "nextval, " + what));
+          attempts.add(
+              new Attempt(
+                  "SELECT " + qs + q(o.function()) + "()",
+                  e.function(),
+                  7,
+                  "call the function, " + what));
         }
-        attempts.add(new Attempt("SELECT x FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE),
-            wholeDatabase, 42, "read the canary, " + at));
+        attempts.add(
+            new Attempt(
+                "SELECT x FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE),
+                wholeDatabase,
+                42,
+                "read the canary, " + at));
         for (String role : grantedRoles) {
-          attempts.add(new Attempt("SET ROLE " + q(role) + "; RESET ROLE", true, null,
-              "set role " + role + ", " + at));
+          attempts.add(
+              new Attempt(
+                  "SET ROLE " + q(role) + "; RESET ROLE",
+                  true,
+                  null,
+                  "set role " + role + ", " + at));
         }
         tryAll(c, attempts);
         // The first set's table is covered in every case: the level decides whether the user
@@ -548,20 +687,36 @@ class HardeningHostileNamesPropertiesIT {
         HostileSet first = sets.get(0);
         boolean writes = level != AccessLevel.READ_ONLY;
         c.setAutoCommit(false);
-        tryAll(c, List.of(new Attempt("INSERT INTO " + q(first.schema()) + "."
-            + q(first.table()) + " VALUES (1)", writes, null, "insert at " + level + ", " + at)));
+        tryAll(
+            c,
+            List.of(
+                new Attempt(
+                    "INSERT INTO " + q(first.schema()) + "." + q(first.table()) + " VALUES (1)",
+                    writes,
+                    null,
+                    "insert at " + level + ", " + at)));
         c.rollback();
         (writes ? WRITES_ALLOWED : WRITES_REFUSED).incrementAndGet();
       }
 
       env.manager.revoke(user);
-      StringBuilder after = new StringBuilder("SELECT"
-          + " (SELECT count(*) FROM pg_roles WHERE rolname = ?),"
-          + " (SELECT count(*) FROM pg_roles WHERE rolname = ANY (?)),"
-          + " (SELECT count(*) FROM " + q(CANARY_SCHEMA) + "." + q(CANARY_TABLE) + ")");
+      StringBuilder after =
+          new StringBuilder(
+              "SELECT"
+                  + " (SELECT count(*) FROM pg_roles WHERE rolname = ?),"
+                  + " (SELECT count(*) FROM pg_roles WHERE rolname = ANY (?)),"
+                  + " (SELECT count(*) FROM "
+                  + q(CANARY_SCHEMA)
+                  + "."
+                  + q(CANARY_TABLE)
+                  + ")");
       for (HostileSet o : sets) {
-        after.append(", (SELECT count(*) FROM ").append(q(o.schema())).append(".")
-            .append(q(o.table())).append(")");
+        after
+            .append(", (SELECT count(*) FROM ")
+            .append(q(o.schema()))
+            .append(".")
+            .append(q(o.table()))
+            .append(")");
       }
       try (PreparedStatement ps = superuser.prepareStatement(after.toString())) {
         ps.setString(1, user);
@@ -572,8 +727,9 @@ class HardeningHostileNamesPropertiesIT {
           assertThat(rs.getInt(2)).as("roles survive, " + at).isEqualTo(grantedRoles.size());
           assertThat(rs.getInt(3)).as("canary survives, " + at).isEqualTo(1);
           for (int i = 0; i < sets.size(); i++) {
-            assertThat(rs.getInt(4 + i)).as("table survives with its row, " + at + " object "
-                + sets.get(i)).isEqualTo(1);
+            assertThat(rs.getInt(4 + i))
+                .as("table survives with its row, " + at + " object " + sets.get(i))
+                .isEqualTo(1);
           }
         }
       }
@@ -599,31 +755,32 @@ class HardeningHostileNamesPropertiesIT {
 
   /**
    * What the user holds in a database the request does not name, asked of the server as the
-   * superuser there: its entries in the ACLs of the database and of every schema and relation,
-   * and {@code has_*_privilege} for CREATE on the database and every privilege on the canary
-   * schema, table and columns. (Memberships are cluster-wide and checked exactly once.)
+   * superuser there: its entries in the ACLs of the database and of every schema and relation, and
+   * {@code has_*_privilege} for CREATE on the database and every privilege on the canary schema,
+   * table and columns. (Memberships are cluster-wide and checked exactly once.)
    */
   private static List<String> leaks(Connection superuser, String user, int major)
       throws SQLException {
-    String sql = "WITH r AS (SELECT oid AS u FROM pg_roles WHERE rolname = ?)"
-        + " SELECT 'database ACL: ' || a.privilege_type FROM pg_database d"
-        + "   CROSS JOIN LATERAL aclexplode(d.datacl) a, r"
-        + "   WHERE d.datname = current_database() AND a.grantee = r.u"
-        + " UNION ALL SELECT 'schema ' || quote_ident(n.nspname) || ' ACL: ' || a.privilege_type"
-        + "   FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a, r"
-        + "   WHERE n.nspacl IS NOT NULL AND a.grantee = r.u"
-        + " UNION ALL SELECT 'relation ' || c.oid::regclass::text || ' ACL: ' || a.privilege_type"
-        + "   FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a, r"
-        + "   WHERE c.relacl IS NOT NULL AND a.grantee = r.u"
-        + " UNION ALL SELECT 'has CREATE on the database' FROM r"
-        + "   WHERE has_database_privilege(r.u, current_database()::text, 'CREATE')"
-        + " UNION ALL SELECT 'has ' || p || ' on the canary schema' FROM r,"
-        + "   unnest(ARRAY['USAGE', 'CREATE']) p WHERE has_schema_privilege(r.u, ?::text, p)"
-        + " UNION ALL SELECT 'has ' || p || ' on the canary table' FROM r, unnest(?::text[]) p"
-        + "   WHERE has_table_privilege(r.u, format('%I.%I', ?::text, ?::text), p)"
-        + " UNION ALL SELECT 'has a privilege on a canary column' FROM r"
-        + "   WHERE has_any_column_privilege(r.u, format('%I.%I', ?::text, ?::text),"
-        + "   'SELECT, INSERT, UPDATE, REFERENCES')";
+    String sql =
+        "WITH r AS (SELECT oid AS u FROM pg_roles WHERE rolname = ?)"
+            + " SELECT 'database ACL: ' || a.privilege_type FROM pg_database d"
+            + "   CROSS JOIN LATERAL aclexplode(d.datacl) a, r"
+            + "   WHERE d.datname = current_database() AND a.grantee = r.u"
+            + " UNION ALL SELECT 'schema ' || quote_ident(n.nspname) || ' ACL: ' || a.privilege_type"
+            + "   FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a, r"
+            + "   WHERE n.nspacl IS NOT NULL AND a.grantee = r.u"
+            + " UNION ALL SELECT 'relation ' || c.oid::regclass::text || ' ACL: ' || a.privilege_type"
+            + "   FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a, r"
+            + "   WHERE c.relacl IS NOT NULL AND a.grantee = r.u"
+            + " UNION ALL SELECT 'has CREATE on the database' FROM r"
+            + "   WHERE has_database_privilege(r.u, current_database()::text, 'CREATE')"
+            + " UNION ALL SELECT 'has ' || p || ' on the canary schema' FROM r,"
+            + "   unnest(ARRAY['USAGE', 'CREATE']) p WHERE has_schema_privilege(r.u, ?::text, p)"
+            + " UNION ALL SELECT 'has ' || p || ' on the canary table' FROM r, unnest(?::text[]) p"
+            + "   WHERE has_table_privilege(r.u, format('%I.%I', ?::text, ?::text), p)"
+            + " UNION ALL SELECT 'has a privilege on a canary column' FROM r"
+            + "   WHERE has_any_column_privilege(r.u, format('%I.%I', ?::text, ?::text),"
+            + "   'SELECT, INSERT, UPDATE, REFERENCES')";
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps = superuser.prepareStatement(sql)) {
       ps.setString(1, user);
@@ -644,43 +801,53 @@ class HardeningHostileNamesPropertiesIT {
 
   /**
    * The user as the server sees it, in one query as the superuser: LOGIN on, the lease's grantee
-   * and request id, its memberships, its entries in the ACLs of the database, of the canary
-   * schema and table and of the {@code public} schema (only a request for the whole database
-   * reaches those), and per set every privilege on the table, column, sequence, function and
-   * schema ({@code has_*_privilege}), covered or not.
+   * and request id, its memberships, its entries in the ACLs of the database, of the canary schema
+   * and table and of the {@code public} schema (only a request for the whole database reaches
+   * those), and per set every privilege on the table, column, sequence, function and schema ({@code
+   * has_*_privilege}), covered or not.
    */
-  private static void serverView(Connection superuser, String user, String grantee,
-      String requestId, List<HostileSet> sets, boolean wholeDatabase, AccessLevel level,
-      Set<String> grantedRoles, int major, String at) throws SQLException {
-    String sql = "WITH r AS (SELECT oid AS u, rolcanlogin,"
-        + "   shobj_description(oid, 'pg_authid')::jsonb AS lease"
-        + "   FROM pg_roles WHERE rolname = ?),"
-        + " o AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-        + "   WITH ORDINALITY AS o(s, t, c, q, f, i))"
-        + " SELECT r.rolcanlogin, r.lease ->> 'grantee', r.lease ->> 'requestId',"
-        + " array(SELECT a.privilege_type::text FROM pg_database d"
-        + "   CROSS JOIN LATERAL aclexplode(d.datacl) a"
-        + "   WHERE d.datname = current_database() AND a.grantee = r.u),"
-        + " array(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g"
-        + "   ON g.oid = m.roleid WHERE m.member = r.u),"
-        + " array(SELECT a.privilege_type::text FROM pg_namespace n"
-        + "   CROSS JOIN LATERAL aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee = r.u),"
-        + " array(SELECT a.privilege_type::text FROM pg_class c"
-        + "   JOIN pg_namespace n ON n.oid = c.relnamespace"
-        + "   CROSS JOIN LATERAL aclexplode(c.relacl) a"
-        + "   WHERE n.nspname = ? AND c.relname = ? AND a.grantee = r.u),"
-        + " array(SELECT a.privilege_type::text FROM pg_namespace n"
-        + "   CROSS JOIN LATERAL aclexplode(n.nspacl) a"
-        + "   WHERE n.nspname = 'public' AND a.grantee = r.u),"
-        + " array(SELECT p FROM unnest(?::text[]) p"
-        + "   WHERE has_table_privilege(r.u, format('%I.%I', o.s, o.t), p)),"
-        + " has_column_privilege(r.u, format('%I.%I', o.s, o.t), o.c, 'SELECT'),"
-        + " array(SELECT p FROM unnest(ARRAY['SELECT', 'USAGE', 'UPDATE']) p"
-        + "   WHERE has_sequence_privilege(r.u, format('%I.%I', o.s, o.q), p)),"
-        + " has_function_privilege(r.u, format('%I.%I()', o.s, o.f), 'EXECUTE'),"
-        + " array(SELECT p FROM unnest(ARRAY['USAGE', 'CREATE']) p"
-        + "   WHERE has_schema_privilege(r.u, o.s, p))"
-        + " FROM r CROSS JOIN o ORDER BY o.i";
+  private static void serverView(
+      Connection superuser,
+      String user,
+      String grantee,
+      String requestId,
+      List<HostileSet> sets,
+      boolean wholeDatabase,
+      AccessLevel level,
+      Set<String> grantedRoles,
+      int major,
+      String at)
+      throws SQLException {
+    String sql =
+        "WITH r AS (SELECT oid AS u, rolcanlogin,"
+            + "   shobj_description(oid, 'pg_authid')::jsonb AS lease"
+            + "   FROM pg_roles WHERE rolname = ?),"
+            + " o AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+            + "   WITH ORDINALITY AS o(s, t, c, q, f, i))"
+            + " SELECT r.rolcanlogin, r.lease ->> 'grantee', r.lease ->> 'requestId',"
+            + " array(SELECT a.privilege_type::text FROM pg_database d"
+            + "   CROSS JOIN LATERAL aclexplode(d.datacl) a"
+            + "   WHERE d.datname = current_database() AND a.grantee = r.u),"
+            + " array(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g"
+            + "   ON g.oid = m.roleid WHERE m.member = r.u),"
+            + " array(SELECT a.privilege_type::text FROM pg_namespace n"
+            + "   CROSS JOIN LATERAL aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee = r.u),"
+            + " array(SELECT a.privilege_type::text FROM pg_class c"
+            + "   JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + "   CROSS JOIN LATERAL aclexplode(c.relacl) a"
+            + "   WHERE n.nspname = ? AND c.relname = ? AND a.grantee = r.u),"
+            + " array(SELECT a.privilege_type::text FROM pg_namespace n"
+            + "   CROSS JOIN LATERAL aclexplode(n.nspacl) a"
+            + "   WHERE n.nspname = 'public' AND a.grantee = r.u),"
+            + " array(SELECT p FROM unnest(?::text[]) p"
+            + "   WHERE has_table_privilege(r.u, format('%I.%I', o.s, o.t), p)),"
+            + " has_column_privilege(r.u, format('%I.%I', o.s, o.t), o.c, 'SELECT'),"
+            + " array(SELECT p FROM unnest(ARRAY['SELECT', 'USAGE', 'UPDATE']) p"
+            + "   WHERE has_sequence_privilege(r.u, format('%I.%I', o.s, o.q), p)),"
+            + " has_function_privilege(r.u, format('%I.%I()', o.s, o.f), 'EXECUTE'),"
+            + " array(SELECT p FROM unnest(ARRAY['USAGE', 'CREATE']) p"
+            + "   WHERE has_schema_privilege(r.u, o.s, p))"
+            + " FROM r CROSS JOIN o ORDER BY o.i";
     try (PreparedStatement ps = superuser.prepareStatement(sql)) {
       ps.setString(1, user);
       ps.setArray(2, texts(superuser, sets.stream().map(HostileSet::schema)));
@@ -700,31 +867,36 @@ class HardeningHostileNamesPropertiesIT {
             assertThat(rs.getString(2)).as("grantee read back, " + at).isEqualTo(grantee);
             assertThat(rs.getString(3)).as("request id read back, " + at).isEqualTo(requestId);
             READ_BACKS.incrementAndGet();
-            assertThat(strings(rs.getArray(4))).as("database privileges, " + at)
+            assertThat(strings(rs.getArray(4)))
+                .as("database privileges, " + at)
                 .isEqualTo(wholeDatabase ? databasePrivileges(level) : Set.of("CONNECT"));
             Set<String> roles = new TreeSet<>(grantedRoles);
             roles.add(AccessManager.MARKER_ROLE);
             assertThat(strings(rs.getArray(5))).as("memberships, " + at).isEqualTo(roles);
             Set<String> none = Set.of();
-            assertThat(strings(rs.getArray(6))).as("canary schema, " + at)
+            assertThat(strings(rs.getArray(6)))
+                .as("canary schema, " + at)
                 .isEqualTo(wholeDatabase ? schemaPrivileges(level) : none);
-            assertThat(strings(rs.getArray(7))).as("canary table, " + at)
+            assertThat(strings(rs.getArray(7)))
+                .as("canary table, " + at)
                 .isEqualTo(wholeDatabase ? relationPrivileges(level, major) : none);
-            assertThat(strings(rs.getArray(8))).as("public schema, " + at)
+            assertThat(strings(rs.getArray(8)))
+                .as("public schema, " + at)
                 .isEqualTo(wholeDatabase ? schemaPrivileges(level) : none);
           }
           HostileSet o = sets.get(i);
           Expected e = expected(o, wholeDatabase, level, major);
           String what = at + " object " + o;
-          assertThat(strings(rs.getArray(9))).as("table privileges, " + what)
-              .isEqualTo(e.table());
-          assertThat(rs.getBoolean(10)).as("column readable, " + what)
+          assertThat(strings(rs.getArray(9))).as("table privileges, " + what).isEqualTo(e.table());
+          assertThat(rs.getBoolean(10))
+              .as("column readable, " + what)
               .isEqualTo(!e.table().isEmpty());
-          assertThat(strings(rs.getArray(11))).as("sequence privileges, " + what)
+          assertThat(strings(rs.getArray(11)))
+              .as("sequence privileges, " + what)
               .isEqualTo(e.sequence());
-          assertThat(rs.getBoolean(12)).as("function executable, " + what)
-              .isEqualTo(e.function());
-          assertThat(strings(rs.getArray(13))).as("schema privileges, " + what)
+          assertThat(rs.getBoolean(12)).as("function executable, " + what).isEqualTo(e.function());
+          assertThat(strings(rs.getArray(13)))
+              .as("schema privileges, " + what)
               .isEqualTo(e.schema());
         }
         assertThat(rs.next()).as("one row per set, " + at).isFalse();
@@ -745,23 +917,21 @@ class HardeningHostileNamesPropertiesIT {
   }
 
   /**
-   * A statement the user tries: it must succeed (its first value being {@code value}, if given)
-   * or be refused with SQLSTATE 42501.
+   * A statement the user tries: it must succeed (its first value being {@code value}, if given) or
+   * be refused with SQLSTATE 42501.
    */
   record Attempt(String sql, boolean allowed, Integer value, String what) {}
 
   /**
-   * Runs the attempts in the user's session: those that must succeed together, in one round
-   * trip (the first failure fails the case and names its object), each that must be refused on
-   * its own.
+   * Runs the attempts in the user's session: those that must succeed together, in one round trip
+   * (the first failure fails the case and names its object), each that must be refused on its own.
    */
   private static void tryAll(Connection c, List<Attempt> attempts) throws SQLException {
-    List<Attempt> allowed = attempts.stream().filter(Attempt::allowed)
-        .collect(Collectors.toList());
+    List<Attempt> allowed = attempts.stream().filter(Attempt::allowed).collect(Collectors.toList());
     if (!allowed.isEmpty()) {
       String batch = allowed.stream().map(Attempt::sql).collect(Collectors.joining(";\n"));
-      List<Attempt> reads = allowed.stream().filter(a -> a.value() != null)
-          .collect(Collectors.toList());
+      List<Attempt> reads =
+          allowed.stream().filter(a -> a.value() != null).collect(Collectors.toList());
       int read = 0;
       try (Statement st = c.createStatement()) {
         boolean rows = st.execute(batch);
@@ -775,8 +945,14 @@ class HardeningHostileNamesPropertiesIT {
           rows = st.getMoreResults();
         }
       } catch (SQLException e) {
-        throw new AssertionError("refused (SQLSTATE " + e.getSQLState() + ": " + e.getMessage()
-            + ") but each of these should be allowed:\n  " + batch, e);
+        throw new AssertionError(
+            "refused (SQLSTATE "
+                + e.getSQLState()
+                + ": "
+                + e.getMessage()
+                + ") but each of these should be allowed:\n  "
+                + batch,
+            e);
       }
       assertThat(read).as("results of " + batch).isEqualTo(reads.size());
     }
@@ -784,8 +960,7 @@ class HardeningHostileNamesPropertiesIT {
       if (!a.allowed()) {
         try (Statement st = c.createStatement()) {
           st.execute(a.sql());
-          throw new AssertionError("allowed but should be refused: " + a.what() + "\n  "
-              + a.sql());
+          throw new AssertionError("allowed but should be refused: " + a.what() + "\n  " + a.sql());
         } catch (SQLException e) {
           assertThat(e.getSQLState()).as(a.what() + ": " + e.getMessage()).isEqualTo(DENIED);
         }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grantsmith.api.SslMode;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
 import java.util.Properties;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class JdbcUrlsTest {
   @ParameterizedTest
@@ -19,9 +19,13 @@ class JdbcUrlsTest {
 
   @Test
   void theIntegrationsCaCertificateGoesToPgjdbc() {
-    io.grantsmith.api.Integration i = io.grantsmith.api.Integration.builder().name("x")
-        .hostname("db.example.com").sslMode(SslMode.VERIFY_FULL).sslRootCert("/etc/ca.pem")
-        .build();
+    io.grantsmith.api.Integration i =
+        io.grantsmith.api.Integration.builder()
+            .name("x")
+            .hostname("db.example.com")
+            .sslMode(SslMode.VERIFY_FULL)
+            .sslRootCert("/etc/ca.pem")
+            .build();
     Properties p = JdbcUrls.properties(i, ConnectionSource.Timeouts.defaults());
     assertThat(p.getProperty("sslmode")).isEqualTo("verify-full");
     assertThat(p.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");

@@ -15,34 +15,52 @@ class LeaseCodecTest {
 
   @Test
   void writesOneLineOfJson() {
-    String json = LeaseCodec.encode("prod", "REQ-1", List.of("REQ-0", "REQ-1"), "alice", T, T,
-        null, T, null, null);
-    assertThat(json).isEqualTo("{\"grantsmith\":1,\"integration\":\"prod\",\"requestId\":"
-        + "\"REQ-1\",\"requests\":[\"REQ-0\",\"REQ-1\"],\"grantee\":\"alice\",\"grantedAt\":"
-        + "\"2030-01-02T03:04:05Z\",\"expiresAt\":\"2030-01-02T03:04:05Z\",\"cleanupAt\":null,"
-        + "\"passwordSetAt\":\"2030-01-02T03:04:05Z\",\"revokedAt\":null}");
+    String json =
+        LeaseCodec.encode(
+            "prod", "REQ-1", List.of("REQ-0", "REQ-1"), "alice", T, T, null, T, null, null);
+    assertThat(json)
+        .isEqualTo(
+            "{\"grantsmith\":1,\"integration\":\"prod\",\"requestId\":"
+                + "\"REQ-1\",\"requests\":[\"REQ-0\",\"REQ-1\"],\"grantee\":\"alice\",\"grantedAt\":"
+                + "\"2030-01-02T03:04:05Z\",\"expiresAt\":\"2030-01-02T03:04:05Z\",\"cleanupAt\":null,"
+                + "\"passwordSetAt\":\"2030-01-02T03:04:05Z\",\"revokedAt\":null}");
     assertThat(json).startsWith("{\"grantsmith\":1").endsWith("}");
   }
 
   @Test
   void escapesStringsAsRfc8259Requires() {
-    String json = LeaseCodec.encode("p", "a\"b\\c", List.of(), "x\ny\t\u0001\u2028\ud800z", T,
-        T, T, T, T, null);
-    assertThat(json).contains("\"requestId\":\"a\\\"b\\\\c\"")
+    String json =
+        LeaseCodec.encode(
+            "p", "a\"b\\c", List.of(), "x\ny\t\u0001\u2028\ud800z", T, T, T, T, T, null);
+    assertThat(json)
+        .contains("\"requestId\":\"a\\\"b\\\\c\"")
         .contains("\"grantee\":\"x\\ny\\t\\u0001\\u2028\ufffdz\"")
         .doesNotContain("\n");
   }
 
   @Test
   void recordsWhatTheLeaseApproves() {
-    String json = LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null,
-        List.of(new LeaseCodec.Approval(AccessLevel.READ_ONLY,
-                ResourceRef.relation("shop", "sa\"les", "orders")),
-            new LeaseCodec.Approval(AccessLevel.ADMIN, ResourceRef.role("auditors"))));
-    assertThat(json).endsWith(",\"approved\":[{\"level\":\"read-only\",\"kind\":\"RELATION\","
-        + "\"database\":\"shop\",\"schema\":\"sa\\\"les\",\"name\":\"orders\",\"args\":null},"
-        + "{\"level\":\"admin\",\"kind\":\"ROLE\",\"database\":null,\"schema\":null,"
-        + "\"name\":\"auditors\",\"args\":null}]}");
+    String json =
+        LeaseCodec.encode(
+            "p",
+            "R",
+            List.of("R"),
+            "g",
+            T,
+            T,
+            null,
+            T,
+            null,
+            List.of(
+                new LeaseCodec.Approval(
+                    AccessLevel.READ_ONLY, ResourceRef.relation("shop", "sa\"les", "orders")),
+                new LeaseCodec.Approval(AccessLevel.ADMIN, ResourceRef.role("auditors"))));
+    assertThat(json)
+        .endsWith(
+            ",\"approved\":[{\"level\":\"read-only\",\"kind\":\"RELATION\","
+                + "\"database\":\"shop\",\"schema\":\"sa\\\"les\",\"name\":\"orders\",\"args\":null},"
+                + "{\"level\":\"admin\",\"kind\":\"ROLE\",\"database\":null,\"schema\":null,"
+                + "\"name\":\"auditors\",\"args\":null}]}");
     assertThat(LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null, null))
         .doesNotContain("approved");
   }
@@ -59,7 +77,8 @@ class LeaseCodecTest {
 
   @Test
   void theReadQueryGuardsAgainstForeignComments() {
-    assertThat(LeaseState.query(15)).contains("left(c.txt, 15) = '{\"grantsmith\":1'")
+    assertThat(LeaseState.query(15))
+        .contains("left(c.txt, 15) = '{\"grantsmith\":1'")
         .doesNotContain("pg_input_is_valid");
     assertThat(LeaseState.query(16)).contains("pg_input_is_valid(c.txt, 'jsonb')");
   }

@@ -25,11 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Issue 8, point 6: the whole lifecycle runs as a connector made by our own setup SQL
- * ({@link ConnectorSetup}, applied by the Azure-style admin), never as superuser or admin. Every
- * connection the SDK opens goes through a source that checks {@code current_user} is the
- * connector and that it is {@code NOSUPERUSER} (and not the admin, and without
- * {@code BYPASSRLS}/{@code REPLICATION}) before handing it over.
+ * Issue 8, point 6: the whole lifecycle runs as a connector made by our own setup SQL ({@link
+ * ConnectorSetup}, applied by the Azure-style admin), never as superuser or admin. Every connection
+ * the SDK opens goes through a source that checks {@code current_user} is the connector and that it
+ * is {@code NOSUPERUSER} (and not the admin, and without {@code BYPASSRLS}/{@code REPLICATION})
+ * before handing it over.
  */
 class LeastPrivilegeIT {
 
@@ -38,6 +38,7 @@ class LeastPrivilegeIT {
    * widen, extend, revoke, sweep, rotation); each one is checked.
    */
   static final int MIN_CHECKED = 55;
+
   /** Rotation's connections: the lifeline, the executor's ALTER ROLE, the proof login. */
   static final int ROTATION_CHECKED = 3;
 
@@ -56,15 +57,20 @@ class LeastPrivilegeIT {
     }
 
     private Connection check(Connection c, String database) throws SQLException {
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-          "SELECT current_user, session_user, r.rolsuper, r.rolbypassrls, r.rolreplication"
-              + " FROM pg_roles r WHERE r.rolname = current_user")) {
-        if (!rs.next() || !expected.equals(rs.getString(1))
-            || !expected.equals(rs.getString(2)) || rs.getBoolean(3) || rs.getBoolean(4)
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT current_user, session_user, r.rolsuper, r.rolbypassrls, r.rolreplication"
+                      + " FROM pg_roles r WHERE r.rolname = current_user")) {
+        if (!rs.next()
+            || !expected.equals(rs.getString(1))
+            || !expected.equals(rs.getString(2))
+            || rs.getBoolean(3)
+            || rs.getBoolean(4)
             || rs.getBoolean(5)) {
           c.close();
-          throw new AssertionError("SDK connection to " + database
-              + " is not the plain connector " + expected);
+          throw new AssertionError(
+              "SDK connection to " + database + " is not the plain connector " + expected);
         }
       }
       checked.incrementAndGet();
@@ -83,19 +89,34 @@ class LeastPrivilegeIT {
     // marker WITH ADMIN OPTION even if an earlier test's superuser-made fixture created it.
     try (Connection su = server.superuserConnection("postgres");
         Statement st = su.createStatement()) {
-      st.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
-          + AccessManager.MARKER_ROLE + "') THEN GRANT " + AccessManager.MARKER_ROLE + " TO "
-          + server.adminUser() + " WITH ADMIN OPTION; END IF; END $$");
+      st.execute(
+          "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + AccessManager.MARKER_ROLE
+              + "') THEN GRANT "
+              + AccessManager.MARKER_ROLE
+              + " TO "
+              + server.adminUser()
+              + " WITH ADMIN OPTION; END IF; END $$");
     }
     String connector = "lp_conn_" + UUID.randomUUID().toString().substring(0, 8);
     String password = "Lp-" + UUID.randomUUID();
-    ConnectorSetup setup = ConnectorSetup.builder().majorVersion(server.majorVersion())
-        .connectorName(connector).build();
+    ConnectorSetup setup =
+        ConnectorSetup.builder()
+            .majorVersion(server.majorVersion())
+            .connectorName(connector)
+            .build();
     assertThat(setup.markerRole()).isEqualTo(AccessManager.MARKER_ROLE);
-    Integration base = Integration.builder().name("lp-" + connector).hostname(server.host())
-        .port(server.port()).sslMode(SslMode.DISABLE).userCleanupAfterDays(0).build();
-    ConnectionSource admin = ConnectionSource.of(base,
-        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    Integration base =
+        Integration.builder()
+            .name("lp-" + connector)
+            .hostname(server.host())
+            .port(server.port())
+            .sslMode(SslMode.DISABLE)
+            .userCleanupAfterDays(0)
+            .build();
+    ConnectionSource admin =
+        ConnectionSource.of(
+            base, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
     // Steps 1 and 2 run in postgres whatever the list; the list names the databases whose
     // objects the connector gets. (Listing postgres itself now fails: the admin does not own
     // it, the server only warns 01007, and JdbcExecutor refuses that warning; reported.)
@@ -104,8 +125,12 @@ class LeastPrivilegeIT {
     assertThat(server).role(connector).exists();
     try (Connection c = server.superuserConnection("postgres");
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT rolsuper, rolcreaterole, rolbypassrls"
-            + " FROM pg_roles WHERE rolname = '" + connector + "'")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT rolsuper, rolcreaterole, rolbypassrls"
+                    + " FROM pg_roles WHERE rolname = '"
+                    + connector
+                    + "'")) {
       rs.next();
       assertThat(rs.getBoolean(1)).as("connector is superuser").isFalse();
       assertThat(rs.getBoolean(2)).as("connector has CREATEROLE").isTrue();
@@ -116,20 +141,37 @@ class LeastPrivilegeIT {
     Credentials creds = Credentials.of(connector, Secret.of(password));
     Checking checking = new Checking(connector);
     ConnectionSource checked = checking.around(ConnectionSource.of(base, creds));
-    AccessManager manager = AccessManager.builder().integration(base).connections(checked)
-        .connector(connector).build();
+    AccessManager manager =
+        AccessManager.builder().integration(base).connections(checked).connector(connector).build();
 
     // grant on two databases, widen, extend, revoke, sweep: all as the connector.
-    var g = manager.grant(AccessFixtures.request(base, "least@example.com",
-        AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db1, "app", "t"),
-        ResourceRef.schema(db2, "app")));
+    var g =
+        manager.grant(
+            AccessFixtures.request(
+                base,
+                "least@example.com",
+                AccessLevel.READ_ONLY,
+                Duration.ofHours(1),
+                ResourceRef.relation(db1, "app", "t"),
+                ResourceRef.schema(db2, "app")));
     String pw = g.password().orElseThrow().reveal();
-    assertThat(server).user(g.username(), pw).canSelectFrom(db1, "app.t")
-        .cannotInsertInto(db1, "app.t").cannotSelectFrom(db1, "app.secret")
-        .canSelectFrom(db2, "app.t").cannotSelectFrom(db2, "other.o");
-    manager.grant(AccessFixtures.request(base, "least@example.com", AccessLevel.READ_WRITE,
-        Duration.ofHours(2), ResourceRef.relation(db1, "app", "secret")));
-    assertThat(server).user(g.username(), pw).canInsertInto(db1, "app.secret")
+    assertThat(server)
+        .user(g.username(), pw)
+        .canSelectFrom(db1, "app.t")
+        .cannotInsertInto(db1, "app.t")
+        .cannotSelectFrom(db1, "app.secret")
+        .canSelectFrom(db2, "app.t")
+        .cannotSelectFrom(db2, "other.o");
+    manager.grant(
+        AccessFixtures.request(
+            base,
+            "least@example.com",
+            AccessLevel.READ_WRITE,
+            Duration.ofHours(2),
+            ResourceRef.relation(db1, "app", "secret")));
+    assertThat(server)
+        .user(g.username(), pw)
+        .canInsertInto(db1, "app.secret")
         .cannotInsertInto(db1, "app.t");
     assertThat(manager.extend(g.username(), Duration.ofMinutes(10))).isPresent();
     try (Connection session = server.connect(db1, g.username(), pw)) {
@@ -137,10 +179,21 @@ class LeastPrivilegeIT {
       assertThat(session.isValid(2)).as("session ended by the connector").isFalse();
     }
     assertThat(server).user(g.username(), pw).cannotLogin(db1);
-    var expiring = manager.grant(AccessFixtures.request(base, "short@example.com",
-        AccessLevel.READ_ONLY, Duration.ofMinutes(1), ResourceRef.relation(db2, "app", "t")));
-    AccessManager later = AccessManager.builder().integration(base).connections(checked)
-        .connector(connector).clock(AccessFixtures.offset(Duration.ofMinutes(5))).build();
+    var expiring =
+        manager.grant(
+            AccessFixtures.request(
+                base,
+                "short@example.com",
+                AccessLevel.READ_ONLY,
+                Duration.ofMinutes(1),
+                ResourceRef.relation(db2, "app", "t")));
+    AccessManager later =
+        AccessManager.builder()
+            .integration(base)
+            .connections(checked)
+            .connector(connector)
+            .clock(AccessFixtures.offset(Duration.ofMinutes(5)))
+            .build();
     var swept = later.sweep();
     assertThat(swept.revoked()).contains(expiring.username());
     assertThat(server).role(expiring.username()).doesNotExist();
@@ -154,21 +207,31 @@ class LeastPrivilegeIT {
     SecretsIT.MemoryStore store = new SecretsIT.MemoryStore();
     SecretRef ref = SecretRef.environment("LP_CONNECTOR");
     store.store(ref, creds);
-    Credentials rotated = AccessManager.builder().integration(base).connections(checked)
-        .connector(connector).logins(c -> checking.around(ConnectionSource.of(base, c)))
-        .build().rotateConnectorPassword(store, ref);
+    Credentials rotated =
+        AccessManager.builder()
+            .integration(base)
+            .connections(checked)
+            .connector(connector)
+            .logins(c -> checking.around(ConnectionSource.of(base, c)))
+            .build()
+            .rotateConnectorPassword(store, ref);
     assertThat(rotated.password().reveal()).isNotEqualTo(password);
     try (Connection c = server.connect("postgres", connector, rotated.password().reveal())) {
       assertThat(c.isValid(2)).isTrue();
     }
     assertThat(server).user(connector, password).cannotLogin("postgres");
     int inRotation = checking.checked.get() - beforeRotation;
-    System.out.printf("HARDENING least-privilege PG%d: %d SDK connections checked in %d"
-        + " databases (%d in rotation), all as %s (NOSUPERUSER, NOBYPASSRLS, NOREPLICATION)%n",
-        server.majorVersion(), checking.checked.get(), checking.databases.size(), inRotation,
+    System.out.printf(
+        "HARDENING least-privilege PG%d: %d SDK connections checked in %d"
+            + " databases (%d in rotation), all as %s (NOSUPERUSER, NOBYPASSRLS, NOREPLICATION)%n",
+        server.majorVersion(),
+        checking.checked.get(),
+        checking.databases.size(),
+        inRotation,
         connector);
     assertThat(inRotation).as("rotation's connections checked").isEqualTo(ROTATION_CHECKED);
-    assertThat(checking.checked.get()).as("SDK connections checked")
+    assertThat(checking.checked.get())
+        .as("SDK connections checked")
         .isGreaterThanOrEqualTo(MIN_CHECKED);
     assertThat(checking.databases).containsExactlyInAnyOrder("postgres", db1, db2);
   }

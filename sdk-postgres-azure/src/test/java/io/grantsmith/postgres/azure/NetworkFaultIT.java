@@ -38,8 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * ground truth per database, and logins with every password generated to each of the three
  * databases), the error names a database of the call's plan, the step and what was already
  * committed (and the committed databases really hold their part), and re-running the same call
- * converges. The first configured version gets
- * {@value #POINTS_FIRST} points per call; the others {@value #POINTS_OTHERS}.
+ * converges. The first configured version gets {@value #POINTS_FIRST} points per call; the others
+ * {@value #POINTS_OTHERS}.
  */
 class NetworkFaultIT {
   static final int POINTS_FIRST = 27;
@@ -103,9 +103,9 @@ class NetworkFaultIT {
   record Outcome(int points, int applyErrors, int readErrors, int uncut, int inconsistent) {}
 
   /**
-   * The fewest points of a call that must hit the executor: half of those placed after the
-   * reads (some of them still fall on reads the call makes after planning, and the cutter may
-   * lag behind on a busy machine).
+   * The fewest points of a call that must hit the executor: half of those placed after the reads
+   * (some of them still fall on reads the call makes after planning, and the cutter may lag behind
+   * on a busy machine).
    */
   static int minApplyErrors(int points) {
     return (points - points / 3) / 2;
@@ -124,8 +124,12 @@ class NetworkFaultIT {
     long started = System.nanoTime();
     try (TcpRelay relay = TcpRelay.to(server.host(), server.port()).start();
         Cutter cutter = new Cutter(relay)) {
-      Integration integration = Integration.builder().from(AccessFixtures.integration(tc, 0))
-          .hostname(relay.host()).port(relay.port()).build();
+      Integration integration =
+          Integration.builder()
+              .from(AccessFixtures.integration(tc, 0))
+              .hostname(relay.host())
+              .port(relay.port())
+              .build();
       List<Secret> generated = new CopyOnWriteArrayList<>();
       SecurePasswordGenerator gen = new SecurePasswordGenerator();
       // Through a pool, as production would; emptied after every cut, so each call still starts
@@ -133,12 +137,18 @@ class NetworkFaultIT {
       HardeningHostileNamesPropertiesIT.Pool pool = new HardeningHostileNamesPropertiesIT.Pool();
       pool.delegate = ConnectionSource.of(integration, tc.credentials());
       cutter.pool = pool;
-      AccessManager manager = AccessManager.builder().integration(integration)
-          .connections(pool).connector(tc.name).passwordGenerator(() -> {
-            Secret s = gen.generate();
-            generated.add(s);
-            return s;
-          }).build();
+      AccessManager manager =
+          AccessManager.builder()
+              .integration(integration)
+              .connections(pool)
+              .connector(tc.name)
+              .passwordGenerator(
+                  () -> {
+                    Secret s = gen.generate();
+                    generated.add(s);
+                    return s;
+                  })
+              .build();
 
       // Reference run, uncut: what is approved, and how many bytes each call exchanges, in its
       // reads (as planGrant/planRevoke do them) and in all.
@@ -163,36 +173,69 @@ class NetworkFaultIT {
       before = cutter.total();
       manager.revoke(ref.username());
       long revokeBytes = cutter.total() - before;
-      System.out.printf("HARDENING network-fault PG%d: grant exchanges %d bytes (%d in reads),"
-          + " revoke %d (%d in reads)%n", server.majorVersion(), grantBytes, grantReads,
-          revokeBytes, revokeReads);
+      System.out.printf(
+          "HARDENING network-fault PG%d: grant exchanges %d bytes (%d in reads),"
+              + " revoke %d (%d in reads)%n",
+          server.majorVersion(), grantBytes, grantReads, revokeBytes, revokeReads);
 
       // An error may name only a database the call's plan works in: the request's databases
       // and the shared one, where roles change.
       Set<String> requested = new HashSet<>(List.of(dbs));
       requested.add(integration.database());
-      assertThat(grantPlan.databases()).as("databases of the grant plan")
-          .containsAll(List.of(dbs)).isSubsetOf(requested);
-      assertThat(revokePlan.databases()).as("databases of the revoke plan")
-          .containsAll(List.of(dbs)).isSubsetOf(requested);
+      assertThat(grantPlan.databases())
+          .as("databases of the grant plan")
+          .containsAll(List.of(dbs))
+          .isSubsetOf(requested);
+      assertThat(revokePlan.databases())
+          .as("databases of the revoke plan")
+          .containsAll(List.of(dbs))
+          .isSubsetOf(requested);
 
       Set<String> probed = new HashSet<>();
-      Outcome g = grants(server, manager, integration, cutter, dbs, approved, generated,
-          grantPlan.databases(), probed, offsets(grantReads, grantBytes, points));
-      Outcome r = revokes(server, manager, integration, cutter, dbs, approved,
-          revokePlan.databases(), probed, offsets(revokeReads, revokeBytes, points));
-      System.out.printf("HARDENING network-fault PG%d: grant %s; revoke %s; %d of %d points"
-          + " hit the executor (at least %d asserted); %d ms%n", server.majorVersion(), g, r,
-          g.applyErrors() + r.applyErrors(), g.points() + r.points(),
-          2 * minApplyErrors(points), (System.nanoTime() - started) / 1_000_000);
+      Outcome g =
+          grants(
+              server,
+              manager,
+              integration,
+              cutter,
+              dbs,
+              approved,
+              generated,
+              grantPlan.databases(),
+              probed,
+              offsets(grantReads, grantBytes, points));
+      Outcome r =
+          revokes(
+              server,
+              manager,
+              integration,
+              cutter,
+              dbs,
+              approved,
+              revokePlan.databases(),
+              probed,
+              offsets(revokeReads, revokeBytes, points));
+      System.out.printf(
+          "HARDENING network-fault PG%d: grant %s; revoke %s; %d of %d points"
+              + " hit the executor (at least %d asserted); %d ms%n",
+          server.majorVersion(),
+          g,
+          r,
+          g.applyErrors() + r.applyErrors(),
+          g.points() + r.points(),
+          2 * minApplyErrors(points),
+          (System.nanoTime() - started) / 1_000_000);
       assertThat(g.points()).as("grant fault points that ran").isEqualTo(points);
       assertThat(r.points()).as("revoke fault points that ran").isEqualTo(points);
       assertThat(g.inconsistent() + r.inconsistent()).as("inconsistent end states").isZero();
-      assertThat(probed).as("databases where a login after a cut was probed")
+      assertThat(probed)
+          .as("databases where a login after a cut was probed")
           .containsExactlyInAnyOrder(dbs);
-      assertThat(g.applyErrors()).as("cuts that hit the executor during grants")
+      assertThat(g.applyErrors())
+          .as("cuts that hit the executor during grants")
           .isGreaterThanOrEqualTo(minApplyErrors(points));
-      assertThat(r.applyErrors()).as("cuts that hit the executor during revokes")
+      assertThat(r.applyErrors())
+          .as("cuts that hit the executor during revokes")
           .isGreaterThanOrEqualTo(minApplyErrors(points));
     } finally {
       for (Connection c : SUPER.values()) {
@@ -203,8 +246,8 @@ class NetworkFaultIT {
   }
 
   /**
-   * Offsets spread over the whole exchange: a third of them evenly over the reads, the rest
-   * evenly over the writes that follow (where the executor runs).
+   * Offsets spread over the whole exchange: a third of them evenly over the reads, the rest evenly
+   * over the writes that follow (where the executor runs).
    */
   static long[] offsets(long reads, long total, int points) {
     long[] out = new long[points];
@@ -220,14 +263,27 @@ class NetworkFaultIT {
   }
 
   private static AccessRequest request(Integration integration, String grantee, String[] dbs) {
-    return AccessFixtures.request(integration, grantee, AccessLevel.READ_ONLY,
-        Duration.ofHours(1), ResourceRef.relation(dbs[0], "app", "t"),
-        ResourceRef.relation(dbs[1], "app", "t"), ResourceRef.schema(dbs[2], "app"));
+    return AccessFixtures.request(
+        integration,
+        grantee,
+        AccessLevel.READ_ONLY,
+        Duration.ofHours(1),
+        ResourceRef.relation(dbs[0], "app", "t"),
+        ResourceRef.relation(dbs[1], "app", "t"),
+        ResourceRef.schema(dbs[2], "app"));
   }
 
-  private static Outcome grants(AzurePostgres server, AccessManager manager,
-      Integration integration, Cutter cutter, String[] dbs, Map<String, Set<String>> approved,
-      List<Secret> generated, Set<String> planned, Set<String> probed, long[] offsets)
+  private static Outcome grants(
+      AzurePostgres server,
+      AccessManager manager,
+      Integration integration,
+      Cutter cutter,
+      String[] dbs,
+      Map<String, Set<String>> approved,
+      List<Secret> generated,
+      Set<String> planned,
+      Set<String> probed,
+      long[] offsets)
       throws Exception {
     int points = offsets.length;
     long bytes = offsets[points - 1];
@@ -258,8 +314,7 @@ class NetworkFaultIT {
         applyErrors++;
         checkError(e, planned, at, problems);
         for (String db : e.committedDatabases()) {
-          if (approved.containsKey(db)
-              && !findings(server, db, user).equals(approved.get(db))) {
+          if (approved.containsKey(db) && !findings(server, db, user).equals(approved.get(db))) {
             problems.add(at + ": " + db + " reported committed but incomplete");
           }
         }
@@ -288,15 +343,24 @@ class NetworkFaultIT {
       manager.revoke(user);
       ran++;
     }
-    System.out.printf("HARDENING network-fault PG%d: %d grant points in %d ms%n",
+    System.out.printf(
+        "HARDENING network-fault PG%d: %d grant points in %d ms%n",
         server.majorVersion(), ran, (System.nanoTime() - t0) / 1_000_000);
     assertThat(problems).as("grant fault points").isEmpty();
     return new Outcome(ran, applyErrors, readErrors, uncut, problems.size());
   }
 
-  private static Outcome revokes(AzurePostgres server, AccessManager manager,
-      Integration integration, Cutter cutter, String[] dbs, Map<String, Set<String>> approved,
-      Set<String> planned, Set<String> probed, long[] offsets) throws Exception {
+  private static Outcome revokes(
+      AzurePostgres server,
+      AccessManager manager,
+      Integration integration,
+      Cutter cutter,
+      String[] dbs,
+      Map<String, Set<String>> approved,
+      Set<String> planned,
+      Set<String> probed,
+      long[] offsets)
+      throws Exception {
     int points = offsets.length;
     long bytes = offsets[points - 1];
     int ran = 0;
@@ -354,8 +418,8 @@ class NetworkFaultIT {
   }
 
   /** The error names a database and the committed ones, all of the call's plan, and a step. */
-  private static void checkError(ApplyException e, Set<String> known, String at,
-      List<String> problems) {
+  private static void checkError(
+      ApplyException e, Set<String> known, String at, List<String> problems) {
     if (!known.contains(e.database())) {
       problems.add(at + ": error names an unknown database " + e.database());
     }
@@ -374,12 +438,19 @@ class NetworkFaultIT {
   }
 
   /**
-   * Catalog: at most the approved entries. Logins, with every password, to each database that
-   * lets the user in: no write, no other table; {@code probed} collects those databases.
+   * Catalog: at most the approved entries. Logins, with every password, to each database that lets
+   * the user in: no write, no other table; {@code probed} collects those databases.
    */
-  private static void noMoreThanApproved(AzurePostgres server, String user, String[] dbs,
-      Map<String, Set<String>> approved, List<Secret> passwords, String at,
-      List<String> problems, Set<String> probed) throws SQLException {
+  private static void noMoreThanApproved(
+      AzurePostgres server,
+      String user,
+      String[] dbs,
+      Map<String, Set<String>> approved,
+      List<Secret> passwords,
+      String at,
+      List<String> problems,
+      Set<String> probed)
+      throws SQLException {
     for (String db : dbs) {
       Set<String> extra = findings(server, db, user);
       extra.removeAll(approved.get(db));
@@ -399,16 +470,18 @@ class NetworkFaultIT {
         probed.add(db);
         try {
           // Approved, read only: app.t in the first two databases, schema app in the third.
-          UserAssert as = assertThat(server).user(user, pw.reveal())
-              .cannotInsertInto(db, "app.t").cannotSelectFrom(db, "other.o");
+          UserAssert as =
+              assertThat(server)
+                  .user(user, pw.reveal())
+                  .cannotInsertInto(db, "app.t")
+                  .cannotSelectFrom(db, "other.o");
           if (k < 2) {
             as.cannotSelectFrom(db, "app.secret");
           } else {
             as.cannotInsertInto(db, "app.secret");
           }
         } catch (AssertionError e) {
-          problems.add(at + ": login to " + db + " allows more than approved: "
-              + e.getMessage());
+          problems.add(at + ": login to " + db + " allows more than approved: " + e.getMessage());
         }
       }
     }
@@ -418,8 +491,7 @@ class NetworkFaultIT {
   private static final Map<String, Connection> SUPER = new HashMap<>();
 
   /** The user's ACL entries, ownerships and memberships seen from a database (marker aside). */
-  private static Connection superConnection(AzurePostgres server, String db)
-      throws SQLException {
+  private static Connection superConnection(AzurePostgres server, String db) throws SQLException {
     Connection c = SUPER.get(db);
     if (c == null || c.isClosed()) {
       c = server.superuserConnection(db);
@@ -430,27 +502,29 @@ class NetworkFaultIT {
 
   static Set<String> findings(AzurePostgres server, String db, String user) throws SQLException {
     Connection c = superConnection(server, db);
-    String sql = "WITH u AS (SELECT oid FROM pg_roles WHERE rolname = ?)"
-        + " SELECT 'database ' || d.datname || ' ' || a.privilege_type FROM pg_database d,"
-        + " aclexplode(d.datacl) a, u WHERE d.datname = current_database() AND a.grantee = u.oid"
-        + " UNION ALL SELECT 'schema ' || n.nspname || ' ' || a.privilege_type FROM pg_namespace n,"
-        + " aclexplode(n.nspacl) a, u WHERE a.grantee = u.oid"
-        + " UNION ALL SELECT 'relation ' || c.oid::regclass || ' ' || a.privilege_type"
-        + " FROM pg_class c, aclexplode(c.relacl) a, u WHERE a.grantee = u.oid"
-        + " UNION ALL SELECT 'column ' || at.attrelid::regclass || '.' || at.attname || ' '"
-        + " || a.privilege_type FROM pg_attribute at, aclexplode(at.attacl) a, u"
-        + " WHERE a.grantee = u.oid"
-        + " UNION ALL SELECT 'function ' || p.oid::regprocedure || ' ' || a.privilege_type"
-        + " FROM pg_proc p, aclexplode(p.proacl) a, u WHERE a.grantee = u.oid"
-        + " UNION ALL SELECT 'owns relation ' || c.oid::regclass FROM pg_class c, u"
-        + " WHERE c.relowner = u.oid"
-        + " UNION ALL SELECT 'owns schema ' || n.nspname FROM pg_namespace n, u"
-        + " WHERE n.nspowner = u.oid"
-        + " UNION ALL SELECT 'default acl ' || da.defaclobjtype::text FROM pg_default_acl da, u"
-        + " WHERE da.defaclrole = u.oid"
-        + " UNION ALL SELECT 'member of ' || g.rolname FROM pg_auth_members m"
-        + " JOIN pg_roles g ON g.oid = m.roleid, u WHERE m.member = u.oid AND g.rolname <> '"
-        + AccessManager.MARKER_ROLE + "'";
+    String sql =
+        "WITH u AS (SELECT oid FROM pg_roles WHERE rolname = ?)"
+            + " SELECT 'database ' || d.datname || ' ' || a.privilege_type FROM pg_database d,"
+            + " aclexplode(d.datacl) a, u WHERE d.datname = current_database() AND a.grantee = u.oid"
+            + " UNION ALL SELECT 'schema ' || n.nspname || ' ' || a.privilege_type FROM pg_namespace n,"
+            + " aclexplode(n.nspacl) a, u WHERE a.grantee = u.oid"
+            + " UNION ALL SELECT 'relation ' || c.oid::regclass || ' ' || a.privilege_type"
+            + " FROM pg_class c, aclexplode(c.relacl) a, u WHERE a.grantee = u.oid"
+            + " UNION ALL SELECT 'column ' || at.attrelid::regclass || '.' || at.attname || ' '"
+            + " || a.privilege_type FROM pg_attribute at, aclexplode(at.attacl) a, u"
+            + " WHERE a.grantee = u.oid"
+            + " UNION ALL SELECT 'function ' || p.oid::regprocedure || ' ' || a.privilege_type"
+            + " FROM pg_proc p, aclexplode(p.proacl) a, u WHERE a.grantee = u.oid"
+            + " UNION ALL SELECT 'owns relation ' || c.oid::regclass FROM pg_class c, u"
+            + " WHERE c.relowner = u.oid"
+            + " UNION ALL SELECT 'owns schema ' || n.nspname FROM pg_namespace n, u"
+            + " WHERE n.nspowner = u.oid"
+            + " UNION ALL SELECT 'default acl ' || da.defaclobjtype::text FROM pg_default_acl da, u"
+            + " WHERE da.defaclrole = u.oid"
+            + " UNION ALL SELECT 'member of ' || g.rolname FROM pg_auth_members m"
+            + " JOIN pg_roles g ON g.oid = m.roleid, u WHERE m.member = u.oid AND g.rolname <> '"
+            + AccessManager.MARKER_ROLE
+            + "'";
     Set<String> out = new HashSet<>();
     try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, user);
@@ -463,11 +537,10 @@ class NetworkFaultIT {
     return out;
   }
 
-  private static Optional<Boolean> canLogin(AzurePostgres server, String user)
-      throws SQLException {
+  private static Optional<Boolean> canLogin(AzurePostgres server, String user) throws SQLException {
     Connection c = superConnection(server, "postgres");
-    try (java.sql.PreparedStatement ps = c.prepareStatement(
-        "SELECT rolcanlogin FROM pg_roles WHERE rolname = ?")) {
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement("SELECT rolcanlogin FROM pg_roles WHERE rolname = ?")) {
       ps.setString(1, user);
       try (java.sql.ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();

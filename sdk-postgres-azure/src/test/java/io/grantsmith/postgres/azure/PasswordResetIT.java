@@ -34,8 +34,13 @@ class PasswordResetIT {
     TestConnector tc = AccessFixtures.connector(server, db);
     Integration integration = integration(tc, 1);
     AccessManager manager = manager(tc, integration, Clock.systemUTC());
-    AccessRequest request = request(integration, "dana@example.com", AccessLevel.READ_ONLY,
-        Duration.ofHours(1), ResourceRef.relation(db, "app", "t"));
+    AccessRequest request =
+        request(
+            integration,
+            "dana@example.com",
+            AccessLevel.READ_ONLY,
+            Duration.ofHours(1),
+            ResourceRef.relation(db, "app", "t"));
     // The caller dies after the server committed: this password never reaches anyone.
     String lost = manager.grant(request).password().orElseThrow().reveal();
 
@@ -44,8 +49,12 @@ class PasswordResetIT {
     assertThat(again.password()).isEmpty();
     assertThat(again.passwordKept()).isTrue();
     String validUntil = role(server, db, user, "rolvaliduntil");
-    String setAt = role(server, db, user, "shobj_description(oid, 'pg_authid')::jsonb"
-        + " ->> 'passwordSetAt'");
+    String setAt =
+        role(
+            server,
+            db,
+            user,
+            "shobj_description(oid, 'pg_authid')::jsonb" + " ->> 'passwordSetAt'");
 
     DryRunExecutor dryRun = new DryRunExecutor();
     AccessGrant planned = manager.withExecutor(dryRun).resetPassword(request.requestId());
@@ -60,13 +69,22 @@ class PasswordResetIT {
     assertThat(reset.expiresAt()).isEqualTo(again.expiresAt());
     assertThat(reset.jdbcUrl()).isEqualTo(again.jdbcUrl()).doesNotContain(fresh);
     assertThat(reset.toString()).doesNotContain(fresh);
-    assertThat(server).user(user, fresh).canLogin(db).canSelectFrom(db, "app.t")
+    assertThat(server)
+        .user(user, fresh)
+        .canLogin(db)
+        .canSelectFrom(db, "app.t")
         .cannotSelectFrom(db, "app.secret");
     assertThat(server).user(user, lost).cannotLogin(db);
     assertThat(manager.lease(user).orElseThrow().expiresAt()).isEqualTo(again.expiresAt());
     assertThat(role(server, db, user, "rolvaliduntil")).isEqualTo(validUntil);
-    assertThat(role(server, db, user, "shobj_description(oid, 'pg_authid')::jsonb"
-        + " ->> 'passwordSetAt'")).isNotNull().isNotEqualTo(setAt);
+    assertThat(
+            role(
+                server,
+                db,
+                user,
+                "shobj_description(oid, 'pg_authid')::jsonb" + " ->> 'passwordSetAt'"))
+        .isNotNull()
+        .isNotEqualTo(setAt);
 
     // A grant that stopped before enabling LOGIN: the reset refuses (only a grant enables LOGIN,
     // after its footprint check); granting again finishes it with a new password.
@@ -80,45 +98,55 @@ class PasswordResetIT {
       }
     }
     assertThatThrownBy(() -> manager.resetPassword(user))
-        .isInstanceOf(GrantsmithException.class).hasMessageContaining(user);
+        .isInstanceOf(GrantsmithException.class)
+        .hasMessageContaining(user);
     assertThat(server).role(user).hasLoginDisabled();
     String halfWay = manager.grant(request).password().orElseThrow().reveal();
     assertThat(server).user(user, halfWay).canLogin(db).canSelectFrom(db, "app.t");
   }
 
   @AzurePostgresTest
-  void resetPasswordRefusesExpiredRevokedAndUnknownLeases(AzurePostgres server)
-      throws Exception {
+  void resetPasswordRefusesExpiredRevokedAndUnknownLeases(AzurePostgres server) throws Exception {
     String db = server.createDatabase();
     estate(server, db);
     TestConnector tc = AccessFixtures.connector(server, db);
     Integration integration = integration(tc, 1);
     AccessManager manager = manager(tc, integration, Clock.systemUTC());
-    AccessGrant g = manager.grant(request(integration, "erik@example.com",
-        AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t")));
+    AccessGrant g =
+        manager.grant(
+            request(
+                integration,
+                "erik@example.com",
+                AccessLevel.READ_ONLY,
+                Duration.ofHours(1),
+                ResourceRef.relation(db, "app", "t")));
     String user = g.username();
     String pw = g.password().orElseThrow().reveal();
 
     try (AccessManager later = manager(tc, integration, offset(Duration.ofHours(2)))) {
       assertThatThrownBy(() -> later.resetPassword(user))
-          .isInstanceOf(GrantsmithException.class).hasMessageContaining(user);
+          .isInstanceOf(GrantsmithException.class)
+          .hasMessageContaining(user);
     }
     manager.revoke(user);
     assertThatThrownBy(() -> manager.resetPassword(g.lease().requestId()))
-        .isInstanceOf(GrantsmithException.class).hasMessageContaining(g.lease().requestId())
+        .isInstanceOf(GrantsmithException.class)
+        .hasMessageContaining(g.lease().requestId())
         .hasMessageContaining(user);
     assertThat(server).role(user).exists().hasLoginDisabled();
     assertThat(server).user(user, pw).cannotLogin(db);
     assertThatThrownBy(() -> manager.resetPassword("no-such-request"))
-        .isInstanceOf(GrantsmithException.class).hasMessageContaining("no-such-request");
+        .isInstanceOf(GrantsmithException.class)
+        .hasMessageContaining("no-such-request");
   }
 
   /** One expression over the user's row in pg_roles, as text, read as superuser. */
   private static String role(AzurePostgres server, String db, String user, String expression)
       throws SQLException {
     try (Connection c = server.superuserConnection(db);
-        PreparedStatement ps = c.prepareStatement("SELECT (" + expression
-            + ")::text FROM pg_roles WHERE rolname = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT (" + expression + ")::text FROM pg_roles WHERE rolname = ?")) {
       ps.setString(1, user);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;

@@ -17,7 +17,6 @@ import io.grantsmith.testkit.AzurePostgresTest;
 import io.grantsmith.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -40,77 +39,104 @@ class PlannerIT {
   }
 
   @AzurePostgresTest
-  void appliedPlanReachesTheDesiredStateAndReplanningIsEmpty(AzurePostgres server,
-      TestDatabase db, Connection admin) throws Exception {
-    exec(admin, "CREATE SCHEMA sales; CREATE TABLE sales.orders (id serial, v text);"
-        + " CREATE VIEW sales.recent AS SELECT * FROM sales.orders;"
-        + " CREATE FUNCTION sales.total(a integer, b text) RETURNS int LANGUAGE sql AS 'SELECT 1';"
-        + " CREATE TABLE public.other (id int)");
+  void appliedPlanReachesTheDesiredStateAndReplanningIsEmpty(
+      AzurePostgres server, TestDatabase db, Connection admin) throws Exception {
+    exec(
+        admin,
+        "CREATE SCHEMA sales; CREATE TABLE sales.orders (id serial, v text);"
+            + " CREATE VIEW sales.recent AS SELECT * FROM sales.orders;"
+            + " CREATE FUNCTION sales.total(a integer, b text) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+            + " CREATE TABLE public.other (id int)");
     TestConnector connector = TestConnector.create(server, db.name());
     String user = role();
     Secret password = Secret.of("pw-" + UUID.randomUUID());
     String name = db.name();
-    DesiredState desired = DesiredState.builder()
-        .addRole(RoleSpec.builder().name(user).login(true).password(password).build())
-        .addGrant(grant(user, ResourceRef.database(name), Privilege.CONNECT))
-        .addGrant(grant(user, ResourceRef.schema(name, "sales"), Privilege.USAGE))
-        .addGrant(grant(user, ResourceRef.relation(name, "sales", "orders"), Privilege.SELECT,
-            Privilege.INSERT))
-        .addGrant(grant(user, ResourceRef.relation(name, "sales", "recent"), Privilege.SELECT))
-        .addGrant(grant(user, ResourceRef.sequence(name, "sales", "orders_id_seq"),
-            Privilege.USAGE))
-        .addGrant(grant(user, ResourceRef.function(name, "sales", "total", "a integer, b text"),
-            Privilege.EXECUTE))
-        .build();
+    DesiredState desired =
+        DesiredState.builder()
+            .addRole(RoleSpec.builder().name(user).login(true).password(password).build())
+            .addGrant(grant(user, ResourceRef.database(name), Privilege.CONNECT))
+            .addGrant(grant(user, ResourceRef.schema(name, "sales"), Privilege.USAGE))
+            .addGrant(
+                grant(
+                    user,
+                    ResourceRef.relation(name, "sales", "orders"),
+                    Privilege.SELECT,
+                    Privilege.INSERT))
+            .addGrant(grant(user, ResourceRef.relation(name, "sales", "recent"), Privilege.SELECT))
+            .addGrant(
+                grant(user, ResourceRef.sequence(name, "sales", "orders_id_seq"), Privilege.USAGE))
+            .addGrant(
+                grant(
+                    user,
+                    ResourceRef.function(name, "sales", "total", "a integer, b text"),
+                    Privilege.EXECUTE))
+            .build();
     Planner planner = Planner.builder().build();
 
     Plan plan = planner.plan(desired, connector.snapshots(name));
     connector.executor().apply(plan);
 
     List<CatalogSnapshot> after = connector.snapshots(name);
-    DesiredState withoutPassword = DesiredState.builder()
-        .addRole(RoleSpec.builder().name(user).login(true).build())
-        .addAllGrants(desired.grants()).build();
+    DesiredState withoutPassword =
+        DesiredState.builder()
+            .addRole(RoleSpec.builder().name(user).login(true).build())
+            .addAllGrants(desired.grants())
+            .build();
     assertThat(planner.plan(withoutPassword, after).toSql()).as("replanning").isEmpty();
     assertThat(held(after.get(1), user)).isEqualTo(wanted(desired, name));
-    assertThat(server).user(user, password.reveal()).canLogin(name)
-        .canSelectFrom(name, "sales.orders").canInsertInto(name, "sales.orders")
-        .canSelectFrom(name, "sales.recent").cannotInsertInto(name, "sales.recent")
+    assertThat(server)
+        .user(user, password.reveal())
+        .canLogin(name)
+        .canSelectFrom(name, "sales.orders")
+        .canInsertInto(name, "sales.orders")
+        .canSelectFrom(name, "sales.recent")
+        .cannotInsertInto(name, "sales.recent")
         .cannotSelectFrom(name, "public.other")
         .canExecute(name, "sales.total(1, 'x')");
 
     // Narrowing the desired state revokes what is no longer wanted, on every object kind.
-    DesiredState narrower = DesiredState.builder()
-        .addRole(RoleSpec.builder().name(user).login(true).build())
-        .addGrant(grant(user, ResourceRef.database(name), Privilege.CONNECT))
-        .addGrant(grant(user, ResourceRef.schema(name, "sales"), Privilege.USAGE))
-        .addGrant(grant(user, ResourceRef.relation(name, "sales", "orders"), Privilege.SELECT))
-        .build();
+    DesiredState narrower =
+        DesiredState.builder()
+            .addRole(RoleSpec.builder().name(user).login(true).build())
+            .addGrant(grant(user, ResourceRef.database(name), Privilege.CONNECT))
+            .addGrant(grant(user, ResourceRef.schema(name, "sales"), Privilege.USAGE))
+            .addGrant(grant(user, ResourceRef.relation(name, "sales", "orders"), Privilege.SELECT))
+            .build();
     connector.executor().apply(planner.plan(narrower, connector.snapshots(name)));
     List<CatalogSnapshot> narrowed = connector.snapshots(name);
     assertThat(planner.plan(narrower, narrowed).isEmpty()).isTrue();
     assertThat(held(narrowed.get(1), user)).isEqualTo(wanted(narrower, name));
-    assertThat(server).user(user, password.reveal()).canSelectFrom(name, "sales.orders")
-        .cannotInsertInto(name, "sales.orders").cannotSelectFrom(name, "sales.recent");
+    assertThat(server)
+        .user(user, password.reveal())
+        .canSelectFrom(name, "sales.orders")
+        .cannotInsertInto(name, "sales.orders")
+        .cannotSelectFrom(name, "sales.recent");
   }
 
   @AzurePostgresTest
-  void dryRunScriptRunByHandHasTheSameEffectAsTheExecutor(AzurePostgres server,
-      TestDatabase db, Connection admin) throws Exception {
-    exec(admin, "CREATE SCHEMA s; CREATE TABLE s.t (id int); CREATE TABLE s.\"Odd \"\"T\"\"\" (id int)");
+  void dryRunScriptRunByHandHasTheSameEffectAsTheExecutor(
+      AzurePostgres server, TestDatabase db, Connection admin) throws Exception {
+    exec(
+        admin,
+        "CREATE SCHEMA s; CREATE TABLE s.t (id int); CREATE TABLE s.\"Odd \"\"T\"\"\" (id int)");
     TestConnector connector = TestConnector.create(server, db.name());
     String name = db.name();
     String viaExecutor = role();
     String viaScript = role();
     Planner planner = Planner.builder().build();
     for (String user : List.of(viaExecutor, viaScript)) {
-      DesiredState desired = DesiredState.builder()
-          .addRole(RoleSpec.builder().name(user).build())
-          .addGrant(grant(user, ResourceRef.schema(name, "s"), Privilege.USAGE))
-          .addGrant(grant(user, ResourceRef.relation(name, "s", "t"), Privilege.SELECT))
-          .addGrant(grant(user, ResourceRef.relation(name, "s", "Odd \"T\""), Privilege.SELECT,
-              Privilege.UPDATE))
-          .build();
+      DesiredState desired =
+          DesiredState.builder()
+              .addRole(RoleSpec.builder().name(user).build())
+              .addGrant(grant(user, ResourceRef.schema(name, "s"), Privilege.USAGE))
+              .addGrant(grant(user, ResourceRef.relation(name, "s", "t"), Privilege.SELECT))
+              .addGrant(
+                  grant(
+                      user,
+                      ResourceRef.relation(name, "s", "Odd \"T\""),
+                      Privilege.SELECT,
+                      Privilege.UPDATE))
+              .build();
       Plan plan = planner.plan(desired, connector.snapshots(name));
       if (user.equals(viaExecutor)) {
         connector.executor().apply(plan);
@@ -133,17 +159,21 @@ class PlannerIT {
   }
 
   @AzurePostgresTest
-  void readOnlyOnTwoHundredSchemasTakesAHandfulOfRoundTrips(AzurePostgres server,
-      TestDatabase db, Connection admin) throws Exception {
-    io.grantsmith.testkit.Estate.builder().inDatabase(db.name()).schemas(200).tables(25)
+  void readOnlyOnTwoHundredSchemasTakesAHandfulOfRoundTrips(
+      AzurePostgres server, TestDatabase db, Connection admin) throws Exception {
+    io.grantsmith.testkit.Estate.builder()
+        .inDatabase(db.name())
+        .schemas(200)
+        .tables(25)
         .create(server);
     TestConnector connector = TestConnector.create(server, db.name());
     String user = role();
     String name = db.name();
     CatalogSnapshot before = connector.reader().read(name);
-    DesiredState.Builder desired = DesiredState.builder()
-        .addRole(RoleSpec.builder().name(user).build())
-        .addGrant(grant(user, ResourceRef.database(name), Privilege.CONNECT));
+    DesiredState.Builder desired =
+        DesiredState.builder()
+            .addRole(RoleSpec.builder().name(user).build())
+            .addGrant(grant(user, ResourceRef.database(name), Privilege.CONNECT));
     int privileges = 1;
     for (ResourceRef o : before.objects()) {
       if (o.kind() == ResourceKind.SCHEMA && !o.schema().get().equals("public")) {
@@ -155,14 +185,21 @@ class PlannerIT {
       }
     }
     long t0 = System.nanoTime();
-    Plan plan = Planner.builder().build().plan(desired.build(),
-        List.of(connector.reader().read("postgres"), before));
+    Plan plan =
+        Planner.builder()
+            .build()
+            .plan(desired.build(), List.of(connector.reader().read("postgres"), before));
     long planned = System.nanoTime();
     ApplyResult result = connector.executor().apply(plan);
     long applied = System.nanoTime();
-    LOG.info("Read-only on {} privileges: {} statements, {} round trips; planned in {} ms,"
-            + " applied in {} ms", privileges, result.statements(), result.roundTrips(),
-        (planned - t0) / 1_000_000, (applied - planned) / 1_000_000);
+    LOG.info(
+        "Read-only on {} privileges: {} statements, {} round trips; planned in {} ms,"
+            + " applied in {} ms",
+        privileges,
+        result.statements(),
+        result.roundTrips(),
+        (planned - t0) / 1_000_000,
+        (applied - planned) / 1_000_000);
     assertThat(result.roundTrips()).isLessThanOrEqualTo(10);
     assertThat(held(connector.reader().read(name), user)).hasSize(privileges);
   }
@@ -174,15 +211,20 @@ class PlannerIT {
   /** (resource, privilege, grant option) held by a role. */
   static Set<List<Object>> held(CatalogSnapshot s, String role) {
     return s.grantsTo(role).stream()
-        .flatMap(g -> g.privileges().stream()
-            .map(p -> List.<Object>of(g.resource(), p, g.withGrantOption())))
+        .flatMap(
+            g ->
+                g.privileges().stream()
+                    .map(p -> List.<Object>of(g.resource(), p, g.withGrantOption())))
         .collect(Collectors.toSet());
   }
 
   static Set<List<Object>> wanted(DesiredState d, String db) {
-    return d.grants().stream().filter(g -> g.resource().requireDatabase().equals(db))
-        .flatMap(g -> g.privileges().stream()
-            .map(p -> List.<Object>of(g.resource(), p, g.withGrantOption())))
+    return d.grants().stream()
+        .filter(g -> g.resource().requireDatabase().equals(db))
+        .flatMap(
+            g ->
+                g.privileges().stream()
+                    .map(p -> List.<Object>of(g.resource(), p, g.withGrantOption())))
         .collect(Collectors.toSet());
   }
 }

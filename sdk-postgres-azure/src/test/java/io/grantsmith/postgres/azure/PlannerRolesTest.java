@@ -22,8 +22,12 @@ class PlannerRolesTest {
   private static final Instant T = Instant.parse("2030-01-02T03:04:05.123456Z");
 
   private static CatalogSnapshot with(RoleInfo role) {
-    return CatalogSnapshot.builder().database("postgres").serverVersionNum(170000)
-        .addObject(ResourceRef.database("postgres")).addAllRoles(List.of(role)).build();
+    return CatalogSnapshot.builder()
+        .database("postgres")
+        .serverVersionNum(170000)
+        .addObject(ResourceRef.database("postgres"))
+        .addAllRoles(List.of(role))
+        .build();
   }
 
   private static List<String> sql(DesiredState desired, CatalogSnapshot snap) {
@@ -33,23 +37,41 @@ class PlannerRolesTest {
 
   @Test
   void anUnchangedRoleNeedsNothing() {
-    RoleInfo existing = RoleInfo.builder().name("u").login(true).validUntil(T)
-        .comment("c").build();
-    assertThat(sql(DesiredState.builder().addRole(RoleSpec.builder().name("u").login(true)
-        .validUntil(T).comment("c").build()).build(), with(existing))).isEmpty();
+    RoleInfo existing = RoleInfo.builder().name("u").login(true).validUntil(T).comment("c").build();
+    assertThat(
+            sql(
+                DesiredState.builder()
+                    .addRole(
+                        RoleSpec.builder().name("u").login(true).validUntil(T).comment("c").build())
+                    .build(),
+                with(existing)))
+        .isEmpty();
   }
 
   @Test
   void onlyWhatDiffersIsChangedAndLoginGoesOffFirst() {
-    RoleInfo existing = RoleInfo.builder().name("u").login(true).validUntil(T)
-        .comment("old").build();
-    List<String> sql = sql(DesiredState.builder().addRole(RoleSpec.builder().name("u")
-        .login(false).validUntil(T.plusSeconds(60)).comment("new")
-        .password(Secret.of("Pw-1234567890")).build()).build(), with(existing));
+    RoleInfo existing =
+        RoleInfo.builder().name("u").login(true).validUntil(T).comment("old").build();
+    List<String> sql =
+        sql(
+            DesiredState.builder()
+                .addRole(
+                    RoleSpec.builder()
+                        .name("u")
+                        .login(false)
+                        .validUntil(T.plusSeconds(60))
+                        .comment("new")
+                        .password(Secret.of("Pw-1234567890"))
+                        .build())
+                .build(),
+            with(existing));
     assertThat(sql).hasSize(4);
     assertThat(sql.get(0)).isEqualTo("ALTER ROLE u WITH NOLOGIN");
-    assertThat(sql.subList(1, 4)).anySatisfy(s -> assertThat(s).isEqualTo(
-        "ALTER ROLE u WITH VALID UNTIL '2030-01-02 03:05:05.123456+00'"))
+    assertThat(sql.subList(1, 4))
+        .anySatisfy(
+            s ->
+                assertThat(s)
+                    .isEqualTo("ALTER ROLE u WITH VALID UNTIL '2030-01-02 03:05:05.123456+00'"))
         .anySatisfy(s -> assertThat(s).contains("PASSWORD '****'"))
         .anySatisfy(s -> assertThat(s).isEqualTo("COMMENT ON ROLE u IS 'new'"));
   }
@@ -59,7 +81,9 @@ class PlannerRolesTest {
     assertThatThrownBy(() -> Planner.builder().maxObjectsPerStatement(0))
         .isInstanceOf(InvalidValueException.class)
         .hasMessageStartingWith("Planner.maxObjectsPerStatement");
-    assertThatThrownBy(() -> Planner.builder().build().plan(DesiredState.builder().build(),
-        List.of())).isInstanceOf(InvalidValueException.class).hasMessageStartingWith("snapshots");
+    assertThatThrownBy(
+            () -> Planner.builder().build().plan(DesiredState.builder().build(), List.of()))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageStartingWith("snapshots");
   }
 }

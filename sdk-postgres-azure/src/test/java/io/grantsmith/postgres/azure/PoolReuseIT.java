@@ -29,18 +29,37 @@ class PoolReuseIT {
         assertThat(pid(c)).as("committed, so reused").isEqualTo(first);
         assertThat(c.getAutoCommit()).isTrue();
         assertThat(query(c, "SHOW application_name")).isNotEqualTo("dirty");
-        exec(c, "CREATE ROLE " + db + "_other NOLOGIN; GRANT " + db + "_other TO " + tc.name
-            + "; SET ROLE " + db + "_other; CREATE TEMP TABLE leftover (x int);"
-            + " SELECT pg_advisory_lock(42); LISTEN somewhere");
+        exec(
+            c,
+            "CREATE ROLE "
+                + db
+                + "_other NOLOGIN; GRANT "
+                + db
+                + "_other TO "
+                + tc.name
+                + "; SET ROLE "
+                + db
+                + "_other; CREATE TEMP TABLE leftover (x int);"
+                + " SELECT pg_advisory_lock(42); LISTEN somewhere");
         assertThat(query(c, "SELECT current_user")).isEqualTo(db + "_other");
       }
       try (Connection c = pool.open(db)) {
         assertThat(pid(c)).as("reset, so reused").isEqualTo(first);
         assertThat(query(c, "SELECT current_user")).as("role reset").isEqualTo(tc.name);
-        assertThat(query(c, "SELECT count(*) FROM pg_class WHERE relname = 'leftover'"
-            + " AND relpersistence = 't'")).as("temporary table dropped").isEqualTo("0");
-        assertThat(query(c, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-            + " AND pid = pg_backend_pid()")).as("advisory locks released").isEqualTo("0");
+        assertThat(
+                query(
+                    c,
+                    "SELECT count(*) FROM pg_class WHERE relname = 'leftover'"
+                        + " AND relpersistence = 't'"))
+            .as("temporary table dropped")
+            .isEqualTo("0");
+        assertThat(
+                query(
+                    c,
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                        + " AND pid = pg_backend_pid()"))
+            .as("advisory locks released")
+            .isEqualTo("0");
         assertThat(query(c, "SELECT count(*) FROM pg_listening_channels()")).isEqualTo("0");
         // The driver's server-side prepared statements survive the reset and keep working.
         for (int i = 0; i < 8; i++) {
@@ -54,7 +73,8 @@ class PoolReuseIT {
       }
       try (Connection c = pool.open(db)) {
         assertThat(pid(c)).isEqualTo(first);
-        assertThat(query(c, "SELECT count(*) FROM pg_prepared_statements")).as("kept")
+        assertThat(query(c, "SELECT count(*) FROM pg_prepared_statements"))
+            .as("kept")
             .isNotEqualTo("0");
         try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1")) {
           ps.setInt(1, 41);
@@ -72,8 +92,7 @@ class PoolReuseIT {
       assertThat(afterOpenTransaction).as("left in a transaction, so closed").isNotEqualTo(first);
 
       try (Connection c = pool.open(db)) {
-        assertThatThrownBy(() -> exec(c, "SELECT no_such_column")).isInstanceOf(
-            SQLException.class);
+        assertThatThrownBy(() -> exec(c, "SELECT no_such_column")).isInstanceOf(SQLException.class);
       }
       assertThat(pid(pool, db)).as("a failure, so closed").isNotEqualTo(afterOpenTransaction);
 
@@ -88,8 +107,9 @@ class PoolReuseIT {
   void managerBuiltFromCredentialsReusesConnections(AzurePostgres server) throws Exception {
     String db = server.createDatabase();
     TestConnector tc = AccessFixtures.connector(server, db);
-    try (AccessManager manager = AccessFixtures.manager(tc,
-        AccessFixtures.integration(tc, 1), java.time.Clock.systemUTC())) {
+    try (AccessManager manager =
+        AccessFixtures.manager(
+            tc, AccessFixtures.integration(tc, 1), java.time.Clock.systemUTC())) {
       manager.leases();
       int before = connectorSessions(server, tc);
       for (int i = 0; i < 5; i++) {
@@ -101,8 +121,8 @@ class PoolReuseIT {
 
   private static int connectorSessions(AzurePostgres server, TestConnector tc) throws Exception {
     try (Connection c = server.superuserConnection("postgres")) {
-      return Integer.parseInt(query(c, "SELECT count(*) FROM pg_stat_activity WHERE usename = '"
-          + tc.name + "'"));
+      return Integer.parseInt(
+          query(c, "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + tc.name + "'"));
     }
   }
 
@@ -117,7 +137,8 @@ class PoolReuseIT {
   }
 
   private static String query(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

@@ -26,7 +26,8 @@ class ScopedReadIT {
     String db = server.createDatabase();
     TestConnector tc = AccessFixtures.connector(server, db);
     String role = "scoped_" + db;
-    try (Connection c = server.superuserConnection(db); Statement st = c.createStatement()) {
+    try (Connection c = server.superuserConnection(db);
+        Statement st = c.createStatement()) {
       st.execute("CREATE ROLE " + role + " NOLOGIN");
       st.execute("CREATE SCHEMA a; CREATE TABLE a.t1 (x int); CREATE SEQUENCE a.s1");
       st.execute("CREATE SCHEMA b; CREATE TABLE b.held (x int); CREATE TABLE b.other (x int)");
@@ -53,50 +54,81 @@ class ScopedReadIT {
     assertThat(forRole.objects()).isEqualTo(full.objects());
     assertThat(full.grants()).hasSizeGreaterThan(forRole.grants().size());
     for (ResourceRef o : full.objects()) {
-      boolean inScope = o.schema().map("a"::equals).orElse(true)
-          || full.grantsTo(role).stream().anyMatch(g -> g.resource().equals(o));
+      boolean inScope =
+          o.schema().map("a"::equals).orElse(true)
+              || full.grantsTo(role).stream().anyMatch(g -> g.resource().equals(o));
       assertThat(scoped.objects().contains(o)).as(o.toString()).isEqualTo(inScope);
     }
-    assertThat(scoped.objects()).contains(ResourceRef.relation(db, "c", "owned"),
-        ResourceRef.relation(db, "b", "other"))
+    assertThat(scoped.objects())
+        .contains(ResourceRef.relation(db, "c", "owned"), ResourceRef.relation(db, "b", "other"))
         .doesNotContain(ResourceRef.relation(db, "c", "other"));
-    assertThat(full.grantsTo(role)).contains(Grant.builder().grantee(role)
-        .resource(ResourceRef.relation(db, "b", "other")).addPrivileges(Privilege.UPDATE)
-        .withGrantOption(true).build());
+    assertThat(full.grantsTo(role))
+        .contains(
+            Grant.builder()
+                .grantee(role)
+                .resource(ResourceRef.relation(db, "b", "other"))
+                .addPrivileges(Privilege.UPDATE)
+                .withGrantOption(true)
+                .build());
   }
 
   /**
-   * The reader parses ACLs as text; the server's own aclexplode, joined to pg_roles, is the
-   * ground truth, for roles with hostile names (quotes, commas, equals signs, slashes, spaces,
-   * Unicode, 63 bytes), grant options, PUBLIC, several grantors and default privileges.
+   * The reader parses ACLs as text; the server's own aclexplode, joined to pg_roles, is the ground
+   * truth, for roles with hostile names (quotes, commas, equals signs, slashes, spaces, Unicode, 63
+   * bytes), grant options, PUBLIC, several grantors and default privileges.
    */
   @AzurePostgresTest
   void grantsAreWhatAclexplodeSays(AzurePostgres server) throws Exception {
     String db = server.createDatabase();
     TestConnector tc = AccessFixtures.connector(server, db);
-    Set<String> names = new LinkedHashSet<>(List.of("a=b/c,d", "\"quoted\"", "x*", "UPPER",
-        "sp ace", "日本語", "é".repeat(31), "{brace}", "back\\slash", "new\nline", "=", "/",
-        ","));
-    GrantsmithArbitraries.hostileIdentifiers().sampleStream()
-        .filter(n -> !n.startsWith("pg_") && !n.equalsIgnoreCase("public") && n.indexOf('\0') < 0
-            && !n.isBlank())
-        .limit(40).forEach(names::add);
+    Set<String> names =
+        new LinkedHashSet<>(
+            List.of(
+                "a=b/c,d",
+                "\"quoted\"",
+                "x*",
+                "UPPER",
+                "sp ace",
+                "日本語",
+                "é".repeat(31),
+                "{brace}",
+                "back\\slash",
+                "new\nline",
+                "=",
+                "/",
+                ","));
+    GrantsmithArbitraries.hostileIdentifiers()
+        .sampleStream()
+        .filter(
+            n ->
+                !n.startsWith("pg_")
+                    && !n.equalsIgnoreCase("public")
+                    && n.indexOf('\0') < 0
+                    && !n.isBlank())
+        .limit(40)
+        .forEach(names::add);
     List<String> roles = new ArrayList<>(names);
-    try (Connection c = server.superuserConnection(db); Statement st = c.createStatement()) {
-      st.execute("CREATE SCHEMA s; CREATE TABLE s.t (x int); CREATE SEQUENCE s.q;"
-          + " CREATE FUNCTION s.f(int, text) RETURNS int LANGUAGE sql AS 'SELECT 1';"
-          + " CREATE ROLE acl_grantor; GRANT ALL ON s.t TO acl_grantor WITH GRANT OPTION;"
-          + " GRANT USAGE ON SCHEMA s TO acl_grantor;"
-          + " GRANT SELECT ON s.t TO PUBLIC");
+    try (Connection c = server.superuserConnection(db);
+        Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE SCHEMA s; CREATE TABLE s.t (x int); CREATE SEQUENCE s.q;"
+              + " CREATE FUNCTION s.f(int, text) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+              + " CREATE ROLE acl_grantor; GRANT ALL ON s.t TO acl_grantor WITH GRANT OPTION;"
+              + " GRANT USAGE ON SCHEMA s TO acl_grantor;"
+              + " GRANT SELECT ON s.t TO PUBLIC");
       int i = 0;
       for (String name : roles) {
         String r = q(fit(name, "#" + i++));
         st.execute("CREATE ROLE " + r);
-        st.execute("GRANT SELECT, UPDATE ON s.t TO " + r
-            + (i % 2 == 0 ? " WITH GRANT OPTION" : ""));
+        st.execute(
+            "GRANT SELECT, UPDATE ON s.t TO " + r + (i % 2 == 0 ? " WITH GRANT OPTION" : ""));
         st.execute("SET ROLE acl_grantor; GRANT INSERT ON s.t TO " + r + "; RESET ROLE");
-        st.execute("GRANT USAGE ON SCHEMA s TO " + r + "; GRANT USAGE ON s.q TO " + r
-            + (i % 3 == 0 ? " WITH GRANT OPTION" : ""));
+        st.execute(
+            "GRANT USAGE ON SCHEMA s TO "
+                + r
+                + "; GRANT USAGE ON s.q TO "
+                + r
+                + (i % 3 == 0 ? " WITH GRANT OPTION" : ""));
         st.execute("GRANT EXECUTE ON FUNCTION s.f(int, text) TO " + r);
         st.execute("GRANT TEMPORARY ON DATABASE " + q(db) + " TO " + r);
         st.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT DELETE ON TABLES TO " + r);
@@ -107,55 +139,70 @@ class ScopedReadIT {
     }
     CatalogSnapshot full = tc.reader().read(db);
     Set<List<Object>> expected = new HashSet<>();
-    try (Connection c = server.superuserConnection(db); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT k, name, g.rolname, x.privilege_type, x.is_grantable"
-            + " FROM (SELECT 'schema' AS k, nspname::text AS name,"
-            + "         coalesce(nspacl, acldefault('n', nspowner)) AS acl"
-            + "         FROM pg_namespace WHERE nspname = 's'"
-            + "       UNION ALL SELECT 'rel', relname::text, coalesce(relacl, acldefault("
-            + "         CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END::\"char\", relowner))"
-            + "         FROM pg_class WHERE relnamespace = 's'::regnamespace"
-            + "       UNION ALL SELECT 'fn', proname::text,"
-            + "         coalesce(proacl, acldefault('f', proowner))"
-            + "         FROM pg_proc WHERE pronamespace = 's'::regnamespace"
-            + "       UNION ALL SELECT 'db', datname::text,"
-            + "         coalesce(datacl, acldefault('d', datdba))"
-            + "         FROM pg_database WHERE datname = current_database()) o,"
-            + " aclexplode(o.acl) x JOIN pg_roles g ON g.oid = x.grantee")) {
+    try (Connection c = server.superuserConnection(db);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT k, name, g.rolname, x.privilege_type, x.is_grantable"
+                    + " FROM (SELECT 'schema' AS k, nspname::text AS name,"
+                    + "         coalesce(nspacl, acldefault('n', nspowner)) AS acl"
+                    + "         FROM pg_namespace WHERE nspname = 's'"
+                    + "       UNION ALL SELECT 'rel', relname::text, coalesce(relacl, acldefault("
+                    + "         CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END::\"char\", relowner))"
+                    + "         FROM pg_class WHERE relnamespace = 's'::regnamespace"
+                    + "       UNION ALL SELECT 'fn', proname::text,"
+                    + "         coalesce(proacl, acldefault('f', proowner))"
+                    + "         FROM pg_proc WHERE pronamespace = 's'::regnamespace"
+                    + "       UNION ALL SELECT 'db', datname::text,"
+                    + "         coalesce(datacl, acldefault('d', datdba))"
+                    + "         FROM pg_database WHERE datname = current_database()) o,"
+                    + " aclexplode(o.acl) x JOIN pg_roles g ON g.oid = x.grantee")) {
       while (rs.next()) {
-        expected.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getBoolean(5)));
+        expected.add(
+            List.of(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getBoolean(5)));
       }
     }
     Set<List<Object>> actual = new HashSet<>();
     for (Grant g : full.grants()) {
       ResourceRef r = g.resource();
       if (r.schema().map("s"::equals).orElse(r.kind() == io.grantsmith.api.ResourceKind.DATABASE)) {
-        String k = switch (r.kind()) {
-          case SCHEMA -> "schema";
-          case FUNCTION -> "fn";
-          case DATABASE -> "db";
-          default -> "rel";
-        };
-        String name = switch (r.kind()) {
-          case SCHEMA -> r.schema().get();
-          case DATABASE -> r.database().get();
-          default -> r.name().get();
-        };
+        String k =
+            switch (r.kind()) {
+              case SCHEMA -> "schema";
+              case FUNCTION -> "fn";
+              case DATABASE -> "db";
+              default -> "rel";
+            };
+        String name =
+            switch (r.kind()) {
+              case SCHEMA -> r.schema().get();
+              case DATABASE -> r.database().get();
+              default -> r.name().get();
+            };
         for (Privilege p : g.privileges()) {
           actual.add(List.of(k, name, g.grantee(), p.keyword(), g.withGrantOption()));
         }
       }
     }
     assertThat(actual).isEqualTo(expected).hasSizeGreaterThan(roles.size() * 6);
-    Set<List<Object>> defaults = full.defaultPrivileges().stream()
-        .filter(d -> d.schema().map("s"::equals).orElse(false))
-        .flatMap(d -> d.privileges().stream().map(p -> List.<Object>of(d.grantee(), p)))
-        .collect(Collectors.toSet());
+    Set<List<Object>> defaults =
+        full.defaultPrivileges().stream()
+            .filter(d -> d.schema().map("s"::equals).orElse(false))
+            .flatMap(d -> d.privileges().stream().map(p -> List.<Object>of(d.grantee(), p)))
+            .collect(Collectors.toSet());
     assertThat(defaults).hasSize(roles.size()).allMatch(d -> d.get(1) == Privilege.DELETE);
     // Read for one hostile role: exactly its grants.
-    for (String role : full.grants().stream().map(Grant::grantee).distinct().limit(10)
-        .collect(Collectors.toList())) {
+    for (String role :
+        full.grants().stream()
+            .map(Grant::grantee)
+            .distinct()
+            .limit(10)
+            .collect(Collectors.toList())) {
       assertThat(tc.reader().readFor(role, db).grants()).isEqualTo(full.grantsTo(role));
       assertThat(tc.reader().readFor(role, db, List.of()).grants()).isEqualTo(full.grantsTo(role));
     }

@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 8, point 3: over a whole lifecycle logged at DEBUG (grant, a second grant once rotation
- * is due, extend, password reset, revoke, sweep, rotation of the connector's password, failing
+ * Issue 8, point 3: over a whole lifecycle logged at DEBUG (grant, a second grant once rotation is
+ * due, extend, password reset, revoke, sweep, rotation of the connector's password, failing
  * applies, dry runs), no generated or connector password appears in the log output (System.err,
  * where slf4j-simple writes), in an exception's message or stack trace, in a {@code toString}, or
  * in a plan or dry-run script. The number of passwords searched is the README's figure.
@@ -58,8 +58,14 @@ class SecretsIT {
     Field mapField = factory.getClass().getDeclaredField("loggerMap");
     mapField.setAccessible(true);
     // Make sure the SDK's loggers exist, then lower every io.grantsmith logger to DEBUG.
-    for (Class<?> c : new Class<?>[] {AccessManager.class, JdbcExecutor.class,
-        LoggingExecutor.class, PostgresCatalogReader.class, ConnectorSetup.class}) {
+    for (Class<?> c :
+        new Class<?>[] {
+          AccessManager.class,
+          JdbcExecutor.class,
+          LoggingExecutor.class,
+          PostgresCatalogReader.class,
+          ConnectorSetup.class
+        }) {
       LoggerFactory.getLogger(c);
     }
     for (Map.Entry<?, ?> e : ((Map<?, ?>) mapField.get(factory)).entrySet()) {
@@ -127,36 +133,41 @@ class SecretsIT {
     String db = server.createDatabase();
     AccessFixtures.estate(server, db);
     TestConnector tc = AccessFixtures.connector(server, db);
-    Integration integration = Integration.builder().from(AccessFixtures.integration(tc, 0))
-        .credentialRotationDays(1).build();
+    Integration integration =
+        Integration.builder()
+            .from(AccessFixtures.integration(tc, 0))
+            .credentialRotationDays(1)
+            .build();
     // Every password searched for, with the step that made it: the connector's, then each one
     // the SDK generates (labelled by the step running at the time) and the test's own.
     List<Searched> secrets = new CopyOnWriteArrayList<>();
     secrets.add(new Searched("connector password before rotation", tc.password));
     AtomicReference<String> step = new AtomicReference<>("set-up");
     SecurePasswordGenerator gen = new SecurePasswordGenerator();
-    io.grantsmith.api.PasswordGenerator recording = () -> {
-      Secret s = gen.generate();
-      secrets.add(new Searched(step.get(), s));
-      return s;
-    };
+    io.grantsmith.api.PasswordGenerator recording =
+        () -> {
+          Secret s = gen.generate();
+          secrets.add(new Searched(step.get(), s));
+          return s;
+        };
     AtomicReference<Clock> clock = new AtomicReference<>(Clock.systemUTC());
-    Clock moving = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
+    Clock moving =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
 
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
 
-      @Override
-      public java.time.Instant instant() {
-        return clock.get().instant();
-      }
-    };
+          @Override
+          public java.time.Instant instant() {
+            return clock.get().instant();
+          }
+        };
     MemoryStore store = new MemoryStore();
     SecretRef ref = SecretRef.environment("GRANTSMITH_TEST_CONNECTOR");
     store.store(ref, tc.credentials());
@@ -169,15 +180,26 @@ class SecretsIT {
     Map<Object, Integer> levels = debugOn();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      AccessManager manager = AccessManager.builder().integration(integration)
-          .credentials(tc.credentials()).clock(moving).passwordGenerator(recording).build();
-      AccessManager logging = manager.withExecutor(new LoggingExecutor(
-          JdbcExecutor.builder().connections(tc.connections()).build()));
+      AccessManager manager =
+          AccessManager.builder()
+              .integration(integration)
+              .credentials(tc.credentials())
+              .clock(moving)
+              .passwordGenerator(recording)
+              .build();
+      AccessManager logging =
+          manager.withExecutor(
+              new LoggingExecutor(JdbcExecutor.builder().connections(tc.connections()).build()));
       texts.add(manager.toString());
       // 1. grant
       step.set("grant");
-      AccessRequest first = AccessFixtures.request(integration, "secret-keeper@example.com",
-          AccessLevel.READ_ONLY, Duration.ofDays(2), ResourceRef.relation(db, "app", "t"));
+      AccessRequest first =
+          AccessFixtures.request(
+              integration,
+              "secret-keeper@example.com",
+              AccessLevel.READ_ONLY,
+              Duration.ofDays(2),
+              ResourceRef.relation(db, "app", "t"));
       AccessGrant g1 = logging.grant(first);
       texts.add(g1.toString());
       texts.add(g1.applyResult().toString());
@@ -189,15 +211,25 @@ class SecretsIT {
       // 2. a second grant once the rotation period (1 day) has passed: a new password
       clock.set(Clock.offset(Clock.systemUTC(), Duration.ofDays(1).plusMinutes(5)));
       step.set("second grant, rotation due");
-      AccessGrant g2 = manager.grant(AccessFixtures.request(integration,
-          "secret-keeper@example.com", AccessLevel.READ_WRITE, Duration.ofHours(1),
-          ResourceRef.relation(db, "app", "t")));
+      AccessGrant g2 =
+          manager.grant(
+              AccessFixtures.request(
+                  integration,
+                  "secret-keeper@example.com",
+                  AccessLevel.READ_WRITE,
+                  Duration.ofHours(1),
+                  ResourceRef.relation(db, "app", "t")));
       clock.set(Clock.systemUTC());
       assertThat(g2.password()).as("rotated on the second grant").isPresent();
       texts.add(g2.toString());
       // 3. plan and dry run of a grant that creates a user with a password
-      AccessRequest fresh = AccessFixtures.request(integration, "dry-run@example.com",
-          AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t"));
+      AccessRequest fresh =
+          AccessFixtures.request(
+              integration,
+              "dry-run@example.com",
+              AccessLevel.READ_ONLY,
+              Duration.ofHours(1),
+              ResourceRef.relation(db, "app", "t"));
       step.set("planGrant");
       Plan planned = manager.planGrant(fresh);
       texts.add(planned.toString());
@@ -226,12 +258,16 @@ class SecretsIT {
       texts.add(String.valueOf(manager.extend(g1.username(), Duration.ofMinutes(30))));
       step.set("resetPassword");
       AccessGrant reset = logging.resetPassword(first.requestId());
-      Secret resetPassword = reset.password().orElseThrow(
-          () -> new AssertionError("resetPassword returned no password"));
+      Secret resetPassword =
+          reset
+              .password()
+              .orElseThrow(() -> new AssertionError("resetPassword returned no password"));
       io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
-          .user(g1.username(), resetPassword.reveal()).canLogin(db);
+          .user(g1.username(), resetPassword.reveal())
+          .canLogin(db);
       io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
-          .user(g1.username(), g2.password().orElseThrow().reveal()).cannotLogin(db);
+          .user(g1.username(), g2.password().orElseThrow().reveal())
+          .cannotLogin(db);
       texts.add(reset.toString());
       texts.add(reset.applyResult().toString());
       texts.add(reset.lease().toString());
@@ -254,32 +290,56 @@ class SecretsIT {
         texts.add(s.sql());
       }
       step.set("resetPassword on read-only connections");
-      AccessManager readOnlyReset = AccessManager.builder().integration(integration)
-          .connections(readOnly(integration, tc.credentials())).connector(tc.name)
-          .passwordGenerator(recording).build();
-      ApplyException resetFailure = catchThrowableOfType(ApplyException.class,
-          () -> readOnlyReset.withExecutor(new LoggingExecutor(JdbcExecutor.builder()
-              .connections(readOnly(integration, tc.credentials())).maxAttempts(1).build()))
-              .resetPassword(g1.username()));
-      assertThat(resetFailure).as("a reset on read-only connections").isNotNull()
+      AccessManager readOnlyReset =
+          AccessManager.builder()
+              .integration(integration)
+              .connections(readOnly(integration, tc.credentials()))
+              .connector(tc.name)
+              .passwordGenerator(recording)
+              .build();
+      ApplyException resetFailure =
+          catchThrowableOfType(
+              ApplyException.class,
+              () ->
+                  readOnlyReset
+                      .withExecutor(
+                          new LoggingExecutor(
+                              JdbcExecutor.builder()
+                                  .connections(readOnly(integration, tc.credentials()))
+                                  .maxAttempts(1)
+                                  .build()))
+                      .resetPassword(g1.username()));
+      assertThat(resetFailure)
+          .as("a reset on read-only connections")
+          .isNotNull()
           .isExactlyInstanceOf(ApplyException.class);
       assertThat(resetFailure.sqlState()).contains(READ_ONLY_SQL_TRANSACTION);
       texts.add(trace(resetFailure));
       io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
-          .user(g1.username(), resetPassword.reveal()).canLogin(db);
+          .user(g1.username(), resetPassword.reveal())
+          .canLogin(db);
       step.set("revoke");
       texts.add(manager.planRevoke(g1.username()).toSql());
       ApplyResult revoked = logging.revoke(g1.username());
       texts.add(revoked.toString());
       step.set("resetPassword after revoke");
-      GrantsmithException noLease = catchThrowableOfType(GrantsmithException.class,
-          () -> manager.resetPassword(g1.username()));
-      assertThat(noLease).as("a reset of a revoked lease").isNotNull()
+      GrantsmithException noLease =
+          catchThrowableOfType(
+              GrantsmithException.class, () -> manager.resetPassword(g1.username()));
+      assertThat(noLease)
+          .as("a reset of a revoked lease")
+          .isNotNull()
           .isExactlyInstanceOf(GrantsmithException.class);
       texts.add(trace(noLease));
       step.set("grant that expires");
-      AccessGrant g3 = manager.grant(AccessFixtures.request(integration, "expires@example.com",
-          AccessLevel.READ_ONLY, Duration.ofMinutes(1), ResourceRef.relation(db, "app", "t")));
+      AccessGrant g3 =
+          manager.grant(
+              AccessFixtures.request(
+                  integration,
+                  "expires@example.com",
+                  AccessLevel.READ_ONLY,
+                  Duration.ofMinutes(1),
+                  ResourceRef.relation(db, "app", "t")));
       texts.add(g3.toString());
       clock.set(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5)));
       step.set("sweep");
@@ -296,29 +356,51 @@ class SecretsIT {
       texts.add(store.map.toString());
       // a dry-run rotation
       step.set("dry-run rotateConnectorPassword");
-      texts.add(manager.withExecutor(new DryRunExecutor()).rotateConnectorPassword(store, ref)
-          .toString());
+      texts.add(
+          manager
+              .withExecutor(new DryRunExecutor())
+              .rotateConnectorPassword(store, ref)
+              .toString());
       // 6. failing applies: a password statement for a role that does not exist, ...
       step.set("failing applies");
       Secret doomed = gen.generate();
       secrets.add(new Searched("ALTER ROLE of a missing role", doomed));
-      Statement bad = new Renderer(server.majorVersion()).setPassword(db, "no_such_role_x",
-          doomed);
+      Statement bad = new Renderer(server.majorVersion()).setPassword(db, "no_such_role_x", doomed);
       texts.add(bad.toString());
-      ApplyException failure = catchThrowableOfType(ApplyException.class, () -> JdbcExecutor
-          .builder().connections(ConnectionSource.of(integration, rotated)).maxAttempts(1).build()
-          .apply(Plan.builder().addStep(io.grantsmith.api.Step.builder().database(db)
-              .description("doomed").addStatement(bad).build()).build()));
-      assertThat(failure).as("ALTER ROLE of a missing role").isNotNull()
+      ApplyException failure =
+          catchThrowableOfType(
+              ApplyException.class,
+              () ->
+                  JdbcExecutor.builder()
+                      .connections(ConnectionSource.of(integration, rotated))
+                      .maxAttempts(1)
+                      .build()
+                      .apply(
+                          Plan.builder()
+                              .addStep(
+                                  io.grantsmith.api.Step.builder()
+                                      .database(db)
+                                      .description("doomed")
+                                      .addStatement(bad)
+                                      .build())
+                              .build()));
+      assertThat(failure)
+          .as("ALTER ROLE of a missing role")
+          .isNotNull()
           .isExactlyInstanceOf(ApplyException.class);
       assertThat(failure.sqlState()).contains(UNDEFINED_OBJECT);
       texts.add(trace(failure));
       // ... a password that is not ASCII is refused before any SQL exists (it could only be
       // sent in clear text), and the refusal does not show it ...
       Secret nonAscii = Secret.of("Pässwörd-" + java.util.UUID.randomUUID());
-      InvalidValueException clearFailure = catchThrowableOfType(InvalidValueException.class,
-          () -> new Renderer(server.majorVersion()).setPassword(db, "no_such_role_y", nonAscii));
-      assertThat(clearFailure).as("a password that is not ASCII").isNotNull()
+      InvalidValueException clearFailure =
+          catchThrowableOfType(
+              InvalidValueException.class,
+              () ->
+                  new Renderer(server.majorVersion()).setPassword(db, "no_such_role_y", nonAscii));
+      assertThat(clearFailure)
+          .as("a password that is not ASCII")
+          .isNotNull()
           .isExactlyInstanceOf(InvalidValueException.class);
       nonAsciiText.append(trace(clearFailure));
       texts.add(trace(clearFailure));
@@ -327,25 +409,51 @@ class SecretsIT {
       // ... a grant on read-only connections, through the logging executor ...
       step.set("grant on read-only connections");
       ConnectionSource readOnly = readOnly(integration, rotated);
-      AccessManager failing = AccessManager.builder().integration(integration)
-          .connections(readOnly).connector(tc.name).passwordGenerator(recording).build();
-      ApplyException readOnlyFailure = catchThrowableOfType(ApplyException.class,
-          () -> failing.withExecutor(new LoggingExecutor(
-          JdbcExecutor.builder().connections(readOnly).maxAttempts(1).build()))
-          .grant(AccessFixtures.request(integration, "read-only@example.com",
-              AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t"))));
-      assertThat(readOnlyFailure).as("a grant on read-only connections").isNotNull()
+      AccessManager failing =
+          AccessManager.builder()
+              .integration(integration)
+              .connections(readOnly)
+              .connector(tc.name)
+              .passwordGenerator(recording)
+              .build();
+      ApplyException readOnlyFailure =
+          catchThrowableOfType(
+              ApplyException.class,
+              () ->
+                  failing
+                      .withExecutor(
+                          new LoggingExecutor(
+                              JdbcExecutor.builder().connections(readOnly).maxAttempts(1).build()))
+                      .grant(
+                          AccessFixtures.request(
+                              integration,
+                              "read-only@example.com",
+                              AccessLevel.READ_ONLY,
+                              Duration.ofHours(1),
+                              ResourceRef.relation(db, "app", "t"))));
+      assertThat(readOnlyFailure)
+          .as("a grant on read-only connections")
+          .isNotNull()
           .isExactlyInstanceOf(ApplyException.class);
       assertThat(readOnlyFailure.sqlState()).contains(READ_ONLY_SQL_TRANSACTION);
       texts.add(trace(readOnlyFailure));
       // ... and a login with the old, rotated-away connector password.
       step.set("grant as the connector with its old password");
-      GrantsmithException oldLogin = catchThrowableOfType(GrantsmithException.class,
-          () -> AccessManager.builder().integration(integration)
-              .credentials(tc.credentials()).build().grant(fresh));
-      assertThat(oldLogin).as("a login with the rotated-away password").isNotNull()
+      GrantsmithException oldLogin =
+          catchThrowableOfType(
+              GrantsmithException.class,
+              () ->
+                  AccessManager.builder()
+                      .integration(integration)
+                      .credentials(tc.credentials())
+                      .build()
+                      .grant(fresh));
+      assertThat(oldLogin)
+          .as("a login with the rotated-away password")
+          .isNotNull()
           .isExactlyInstanceOf(GrantsmithException.class);
-      assertThat(sqlStates(oldLogin)).as("SQLSTATEs of %s", oldLogin)
+      assertThat(sqlStates(oldLogin))
+          .as("SQLSTATEs of %s", oldLogin)
           .containsExactly(INVALID_PASSWORD);
       texts.add(trace(oldLogin));
       step.set("clean-up");
@@ -363,8 +471,13 @@ class SecretsIT {
     StringBuilder sdk = new StringBuilder();
     StringBuilder serverLog = new StringBuilder();
     for (String line : captureAll.split("\n")) {
-      (line.startsWith("[postgres:pid(") || line.startsWith("[pg_ctl:pid(")
-          || line.startsWith("[initdb:pid(") ? serverLog : sdk).append(line).append('\n');
+      (line.startsWith("[postgres:pid(")
+                  || line.startsWith("[pg_ctl:pid(")
+                  || line.startsWith("[initdb:pid(")
+              ? serverLog
+              : sdk)
+          .append(line)
+          .append('\n');
     }
     String log = sdk.toString();
     int inServerLog = 0;
@@ -373,9 +486,10 @@ class SecretsIT {
         inServerLog++;
       }
     }
-    System.out.printf("HARDENING secrets (server log): %d passwords and %d SCRAM verifiers in the"
-        + " embedded server's own log of failing statements%n", inServerLog,
-        countOf(serverLog.toString(), "SCRAM-SHA-256$"));
+    System.out.printf(
+        "HARDENING secrets (server log): %d passwords and %d SCRAM verifiers in the"
+            + " embedded server's own log of failing statements%n",
+        inServerLog, countOf(serverLog.toString(), "SCRAM-SHA-256$"));
     assertThat(log).as("DEBUG output was captured").contains("DEBUG");
     String all = log + "\n" + String.join("\n", texts);
     int searched = 0;
@@ -395,33 +509,47 @@ class SecretsIT {
         verifiers += countOf(t, "SCRAM-SHA-256$");
       }
     }
-    boolean nonAsciiLeaked = nonAsciiText.toString().contains(nonAsciiHolder[0].reveal())
-        || log.contains(nonAsciiHolder[0].reveal());
-    System.out.printf("HARDENING secrets: %d passwords searched for in %d bytes of DEBUG log"
-        + " and %d texts, %d found; SCRAM verifiers shown: %d; non-ASCII password of a failing"
-        + " statement shown in the exception: %s%n", searched, log.length(), texts.size(),
-        found, verifiers, nonAsciiLeaked);
+    boolean nonAsciiLeaked =
+        nonAsciiText.toString().contains(nonAsciiHolder[0].reveal())
+            || log.contains(nonAsciiHolder[0].reveal());
+    System.out.printf(
+        "HARDENING secrets: %d passwords searched for in %d bytes of DEBUG log"
+            + " and %d texts, %d found; SCRAM verifiers shown: %d; non-ASCII password of a failing"
+            + " statement shown in the exception: %s%n",
+        searched, log.length(), texts.size(), found, verifiers, nonAsciiLeaked);
     for (Searched s : secrets) {
       System.out.printf("HARDENING secrets: searched the password of: %s%n", s.step());
     }
     // Each step that makes a password made exactly one, and no other step made any: the count
     // is of distinct, real passwords, each with the step it comes from.
-    assertThat(secrets).extracting(Searched::step).containsExactly(
-        "connector password before rotation", "grant", "second grant, rotation due",
-        "planGrant", "dry-run grant", "resetPassword", "dry-run resetPassword",
-        "resetPassword on read-only connections", "grant that expires",
-        "rotateConnectorPassword", "dry-run rotateConnectorPassword",
-        "ALTER ROLE of a missing role", "a password that is not ASCII",
-        "grant on read-only connections");
-    assertThat(secrets).extracting(s -> s.password().reveal()).doesNotHaveDuplicates()
+    assertThat(secrets)
+        .extracting(Searched::step)
+        .containsExactly(
+            "connector password before rotation",
+            "grant",
+            "second grant, rotation due",
+            "planGrant",
+            "dry-run grant",
+            "resetPassword",
+            "dry-run resetPassword",
+            "resetPassword on read-only connections",
+            "grant that expires",
+            "rotateConnectorPassword",
+            "dry-run rotateConnectorPassword",
+            "ALTER ROLE of a missing role",
+            "a password that is not ASCII",
+            "grant on read-only connections");
+    assertThat(secrets)
+        .extracting(s -> s.password().reveal())
+        .doesNotHaveDuplicates()
         .allSatisfy(pw -> assertThat(pw).hasSizeGreaterThanOrEqualTo(32));
     assertThat(leaks).as("passwords that leaked").isEmpty();
     assertThat(verifiers).as("SCRAM verifiers in the log or in exceptions").isZero();
     assertThat(nonAsciiLeaked).as("the non-ASCII password in its refusal or the log").isFalse();
     // The README's figure is this run's count.
-    assertThat(readmeSecretsRow()).as("the README's SecretsIT row")
-        .contains("**" + searched + " passwords** searched per version, **" + found
-            + " found**");
+    assertThat(readmeSecretsRow())
+        .as("the README's SecretsIT row")
+        .contains("**" + searched + " passwords** searched per version, **" + found + " found**");
   }
 
   /** A password searched for, and the step of the lifecycle that made it. */
@@ -459,7 +587,8 @@ class SecretsIT {
       Path readme = dir.resolve("README.md");
       if (Files.isRegularFile(readme) && Files.isRegularFile(dir.resolve("mvnw"))) {
         return Files.readAllLines(readme, StandardCharsets.UTF_8).stream()
-            .filter(l -> l.startsWith("| `SecretsIT`")).findFirst()
+            .filter(l -> l.startsWith("| `SecretsIT`"))
+            .findFirst()
             .orElseThrow(() -> new AssertionError("no SecretsIT row in " + readme));
       }
     }

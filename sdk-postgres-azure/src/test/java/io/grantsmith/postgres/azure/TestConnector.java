@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A connector for server tests: a fresh connector created by the server admin with
- * {@link ConnectorSetup}'s SQL for the given databases. Every test acts as this role, never as
- * superuser.
+ * A connector for server tests: a fresh connector created by the server admin with {@link
+ * ConnectorSetup}'s SQL for the given databases. Every test acts as this role, never as superuser.
  */
 final class TestConnector {
   final AzurePostgres server;
@@ -24,8 +23,13 @@ final class TestConnector {
     this.server = server;
     this.name = name;
     this.password = password;
-    this.integration = Integration.builder().name("test").hostname(server.host())
-        .port(server.port()).sslMode(SslMode.DISABLE).build();
+    this.integration =
+        Integration.builder()
+            .name("test")
+            .hostname(server.host())
+            .port(server.port())
+            .sslMode(SslMode.DISABLE)
+            .build();
   }
 
   /**
@@ -35,13 +39,21 @@ final class TestConnector {
   static TestConnector create(AzurePostgres server, String... databases) throws SQLException {
     String name = "conn_" + UUID.randomUUID().toString().substring(0, 8);
     Secret password = Secret.of("pw-" + UUID.randomUUID());
-    Integration admin = Integration.builder().name("admin").hostname(server.host())
-        .port(server.port()).sslMode(SslMode.DISABLE).build();
-    ConnectionSource adminConnections = ConnectionSource.of(admin,
-        Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
-    ConnectorSetup setup = ConnectorSetup.builder().majorVersion(server.majorVersion())
-        .connectorName(name).build();
-    JdbcExecutor.builder().connections(adminConnections).build()
+    Integration admin =
+        Integration.builder()
+            .name("admin")
+            .hostname(server.host())
+            .port(server.port())
+            .sslMode(SslMode.DISABLE)
+            .build();
+    ConnectionSource adminConnections =
+        ConnectionSource.of(
+            admin, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    ConnectorSetup setup =
+        ConnectorSetup.builder().majorVersion(server.majorVersion()).connectorName(name).build();
+    JdbcExecutor.builder()
+        .connections(adminConnections)
+        .build()
         .apply(setup.plan(password, List.of(databases)));
     return new TestConnector(server, name, password);
   }

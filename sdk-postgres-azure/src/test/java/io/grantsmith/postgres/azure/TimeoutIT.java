@@ -9,11 +9,11 @@ import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.Plan;
 import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.SslMode;
 import io.grantsmith.api.Statement;
 import io.grantsmith.api.Step;
 import io.grantsmith.postgres.azure.ConnectionSource.Timeouts;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
-import io.grantsmith.api.SslMode;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import io.grantsmith.testkit.TcpRelay;
@@ -25,24 +25,27 @@ import java.util.Properties;
 
 /**
  * Issue 8, point 5: a stalled or blocked server does not hang the caller. Connect, socket,
- * statement and lock timeouts are on by default and configurable through
- * {@link ConnectionSource.Timeouts}; each surfaces as an {@link ApplyException} (or, before any
- * plan, a {@link GrantsmithException}) with its exact SQLSTATE, no sooner than
- * {@value #EARLIEST} of the configured time and no later than {@value #SLACK_MS} ms after it: a
- * relay that stalls before the login (connect timeout, 08001), a relay that stalls after it
- * (socket timeout, 08006), a slow statement (statement_timeout, 57014) and the executor's
- * advisory lock held by another session (lock_timeout, 55P03).
+ * statement and lock timeouts are on by default and configurable through {@link
+ * ConnectionSource.Timeouts}; each surfaces as an {@link ApplyException} (or, before any plan, a
+ * {@link GrantsmithException}) with its exact SQLSTATE, no sooner than {@value #EARLIEST} of the
+ * configured time and no later than {@value #SLACK_MS} ms after it: a relay that stalls before the
+ * login (connect timeout, 08001), a relay that stalls after it (socket timeout, 08006), a slow
+ * statement (statement_timeout, 57014) and the executor's advisory lock held by another session
+ * (lock_timeout, 55P03).
  */
 class TimeoutIT {
   private static final Duration SHORT = Duration.ofSeconds(2);
+
   /** Added to a timeout for the latest a failure may come: the machine may be busy. */
   private static final long SLACK_MS = 2500;
+
   /** The earliest a failure may come, as a share of its timeout: it must not fire at once. */
   private static final double EARLIEST = 0.8;
 
   /** Asserts that a failure came neither before most of its timeout nor long after it. */
   private static void tookAbout(long tookMs, Duration timeout, String what) {
-    assertThat(tookMs).as(what + ", ms (timeout " + timeout.toMillis() + " ms)")
+    assertThat(tookMs)
+        .as(what + ", ms (timeout " + timeout.toMillis() + " ms)")
         .isGreaterThanOrEqualTo((long) (EARLIEST * timeout.toMillis()))
         .isLessThan(timeout.toMillis() + SLACK_MS);
   }
@@ -61,13 +64,22 @@ class TimeoutIT {
   }
 
   private static Plan plan(String db, String sql) {
-    return Plan.builder().addStep(Step.builder().database(db).description("probe " + sql)
-        .addStatement(Statement.of(db, sql, "probe")).build()).build();
+    return Plan.builder()
+        .addStep(
+            Step.builder()
+                .database(db)
+                .description("probe " + sql)
+                .addStatement(Statement.of(db, sql, "probe"))
+                .build())
+        .build();
   }
 
   private static Integration via(TcpRelay relay, TestConnector tc) {
-    return Integration.builder().from(tc.integration).hostname(relay.host())
-        .port(relay.port()).build();
+    return Integration.builder()
+        .from(tc.integration)
+        .hostname(relay.host())
+        .port(relay.port())
+        .build();
   }
 
   private static long millisSince(long start) {
@@ -85,9 +97,11 @@ class TimeoutIT {
     TestConnector tc = TestConnector.create(server, db);
     try (Connection c = ConnectionSource.of(tc.integration, tc.credentials()).open(db);
         java.sql.Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT (SELECT setting FROM pg_settings"
-            + " WHERE name = 'statement_timeout'), (SELECT setting FROM pg_settings"
-            + " WHERE name = 'lock_timeout')")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT (SELECT setting FROM pg_settings"
+                    + " WHERE name = 'statement_timeout'), (SELECT setting FROM pg_settings"
+                    + " WHERE name = 'lock_timeout')")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo(Long.toString(d.statement().toMillis()));
       assertThat(rs.getString(2)).isEqualTo(Long.toString(d.lock().toMillis()));
@@ -103,12 +117,11 @@ class TimeoutIT {
     String db = server.createDatabase();
     AccessFixtures.estate(server, db);
     TestConnector tc = AccessFixtures.connector(server, db);
-    Timeouts shortTimeouts = new Timeouts(SHORT, SHORT, Duration.ofSeconds(60),
-        Duration.ofSeconds(30));
+    Timeouts shortTimeouts =
+        new Timeouts(SHORT, SHORT, Duration.ofSeconds(60), Duration.ofSeconds(30));
     try (TcpRelay relay = TcpRelay.to(server.host(), server.port()).start()) {
       Integration integration = via(relay, tc);
-      ConnectionSource source = ConnectionSource.of(integration, tc.credentials(),
-          shortTimeouts);
+      ConnectionSource source = ConnectionSource.of(integration, tc.credentials(), shortTimeouts);
       JdbcExecutor executor = JdbcExecutor.builder().connections(source).maxAttempts(1).build();
 
       // Stalled before the login: the connect (login) timeout.
@@ -118,8 +131,7 @@ class TimeoutIT {
       long took = millisSince(start);
       relay.cutAll();
       relay.resume();
-      System.out.printf("HARDENING timeout: stalled connect -> %s in %d ms%n", sqlState(t),
-          took);
+      System.out.printf("HARDENING timeout: stalled connect -> %s in %d ms%n", sqlState(t), took);
       assertThat(t).isInstanceOf(ApplyException.class);
       ApplyException e = (ApplyException) t;
       assertThat(e.sqlState()).as("stalled before the login").contains("08001");
@@ -129,19 +141,25 @@ class TimeoutIT {
       tookAbout(took, SHORT, "connect timeout");
 
       // Stalled after the login: the socket timeout.
-      ConnectionSource stallAfterLogin = d -> {
-        Connection c = source.open(d);
-        relay.stall();
-        return c;
-      };
+      ConnectionSource stallAfterLogin =
+          d -> {
+            Connection c = source.open(d);
+            relay.stall();
+            return c;
+          };
       start = System.nanoTime();
-      t = catchThrowable(() -> JdbcExecutor.builder().connections(stallAfterLogin)
-          .maxAttempts(1).build().apply(plan(db, "SELECT 1")));
+      t =
+          catchThrowable(
+              () ->
+                  JdbcExecutor.builder()
+                      .connections(stallAfterLogin)
+                      .maxAttempts(1)
+                      .build()
+                      .apply(plan(db, "SELECT 1")));
       took = millisSince(start);
       relay.cutAll();
       relay.resume();
-      System.out.printf("HARDENING timeout: stalled socket -> %s in %d ms%n", sqlState(t),
-          took);
+      System.out.printf("HARDENING timeout: stalled socket -> %s in %d ms%n", sqlState(t), took);
       assertThat(t).isInstanceOf(ApplyException.class);
       e = (ApplyException) t;
       assertThat(e.sqlState()).as("stalled after the login").contains("08006");
@@ -151,23 +169,37 @@ class TimeoutIT {
       tookAbout(took, SHORT, "socket timeout");
 
       // A whole grant through a stalled relay does not hang the caller either.
-      AccessManager manager = AccessManager.builder().integration(integration)
-          .connections(source).connector(tc.name).build();
+      AccessManager manager =
+          AccessManager.builder()
+              .integration(integration)
+              .connections(source)
+              .connector(tc.name)
+              .build();
       relay.stall();
       start = System.nanoTime();
-      t = catchThrowable(() -> manager.grant(AccessFixtures.request(integration, "stalled",
-          AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t"))));
+      t =
+          catchThrowable(
+              () ->
+                  manager.grant(
+                      AccessFixtures.request(
+                          integration,
+                          "stalled",
+                          AccessLevel.READ_ONLY,
+                          Duration.ofHours(1),
+                          ResourceRef.relation(db, "app", "t"))));
       took = millisSince(start);
       relay.cutAll();
       relay.resume();
-      System.out.printf("HARDENING timeout: grant via stalled relay -> %s %s in %d ms%n",
+      System.out.printf(
+          "HARDENING timeout: grant via stalled relay -> %s %s in %d ms%n",
           t == null ? null : t.getClass().getSimpleName(), sqlState(t), took);
       assertThat(t).isInstanceOf(GrantsmithException.class);
       // Its first step is to log in (to read the managed users): stalled before the login.
       assertThat(sqlState(t)).as("grant through a stalled relay").isEqualTo("08001");
       tookAbout(took, SHORT, "grant through a stalled relay");
       io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
-          .role(AccessManager.userName(integration.name(), "stalled")).doesNotExist();
+          .role(AccessManager.userName(integration.name(), "stalled"))
+          .doesNotExist();
     }
   }
 
@@ -177,11 +209,13 @@ class TimeoutIT {
     TestConnector tc = TestConnector.create(server, db);
     Duration statementTimeout = Duration.ofMillis(500);
     Duration lockTimeout = Duration.ofMillis(500);
-    Timeouts t = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
-        statementTimeout, lockTimeout);
-    JdbcExecutor executor = JdbcExecutor.builder()
-        .connections(ConnectionSource.of(tc.integration, tc.credentials(), t))
-        .maxAttempts(1).build();
+    Timeouts t =
+        new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), statementTimeout, lockTimeout);
+    JdbcExecutor executor =
+        JdbcExecutor.builder()
+            .connections(ConnectionSource.of(tc.integration, tc.credentials(), t))
+            .maxAttempts(1)
+            .build();
 
     long start = System.nanoTime();
     Throwable slow = catchThrowable(() -> executor.apply(plan(db, "SELECT pg_sleep(10)")));
@@ -196,11 +230,19 @@ class TimeoutIT {
     try (Connection other = server.adminConnection(db);
         java.sql.Statement st = other.createStatement()) {
       st.execute("SELECT pg_advisory_lock(" + JdbcExecutor.LOCK_KEY + ")");
-      JdbcExecutor lockWaiter = JdbcExecutor.builder()
-          .connections(ConnectionSource.of(tc.integration, tc.credentials(),
-              new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
-                  Duration.ofSeconds(20), lockTimeout)))
-          .maxAttempts(1).build();
+      JdbcExecutor lockWaiter =
+          JdbcExecutor.builder()
+              .connections(
+                  ConnectionSource.of(
+                      tc.integration,
+                      tc.credentials(),
+                      new Timeouts(
+                          Duration.ofSeconds(10),
+                          Duration.ofSeconds(30),
+                          Duration.ofSeconds(20),
+                          lockTimeout)))
+              .maxAttempts(1)
+              .build();
       start = System.nanoTime();
       Throwable locked = catchThrowable(() -> lockWaiter.apply(plan(db, "SELECT 1")));
       took = millisSince(start);
@@ -211,8 +253,9 @@ class TimeoutIT {
       assertThat(e.committedDatabases()).isEmpty();
       tookAbout(took, lockTimeout, "lock timeout");
       st.execute("SELECT pg_advisory_unlock(" + JdbcExecutor.LOCK_KEY + ")");
-      System.out.printf("HARDENING timeout: statement -> 57014 in %d ms, lock -> 55P03 in %d"
-          + " ms%n", statementTook, took);
+      System.out.printf(
+          "HARDENING timeout: statement -> 57014 in %d ms, lock -> 55P03 in %d" + " ms%n",
+          statementTook, took);
     }
   }
 }

@@ -28,19 +28,20 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Issue 8, point 7: end-to-end TLS against an embedded server started with TLS on and a
- * self-signed certificate for {@code localhost} only (no IP in its SAN), on every configured
- * version. {@code sslmode=require} through {@link ConnectionSource#of} really encrypts
- * ({@code pg_stat_ssl.ssl}) and a whole grant works over it; {@code verify-full} succeeds with
- * {@code sslrootcert} for {@code localhost} and fails with SQLSTATE 08006 for {@code 127.0.0.1},
- * a host name the certificate is not for, and without a root certificate. Every connection the
- * SDK opens as the connector during the grant and the revoke is asked whether it is encrypted.
- * The root certificate reaches pgjdbc through {@link Integration#sslRootCert()}.
+ * Issue 8, point 7: end-to-end TLS against an embedded server started with TLS on and a self-signed
+ * certificate for {@code localhost} only (no IP in its SAN), on every configured version. {@code
+ * sslmode=require} through {@link ConnectionSource#of} really encrypts ({@code pg_stat_ssl.ssl})
+ * and a whole grant works over it; {@code verify-full} succeeds with {@code sslrootcert} for {@code
+ * localhost} and fails with SQLSTATE 08006 for {@code 127.0.0.1}, a host name the certificate is
+ * not for, and without a root certificate. Every connection the SDK opens as the connector during
+ * the grant and the revoke is asked whether it is encrypted. The root certificate reaches pgjdbc
+ * through {@link Integration#sslRootCert()}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
   /** The fewest connections the SDK opens in the grant below (reads and writes). */
   static final int MIN_IN_GRANT = 7;
+
   /** The fewest connections the SDK opens in the revoke below. */
   static final int MIN_IN_REVOKE = 10;
 
@@ -62,7 +63,11 @@ class TlsIT {
   }
 
   private static Integration integration(String host, AzurePostgres server, SslMode mode) {
-    return Integration.builder().name("tls").hostname(host).port(server.port()).sslMode(mode)
+    return Integration.builder()
+        .name("tls")
+        .hostname(host)
+        .port(server.port())
+        .sslMode(mode)
         .build();
   }
 
@@ -72,13 +77,17 @@ class TlsIT {
 
   /** {@link ConnectionSource#of} for the integration with the test CA as its root. */
   private ConnectionSource withRootCert(Integration integration, Credentials credentials) {
-    return ConnectionSource.of(Integration.builder().from(integration)
-        .sslRootCert(certs.rootCertificate().toString()).build(), credentials);
+    return ConnectionSource.of(
+        Integration.builder()
+            .from(integration)
+            .sslRootCert(certs.rootCertificate().toString())
+            .build(),
+        credentials);
   }
 
   /**
-   * Hands out the connections of a source after asking the server whether each one is
-   * encrypted ({@code pg_stat_ssl.ssl} of its own backend), counting them.
+   * Hands out the connections of a source after asking the server whether each one is encrypted
+   * ({@code pg_stat_ssl.ssl} of its own backend), counting them.
    */
   static final class SslChecking implements ConnectionSource {
     final ConnectionSource delegate;
@@ -103,8 +112,9 @@ class TlsIT {
   }
 
   private static boolean ssl(Connection c) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
       rs.next();
       return rs.getBoolean(1);
     }
@@ -112,41 +122,53 @@ class TlsIT {
 
   @TestFactory
   List<DynamicTest> tls() {
-    return PostgresVersion.configured().stream().map(v -> DynamicTest.dynamicTest(
-        "PostgreSQL " + v.major(), () -> check(server(v.major())))).toList();
+    return PostgresVersion.configured().stream()
+        .map(
+            v -> DynamicTest.dynamicTest("PostgreSQL " + v.major(), () -> check(server(v.major()))))
+        .toList();
   }
 
   private void check(AzurePostgres server) throws Exception {
     // require: encrypted, no certificate check.
-    try (Connection c = ConnectionSource.of(integration("localhost", server, SslMode.REQUIRE),
-        admin(server)).open("postgres")) {
+    try (Connection c =
+        ConnectionSource.of(integration("localhost", server, SslMode.REQUIRE), admin(server))
+            .open("postgres")) {
       assertThat(ssl(c)).as("require encrypts").isTrue();
     }
     // disable really is plain text on the same server, so the check above means something.
-    try (Connection c = ConnectionSource.of(integration("localhost", server, SslMode.DISABLE),
-        admin(server)).open("postgres")) {
+    try (Connection c =
+        ConnectionSource.of(integration("localhost", server, SslMode.DISABLE), admin(server))
+            .open("postgres")) {
       assertThat(ssl(c)).as("disable does not encrypt").isFalse();
     }
     // verify-full with the root certificate and the right host name.
-    try (Connection c = withRootCert(integration("localhost", server, SslMode.VERIFY_FULL),
-        admin(server)).open("postgres")) {
+    try (Connection c =
+        withRootCert(integration("localhost", server, SslMode.VERIFY_FULL), admin(server))
+            .open("postgres")) {
       assertThat(ssl(c)).isTrue();
     }
     // verify-ca does not check the host name: 127.0.0.1 passes.
-    try (Connection c = withRootCert(integration("127.0.0.1", server, SslMode.VERIFY_CA),
-        admin(server)).open("postgres")) {
+    try (Connection c =
+        withRootCert(integration("127.0.0.1", server, SslMode.VERIFY_CA), admin(server))
+            .open("postgres")) {
       assertThat(ssl(c)).isTrue();
     }
     // verify-full against a certificate for another host name.
-    assertThatThrownBy(() -> withRootCert(integration("127.0.0.1", server, SslMode.VERIFY_FULL),
-        admin(server)).open("postgres").close())
+    assertThatThrownBy(
+            () ->
+                withRootCert(integration("127.0.0.1", server, SslMode.VERIFY_FULL), admin(server))
+                    .open("postgres")
+                    .close())
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("127.0.0.1")
         .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
     // verify-full without a root certificate (pgjdbc looks in ~/.postgresql/root.crt).
-    assertThatThrownBy(() -> ConnectionSource.of(
-        integration("localhost", server, SslMode.VERIFY_FULL), admin(server)).open("postgres")
-        .close())
+    assertThatThrownBy(
+            () ->
+                ConnectionSource.of(
+                        integration("localhost", server, SslMode.VERIFY_FULL), admin(server))
+                    .open("postgres")
+                    .close())
         .isInstanceOf(SQLException.class)
         .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08006"));
 
@@ -154,36 +176,58 @@ class TlsIT {
     String db = server.createDatabase();
     AccessFixtures.estate(server, db);
     TestConnector tc = AccessFixtures.connector(server, db);
-    Integration integration = Integration.builder().from(tc.integration).name("tls-" + tc.name)
-        .sslMode(SslMode.REQUIRE).build();
+    Integration integration =
+        Integration.builder()
+            .from(tc.integration)
+            .name("tls-" + tc.name)
+            .sslMode(SslMode.REQUIRE)
+            .build();
     // Every connection the SDK opens as the connector (AccessManager's reads, JdbcExecutor's
     // writes) is asked whether it is encrypted.
     SslChecking sdk = new SslChecking(ConnectionSource.of(integration, tc.credentials()));
-    AccessManager manager = AccessManager.builder().integration(integration)
-        .connections(sdk).connector(tc.name).build();
-    AccessGrant g = manager.grant(AccessFixtures.request(integration, "tls-user",
-        AccessLevel.READ_ONLY, Duration.ofHours(1), ResourceRef.relation(db, "app", "t")));
+    AccessManager manager =
+        AccessManager.builder()
+            .integration(integration)
+            .connections(sdk)
+            .connector(tc.name)
+            .build();
+    AccessGrant g =
+        manager.grant(
+            AccessFixtures.request(
+                integration,
+                "tls-user",
+                AccessLevel.READ_ONLY,
+                Duration.ofHours(1),
+                ResourceRef.relation(db, "app", "t")));
     int inGrant = sdk.opened.get();
     assertThat(g.sslMode()).isEqualTo(SslMode.REQUIRE);
-    try (Connection c = ConnectionSource.of(integration,
-        Credentials.of(g.username(), g.password().orElseThrow())).open(db);
+    try (Connection c =
+            ConnectionSource.of(
+                    integration, Credentials.of(g.username(), g.password().orElseThrow()))
+                .open(db);
         Statement st = c.createStatement()) {
       assertThat(ssl(c)).isTrue();
       st.executeQuery("SELECT * FROM app.t").close();
     }
     manager.revoke(g.username());
     int inRevoke = sdk.opened.get() - inGrant;
-    System.out.printf("HARDENING tls PG%d: %d SDK connections over require (%d in the grant,"
-        + " %d in the revoke, in %d databases), %d encrypted%n", server.majorVersion(),
-        sdk.opened.get(), inGrant, inRevoke, sdk.databases.size(), sdk.encrypted.get());
+    System.out.printf(
+        "HARDENING tls PG%d: %d SDK connections over require (%d in the grant,"
+            + " %d in the revoke, in %d databases), %d encrypted%n",
+        server.majorVersion(),
+        sdk.opened.get(),
+        inGrant,
+        inRevoke,
+        sdk.databases.size(),
+        sdk.encrypted.get());
     assertThat(inGrant).as("SDK connections in the grant").isGreaterThanOrEqualTo(MIN_IN_GRANT);
-    assertThat(inRevoke).as("SDK connections in the revoke")
-        .isGreaterThanOrEqualTo(MIN_IN_REVOKE);
-    assertThat(sdk.encrypted.get()).as("encrypted SDK connections")
-        .isEqualTo(sdk.opened.get());
-    assertThat(sdk.databases).as("databases the SDK connected to")
+    assertThat(inRevoke).as("SDK connections in the revoke").isGreaterThanOrEqualTo(MIN_IN_REVOKE);
+    assertThat(sdk.encrypted.get()).as("encrypted SDK connections").isEqualTo(sdk.opened.get());
+    assertThat(sdk.databases)
+        .as("databases the SDK connected to")
         .containsExactlyInAnyOrder("postgres", db);
     io.grantsmith.testkit.GrantsmithAssertions.assertThat(server)
-        .user(g.username(), g.password().get().reveal()).cannotLogin(db);
+        .user(g.username(), g.password().get().reveal())
+        .cannotLogin(db);
   }
 }

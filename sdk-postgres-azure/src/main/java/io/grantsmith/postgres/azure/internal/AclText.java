@@ -3,15 +3,15 @@ package io.grantsmith.postgres.azure.internal;
 import io.grantsmith.api.Privilege;
 
 /**
- * Reads the text form of an {@code aclitem[]} as {@code array_to_string(acl, ',')} prints it:
- * items {@code grantee=privileges/grantor} separated by commas, where a grantee or grantor is
- * written bare if it is only letters, digits and underscores and in double quotes (inner quotes
- * doubled) otherwise, the grantee is empty for {@code PUBLIC}, and each privilege is one letter
- * followed by {@code *} if it carries the grant option. Cheaper than {@code aclexplode} on the
- * server: one short string per object instead of one row per privilege.
+ * Reads the text form of an {@code aclitem[]} as {@code array_to_string(acl, ',')} prints it: items
+ * {@code grantee=privileges/grantor} separated by commas, where a grantee or grantor is written
+ * bare if it is only letters, digits and underscores and in double quotes (inner quotes doubled)
+ * otherwise, the grantee is empty for {@code PUBLIC}, and each privilege is one letter followed by
+ * {@code *} if it carries the grant option. Cheaper than {@code aclexplode} on the server: one
+ * short string per object instead of one row per privilege.
  *
- * <p>Letters this SDK has no {@link Privilege} for ({@code s} SET and {@code A} ALTER SYSTEM,
- * which exist only on parameters) are skipped.
+ * <p>Letters this SDK has no {@link Privilege} for ({@code s} SET and {@code A} ALTER SYSTEM, which
+ * exist only on parameters) are skipped.
  */
 public final class AclText {
   private static final Privilege[] BY_LETTER = new Privilege[128];
@@ -120,7 +120,7 @@ public final class AclText {
 
   private static IllegalArgumentException malformed(String acl, int at) {
     // Only the position: an ACL names roles, not secrets, but it may be long.
-    return new IllegalArgumentException("unexpected ACL text at index " + at + " of "
-        + acl.length());
+    return new IllegalArgumentException(
+        "unexpected ACL text at index " + at + " of " + acl.length());
   }
 }

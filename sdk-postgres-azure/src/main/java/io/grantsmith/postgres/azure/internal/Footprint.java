@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * What roles hold on a server, whoever granted it, read from the server's own records: privileges
- * with their grantors, owned objects and policies ({@code pg_shdepend}, one query per database)
- * and memberships ({@code pg_auth_members}). Each item knows the statement that removes it.
+ * with their grantors, owned objects and policies ({@code pg_shdepend}, one query per database) and
+ * memberships ({@code pg_auth_members}). Each item knows the statement that removes it.
  */
 public final class Footprint {
   private Footprint() {}
@@ -40,8 +40,8 @@ public final class Footprint {
    * @param role the role that holds it
    * @param database the database it is in (for shared objects, the database it was read from)
    * @param kind privilege, ownership, policy or membership
-   * @param type the object's type as {@code pg_identify_object} names it ({@code table},
-   *     {@code schema}, {@code default acl}, ...; {@code role} for a membership)
+   * @param type the object's type as {@code pg_identify_object} names it ({@code table}, {@code
+   *     schema}, {@code default acl}, ...; {@code role} for a membership)
    * @param names the object's name parts, unquoted
    * @param args the object's argument types (functions) or the default ACL's object type
    * @param functionArgs a function's identity arguments, as the catalog reader keeps them
@@ -49,13 +49,21 @@ public final class Footprint {
    * @param grantor who granted it (the default ACL's owner; null for ownership and policies)
    * @param removable whether the connector may remove it (act as the grantor)
    */
-  public record Held(String role, String database, Kind kind, String type, List<String> names,
-      List<String> args, String functionArgs, String privilege, String grantor,
+  public record Held(
+      String role,
+      String database,
+      Kind kind,
+      String type,
+      List<String> names,
+      List<String> args,
+      String functionArgs,
+      String privilege,
+      String grantor,
       boolean removable) {
 
     /**
-     * The resource and privilege, if Grantsmith can grant this itself (a privilege on a
-     * database, schema, relation, sequence or function); what an access policy may explain.
+     * The resource and privilege, if Grantsmith can grant this itself (a privilege on a database,
+     * schema, relation, sequence or function); what an access policy may explain.
      *
      * @return the object, if it is one of those kinds
      */
@@ -77,9 +85,10 @@ public final class Footprint {
           return Optional.of(ResourceRef.sequence(database, names.get(0), names.get(1)));
         case "function":
         case "procedure":
-          return functionArgs == null ? Optional.empty()
-              : Optional.of(ResourceRef.function(database, names.get(0), names.get(1),
-                  functionArgs));
+          return functionArgs == null
+              ? Optional.empty()
+              : Optional.of(
+                  ResourceRef.function(database, names.get(0), names.get(1), functionArgs));
         default:
           return Optional.empty();
       }
@@ -112,9 +121,11 @@ public final class Footprint {
         return "role " + names.get(0);
       }
       if (type.equals("default acl")) {
-        String on = objectTypeKeyword(args.isEmpty() ? "" : args.get(0))
-            .toLowerCase(Locale.ROOT);
-        return "default privileges of " + names.get(0) + " on new " + on
+        String on = objectTypeKeyword(args.isEmpty() ? "" : args.get(0)).toLowerCase(Locale.ROOT);
+        return "default privileges of "
+            + names.get(0)
+            + " on new "
+            + on
             + (names.size() > 1 ? " in schema " + names.get(1) : "");
       }
       String name = String.join(".", names);
@@ -141,8 +152,8 @@ public final class Footprint {
   }
 
   /**
-   * Reads what {@code roles} hold in the connection's database, and on shared objects if
-   * {@code shared}.
+   * Reads what {@code roles} hold in the connection's database, and on shared objects if {@code
+   * shared}.
    *
    * @param c a connection to the database
    * @param roles the roles
@@ -156,9 +167,9 @@ public final class Footprint {
   }
 
   /**
-   * Reads what {@code roles} hold, as {@link #read(Connection, Collection, boolean)}; with
-   * {@code foreignOnly}, only the privileges whose grantor the connector does not inherit from:
-   * what {@code DROP OWNED}, run by the connector, cannot remove.
+   * Reads what {@code roles} hold, as {@link #read(Connection, Collection, boolean)}; with {@code
+   * foreignOnly}, only the privileges whose grantor the connector does not inherit from: what
+   * {@code DROP OWNED}, run by the connector, cannot remove.
    *
    * @param c a connection to the database
    * @param roles the roles
@@ -168,8 +179,9 @@ public final class Footprint {
    * @return the items
    * @throws SQLException if the query fails
    */
-  public static List<Held> read(Connection c, Collection<String> roles, boolean shared,
-      boolean foreignOnly) throws SQLException {
+  public static List<Held> read(
+      Connection c, Collection<String> roles, boolean shared, boolean foreignOnly)
+      throws SQLException {
     int major = c.getMetaData().getDatabaseMajorVersion();
     String db = c.getCatalog();
     List<Held> out = new ArrayList<>();
@@ -180,12 +192,19 @@ public final class Footprint {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String dep = rs.getString("deptype");
-          Kind kind = dep.equals("a") ? Kind.PRIVILEGE : dep.equals("o") ? Kind.OWNER
-              : Kind.POLICY;
-          out.add(new Held(rs.getString("rolname"), db, kind, rs.getString("type"),
-              strings(rs.getArray("names")), strings(rs.getArray("args")),
-              rs.getString("fargs"), rs.getString("privilege"), rs.getString("grantor"),
-              rs.getBoolean("removable")));
+          Kind kind = dep.equals("a") ? Kind.PRIVILEGE : dep.equals("o") ? Kind.OWNER : Kind.POLICY;
+          out.add(
+              new Held(
+                  rs.getString("rolname"),
+                  db,
+                  kind,
+                  rs.getString("type"),
+                  strings(rs.getArray("names")),
+                  strings(rs.getArray("args")),
+                  rs.getString("fargs"),
+                  rs.getString("privilege"),
+                  rs.getString("grantor"),
+                  rs.getBoolean("removable")));
         }
       }
     }
@@ -200,8 +219,7 @@ public final class Footprint {
    * @return one item per membership
    * @throws SQLException if the query fails
    */
-  public static List<Held> memberships(Connection c, Collection<String> roles)
-      throws SQLException {
+  public static List<Held> memberships(Connection c, Collection<String> roles) throws SQLException {
     int major = c.getMetaData().getDatabaseMajorVersion();
     String db = c.getCatalog();
     List<Held> out = new ArrayList<>();
@@ -209,9 +227,18 @@ public final class Footprint {
       ps.setArray(1, c.createArrayOf("text", roles.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Held(rs.getString("rolname"), db, Kind.MEMBERSHIP, "role",
-              List.of(rs.getString("granted")), List.of(), null, null,
-              rs.getString("grantor"), rs.getBoolean("removable")));
+          out.add(
+              new Held(
+                  rs.getString("rolname"),
+                  db,
+                  Kind.MEMBERSHIP,
+                  "role",
+                  List.of(rs.getString("granted")),
+                  List.of(),
+                  null,
+                  null,
+                  rs.getString("grantor"),
+                  rs.getBoolean("removable")));
         }
       }
     }
@@ -230,9 +257,9 @@ public final class Footprint {
   }
 
   /**
-   * The statement that removes an item: a REVOKE (or {@code ALTER DEFAULT PRIVILEGES ...
-   * REVOKE}) to run as its grantor, {@code REVOKE role FROM member} for a membership, or, for
-   * what a role owns or a policy that names it, {@code REASSIGN OWNED} and {@code DROP OWNED}.
+   * The statement that removes an item: a REVOKE (or {@code ALTER DEFAULT PRIVILEGES ... REVOKE})
+   * to run as its grantor, {@code REVOKE role FROM member} for a membership, or, for what a role
+   * owns or a policy that names it, {@code REASSIGN OWNED} and {@code DROP OWNED}.
    *
    * @param r the renderer
    * @param h the item
@@ -253,16 +280,39 @@ public final class Footprint {
     }
     String sql;
     if (h.type().equals("default acl")) {
-      sql = "ALTER DEFAULT PRIVILEGES FOR ROLE " + r.id(h.names().get(0))
-          + (h.names().size() > 1 ? " IN SCHEMA " + r.id(h.names().get(1)) : "") + " REVOKE "
-          + keyword(h.privilege()) + " ON " + objectTypeKeyword(h.args().get(0)) + " FROM "
-          + r.id(h.role());
+      sql =
+          "ALTER DEFAULT PRIVILEGES FOR ROLE "
+              + r.id(h.names().get(0))
+              + (h.names().size() > 1 ? " IN SCHEMA " + r.id(h.names().get(1)) : "")
+              + " REVOKE "
+              + keyword(h.privilege())
+              + " ON "
+              + objectTypeKeyword(h.args().get(0))
+              + " FROM "
+              + r.id(h.role());
     } else {
-      sql = "REVOKE " + keyword(h.privilege()) + column(r, h) + " ON " + target(r, h) + " FROM "
-          + r.id(h.role()) + " CASCADE";
+      sql =
+          "REVOKE "
+              + keyword(h.privilege())
+              + column(r, h)
+              + " ON "
+              + target(r, h)
+              + " FROM "
+              + r.id(h.role())
+              + " CASCADE";
     }
-    return Statement.of(db, sql, "revoke " + h.privilege() + " on " + h.object() + " from "
-        + h.role() + " (granted by " + h.grantor() + ")");
+    return Statement.of(
+        db,
+        sql,
+        "revoke "
+            + h.privilege()
+            + " on "
+            + h.object()
+            + " from "
+            + h.role()
+            + " (granted by "
+            + h.grantor()
+            + ")");
   }
 
   private static String column(Renderer r, Held h) {
@@ -287,8 +337,13 @@ public final class Footprint {
       case "procedure":
       case "aggregate":
         // Argument types are the server's format_type output, already quoted where needed.
-        return "ROUTINE " + r.id(n.get(0)) + "." + r.id(n.get(1)) + "("
-            + String.join(", ", h.args()) + ")";
+        return "ROUTINE "
+            + r.id(n.get(0))
+            + "."
+            + r.id(n.get(1))
+            + "("
+            + String.join(", ", h.args())
+            + ")";
       case "type":
       case "domain":
         // The name is the server's format_type output, already quoted where needed.

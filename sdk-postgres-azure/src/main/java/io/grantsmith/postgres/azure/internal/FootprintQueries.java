@@ -13,12 +13,12 @@ public final class FootprintQueries {
    * One row per privilege a role holds (deptype {@code a}), object it owns ({@code o}) or policy
    * naming it ({@code r}) in the current database and, if the second parameter is true, on shared
    * objects (databases, tablespaces, parameters). Parameters: the role names ({@code text[]}), the
-   * shared flag, and a "foreign only" flag: when true, only privileges whose grantor the
-   * connector does not inherit from (what {@code DROP OWNED}, run by the connector, cannot
-   * remove), which keeps the read small for a user who holds thousands of privileges. Columns:
-   * rolname, deptype, type, names, args (as {@code pg_identify_object_as_address} gives them),
-   * privilege, fargs (a function's identity arguments), grantor (for a default ACL, its owner),
-   * removable (whether the connector may act as that role).
+   * shared flag, and a "foreign only" flag: when true, only privileges whose grantor the connector
+   * does not inherit from (what {@code DROP OWNED}, run by the connector, cannot remove), which
+   * keeps the read small for a user who holds thousands of privileges. Columns: rolname, deptype,
+   * type, names, args (as {@code pg_identify_object_as_address} gives them), privilege, fargs (a
+   * function's identity arguments), grantor (for a default ACL, its owner), removable (whether the
+   * connector may act as that role).
    *
    * @param majorVersion the server's major version
    * @return the SQL
@@ -26,10 +26,13 @@ public final class FootprintQueries {
   public static String held(int majorVersion) {
     // 16+: acting as another role needs the SET option of the membership, not only membership.
     String act = majorVersion >= 16 ? "'SET'" : "'MEMBER'";
-    String parameterAcl = majorVersion >= 15
-        ? "      WHEN 'pg_parameter_acl'::regclass THEN"
-            + " (SELECT paracl FROM pg_parameter_acl WHERE oid = d.objid)\n" : "";
-    return String.join("\n",
+    String parameterAcl =
+        majorVersion >= 15
+            ? "      WHEN 'pg_parameter_acl'::regclass THEN"
+                + " (SELECT paracl FROM pg_parameter_acl WHERE oid = d.objid)\n"
+            : "";
+    return String.join(
+        "\n",
         "WITH r AS (SELECT oid, rolname::text AS rolname FROM pg_roles",
         "           WHERE rolname = ANY(?::text[])),",
         "dep AS (SELECT s.classid, s.objid, s.objsubid, s.deptype, r.oid AS roleid, r.rolname",
@@ -87,20 +90,22 @@ public final class FootprintQueries {
   }
 
   /**
-   * One row per membership of the roles ({@code text[]} parameter) in another role. Columns:
-   * role, granted, grantor, removable: whether the connector can revoke it (on 15 and older,
-   * {@code CREATEROLE} may revoke any membership in a role that is not a superuser; on 16+ only a
-   * grant it made itself, or one it may attribute to its grantor).
+   * One row per membership of the roles ({@code text[]} parameter) in another role. Columns: role,
+   * granted, grantor, removable: whether the connector can revoke it (on 15 and older, {@code
+   * CREATEROLE} may revoke any membership in a role that is not a superuser; on 16+ only a grant it
+   * made itself, or one it may attribute to its grantor).
    *
    * @param majorVersion the server's major version
    * @return the SQL
    */
   public static String memberships(int majorVersion) {
-    String removable = majorVersion >= 16
-        ? "(m.grantor = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
-            + " OR pg_has_role(m.grantor, 'USAGE'))"
-        : "NOT g.rolsuper AND (SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user)";
-    return String.join("\n",
+    String removable =
+        majorVersion >= 16
+            ? "(m.grantor = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+                + " OR pg_has_role(m.grantor, 'USAGE'))"
+            : "NOT g.rolsuper AND (SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user)";
+    return String.join(
+        "\n",
         "SELECT u.rolname::text AS rolname, g.rolname::text AS granted,",
         "       pg_get_userbyid(m.grantor)::text AS grantor, " + removable + " AS removable",
         "FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member",

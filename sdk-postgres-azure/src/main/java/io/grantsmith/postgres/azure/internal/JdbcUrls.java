@@ -22,7 +22,11 @@ public final class JdbcUrls {
    */
   public static String jdbcUrl(String host, int port, String database) {
     String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-    return "jdbc:postgresql://" + h + ":" + port + "/"
+    return "jdbc:postgresql://"
+        + h
+        + ":"
+        + port
+        + "/"
         + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
@@ -40,8 +44,8 @@ public final class JdbcUrls {
   }
 
   /**
-   * pgjdbc properties for an SSL mode and timeouts: {@code sslmode} takes libpq's words;
-   * statement and lock timeouts are sent as server options.
+   * pgjdbc properties for an SSL mode and timeouts: {@code sslmode} takes libpq's words; statement
+   * and lock timeouts are sent as server options.
    *
    * @param sslMode the SSL mode
    * @param timeouts the timeouts
@@ -53,8 +57,12 @@ public final class JdbcUrls {
     p.setProperty("connectTimeout", Long.toString(Math.max(1, timeouts.connect().toSeconds())));
     p.setProperty("loginTimeout", Long.toString(Math.max(1, timeouts.connect().toSeconds())));
     p.setProperty("socketTimeout", Long.toString(timeouts.socket().toSeconds()));
-    p.setProperty("options", "-c statement_timeout=" + timeouts.statement().toMillis()
-        + " -c lock_timeout=" + timeouts.lock().toMillis());
+    p.setProperty(
+        "options",
+        "-c statement_timeout="
+            + timeouts.statement().toMillis()
+            + " -c lock_timeout="
+            + timeouts.lock().toMillis());
     p.setProperty("ApplicationName", "grantsmith");
     return p;
   }

@@ -6,13 +6,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Writes a lease as the JSON text kept in a managed role's comment. Strings are escaped as RFC
- * 8259 requires; instants are ISO-8601 in UTC. Leases are read back on the server with jsonb
- * operators ({@link LeaseState#query(int)}), so no JSON parser is needed here.
+ * Writes a lease as the JSON text kept in a managed role's comment. Strings are escaped as RFC 8259
+ * requires; instants are ISO-8601 in UTC. Leases are read back on the server with jsonb operators
+ * ({@link LeaseState#query(int)}), so no JSON parser is needed here.
  */
 public final class LeaseCodec {
   /** The format version written in the {@code grantsmith} member. */
   public static final int VERSION = 1;
+
   /** How many request ids a lease remembers. */
   public static final int MAX_REQUEST_IDS = 20;
 
@@ -42,20 +43,30 @@ public final class LeaseCodec {
    * @param cleanupAt when the role is dropped, or null
    * @param passwordSetAt when the password was last set
    * @param revokedAt when access was revoked, or null
-   * @param approvals what the lease approves, or null if unknown (a lease written before
-   *     approvals were recorded)
+   * @param approvals what the lease approves, or null if unknown (a lease written before approvals
+   *     were recorded)
    * @return the JSON object, one line
    */
-  public static String encode(String integration, String requestId, List<String> requestIds,
-      String grantee, Instant grantedAt, Instant expiresAt, Instant cleanupAt,
-      Instant passwordSetAt, Instant revokedAt, List<Approval> approvals) {
+  public static String encode(
+      String integration,
+      String requestId,
+      List<String> requestIds,
+      String grantee,
+      Instant grantedAt,
+      Instant expiresAt,
+      Instant cleanupAt,
+      Instant passwordSetAt,
+      Instant revokedAt,
+      List<Approval> approvals) {
     StringBuilder out = new StringBuilder(256);
     out.append("{\"grantsmith\":").append(VERSION);
     member(out, "integration", integration);
     member(out, "requestId", requestId);
     out.append(",\"requests\":[");
-    List<String> ids = requestIds.size() > MAX_REQUEST_IDS
-        ? requestIds.subList(requestIds.size() - MAX_REQUEST_IDS, requestIds.size()) : requestIds;
+    List<String> ids =
+        requestIds.size() > MAX_REQUEST_IDS
+            ? requestIds.subList(requestIds.size() - MAX_REQUEST_IDS, requestIds.size())
+            : requestIds;
     for (int i = 0; i < ids.size(); i++) {
       if (i > 0) {
         out.append(',');
@@ -71,8 +82,10 @@ public final class LeaseCodec {
     member(out, "revokedAt", text(revokedAt));
     if (approvals != null) {
       out.append(",\"approved\":[");
-      List<Approval> kept = approvals.size() > MAX_APPROVALS
-          ? approvals.subList(approvals.size() - MAX_APPROVALS, approvals.size()) : approvals;
+      List<Approval> kept =
+          approvals.size() > MAX_APPROVALS
+              ? approvals.subList(approvals.size() - MAX_APPROVALS, approvals.size())
+              : approvals;
       for (int i = 0; i < kept.size(); i++) {
         Approval a = kept.get(i);
         ResourceRef r = a.resource();

@@ -17,10 +17,10 @@ import java.util.Optional;
 import org.postgresql.PGStatement;
 
 /**
- * What the server says about one managed role (a member of the marker role without ADMIN OPTION
- * on it): its login flag, {@code VALID UNTIL}, its lease
- * (read from the role comment with jsonb operators), and how many sessions it has open. Read for
- * every member of the marker role in one query.
+ * What the server says about one managed role (a member of the marker role without ADMIN OPTION on
+ * it): its login flag, {@code VALID UNTIL}, its lease (read from the role comment with jsonb
+ * operators), and how many sessions it has open. Read for every member of the marker role in one
+ * query.
  */
 public final class LeaseState {
   /** The NOLOGIN role whose members are the managed users. */
@@ -38,9 +38,18 @@ public final class LeaseState {
   private final int sessions;
   private final List<LeaseCodec.Approval> approvals;
 
-  private LeaseState(String roleName, boolean login, Instant validUntil, String comment,
-      Lease lease, List<String> requestIds, Instant passwordSetAt, Instant revokedAt,
-      String integration, int sessions, List<LeaseCodec.Approval> approvals) {
+  private LeaseState(
+      String roleName,
+      boolean login,
+      Instant validUntil,
+      String comment,
+      Lease lease,
+      List<String> requestIds,
+      Instant passwordSetAt,
+      Instant revokedAt,
+      String integration,
+      int sessions,
+      List<LeaseCodec.Approval> approvals) {
     this.approvals = approvals == null ? null : List.copyOf(approvals);
     this.roleName = roleName;
     this.login = login;
@@ -55,8 +64,8 @@ public final class LeaseState {
   }
 
   /**
-   * A state from its parts, as {@link #readAll} reads it, for code that decides from states
-   * without a server.
+   * A state from its parts, as {@link #readAll} reads it, for code that decides from states without
+   * a server.
    *
    * @param roleName the role
    * @param login whether it may log in
@@ -66,17 +75,31 @@ public final class LeaseState {
    * @param approvals what the lease approves, or null if not recorded
    * @return the state
    */
-  public static LeaseState of(String roleName, boolean login, Instant validUntil, Lease lease,
-      Instant revokedAt, List<LeaseCodec.Approval> approvals) {
-    return new LeaseState(roleName, login, validUntil, null, lease,
-        lease == null ? List.of() : List.of(lease.requestId()), null, revokedAt, null, 0,
+  public static LeaseState of(
+      String roleName,
+      boolean login,
+      Instant validUntil,
+      Lease lease,
+      Instant revokedAt,
+      List<LeaseCodec.Approval> approvals) {
+    return new LeaseState(
+        roleName,
+        login,
+        validUntil,
+        null,
+        lease,
+        lease == null ? List.of() : List.of(lease.requestId()),
+        null,
+        revokedAt,
+        null,
+        0,
         approvals);
   }
 
   /**
    * The query over the marker's members. The comment is cast to jsonb only when it looks like a
-   * lease (and, on 16+, when {@code pg_input_is_valid} says it is JSON), so a hand-written
-   * comment never breaks the read.
+   * lease (and, on 16+, when {@code pg_input_is_valid} says it is JSON), so a hand-written comment
+   * never breaks the read.
    *
    * @param majorVersion the server's major version
    * @return the SQL
@@ -87,7 +110,8 @@ public final class LeaseState {
 
   private static String query(int majorVersion, boolean one) {
     String valid = majorVersion >= 16 ? " AND pg_input_is_valid(c.txt, 'jsonb')" : "";
-    return String.join("\n",
+    return String.join(
+        "\n",
         "SELECT r.rolname::text AS rolname, r.rolcanlogin, r.rolvaliduntil, c.txt,",
         "  x.j ->> 'integration' AS integration, x.j ->> 'requestId' AS request_id,",
         "  x.j ->> 'grantee' AS grantee, x.j ->> 'grantedAt' AS granted_at,",
@@ -102,7 +126,9 @@ public final class LeaseState {
         "FROM pg_roles r",
         "CROSS JOIN LATERAL (SELECT shobj_description(r.oid, 'pg_authid') AS txt) c",
         "CROSS JOIN LATERAL (SELECT CASE WHEN left(c.txt, 15) = '{\"grantsmith\":1'"
-            + " AND right(c.txt, 1) = '}'" + valid + " THEN c.txt::jsonb END AS j) x",
+            + " AND right(c.txt, 1) = '}'"
+            + valid
+            + " THEN c.txt::jsonb END AS j) x",
         "WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles k ON k.oid = m.roleid",
         // Members holding ADMIN OPTION administer the marker (the connector; on 16+ whoever
         // created it): they are not managed users.
@@ -154,8 +180,8 @@ public final class LeaseState {
   private static LeaseState fromRow(ResultSet rs) throws SQLException {
     String name = rs.getString("rolname");
     Timestamp vu = rs.getTimestamp("rolvaliduntil");
-    Instant validUntil = vu == null || vu.getTime() == PGStatement.DATE_POSITIVE_INFINITY
-        ? null : vu.toInstant();
+    Instant validUntil =
+        vu == null || vu.getTime() == PGStatement.DATE_POSITIVE_INFINITY ? null : vu.toInstant();
     List<String> ids = new ArrayList<>();
     Array a = rs.getArray("requests");
     if (a != null) {
@@ -175,8 +201,13 @@ public final class LeaseState {
       Instant grantedAt = instant(rs.getString("granted_at"));
       Instant expiresAt = instant(rs.getString("expires_at"));
       if (requestId != null && grantee != null && grantedAt != null && expiresAt != null) {
-        Lease.Builder b = Lease.builder().roleName(name).requestId(requestId).grantee(grantee)
-            .grantedAt(grantedAt).expiresAt(expiresAt);
+        Lease.Builder b =
+            Lease.builder()
+                .roleName(name)
+                .requestId(requestId)
+                .grantee(grantee)
+                .grantedAt(grantedAt)
+                .expiresAt(expiresAt);
         Instant cleanup = instant(rs.getString("cleanup_at"));
         if (cleanup != null) {
           b.cleanupAt(cleanup);
@@ -190,9 +221,18 @@ public final class LeaseState {
       lease = null; // not a lease we wrote: the role is managed, its lease unknown
       approvals = null;
     }
-    return new LeaseState(name, rs.getBoolean("rolcanlogin"), validUntil, rs.getString("txt"),
-        lease, ids, passwordSetAt, revokedAt, rs.getString("integration"),
-        rs.getInt("sessions"), approvals);
+    return new LeaseState(
+        name,
+        rs.getBoolean("rolcanlogin"),
+        validUntil,
+        rs.getString("txt"),
+        lease,
+        ids,
+        passwordSetAt,
+        revokedAt,
+        rs.getString("integration"),
+        rs.getInt("sessions"),
+        approvals);
   }
 
   /** Rows of level, kind, database, schema, name, arguments; null if the lease has none. */
@@ -344,7 +384,8 @@ public final class LeaseState {
    * @return true if it matches
    */
   public boolean matches(String userOrRequestId) {
-    return roleName.equals(userOrRequestId) || requestIds.contains(userOrRequestId)
+    return roleName.equals(userOrRequestId)
+        || requestIds.contains(userOrRequestId)
         || lease != null && lease.requestId().equals(userOrRequestId);
   }
 
@@ -359,7 +400,14 @@ public final class LeaseState {
 
   @Override
   public String toString() {
-    return "LeaseState{" + roleName + ", login=" + login + ", lease=" + lease + ", revokedAt="
-        + revokedAt + "}";
+    return "LeaseState{"
+        + roleName
+        + ", login="
+        + login
+        + ", lease="
+        + lease
+        + ", revokedAt="
+        + revokedAt
+        + "}";
   }
 }

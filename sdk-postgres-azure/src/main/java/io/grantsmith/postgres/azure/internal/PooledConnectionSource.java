@@ -24,12 +24,13 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
- * The pool behind {@link ConnectionSource#pooled}: idle connections per database, handed out
- * as proxies whose {@code close()} gives the connection back only when it is known to be clean.
+ * The pool behind {@link ConnectionSource#pooled}: idle connections per database, handed out as
+ * proxies whose {@code close()} gives the connection back only when it is known to be clean.
  */
 public final class PooledConnectionSource implements ConnectionSource.Pooled {
   /** Idle connections kept per database by default. */
   public static final int DEFAULT_MAX_IDLE_PER_DATABASE = 4;
+
   /** How long an idle connection is kept by default. */
   public static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofSeconds(10);
 
@@ -40,14 +41,23 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   // login, while the driver's prepared statements and their generic plans survive, so the
   // catalog reads are not planned again on every use (planning them costs more than running
   // them).
-  private static final String RESET = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT;"
-      + " RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP;"
-      + " DISCARD SEQUENCES";
+  private static final String RESET =
+      "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT;"
+          + " RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP;"
+          + " DISCARD SEQUENCES";
   // Calls that change client-side session state the reset cannot undo: such a connection is
   // not reused.
-  private static final Set<String> DIRTYING = Set.of("setReadOnly", "setTransactionIsolation",
-      "setCatalog", "setSchema", "setNetworkTimeout", "setClientInfo", "setTypeMap",
-      "setHoldability", "abort");
+  private static final Set<String> DIRTYING =
+      Set.of(
+          "setReadOnly",
+          "setTransactionIsolation",
+          "setCatalog",
+          "setSchema",
+          "setNetworkTimeout",
+          "setClientInfo",
+          "setTypeMap",
+          "setHoldability",
+          "abort");
   private static final ScheduledExecutorService REAPER = reaper();
 
   private final ConnectionSource delegate;
@@ -65,8 +75,8 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
    * @param maxIdlePerDatabase idle connections kept per database, at least 0
    * @param maxIdleTime how long an idle connection is kept, positive
    */
-  public PooledConnectionSource(ConnectionSource delegate, int maxIdlePerDatabase,
-      Duration maxIdleTime) {
+  public PooledConnectionSource(
+      ConnectionSource delegate, int maxIdlePerDatabase, Duration maxIdleTime) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     if (maxIdlePerDatabase < 0 || maxIdleTime.isNegative() || maxIdleTime.isZero()) {
       throw new IllegalArgumentException("maxIdlePerDatabase must be >= 0 and maxIdleTime > 0");
@@ -123,7 +133,8 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   private boolean usable(Idle i) {
     long age = System.nanoTime() - i.since;
     try {
-      return age < maxIdleNanos && !i.connection.isClosed()
+      return age < maxIdleNanos
+          && !i.connection.isClosed()
           && (age < VALIDATE_AFTER_NANOS || i.connection.isValid(VALIDATE_TIMEOUT_SECONDS));
     } catch (SQLException e) {
       return false;
@@ -131,8 +142,11 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   }
 
   private Connection handOut(String database, Connection raw) {
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, new Handle(database, raw));
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            new Handle(database, raw));
   }
 
   private void giveBack(Handle h) {
@@ -143,7 +157,8 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
 
   private synchronized boolean keep(String database, Connection raw) {
     Deque<Idle> q = idle.computeIfAbsent(database, k -> new ArrayDeque<>());
-    if (closed || q.size() >= maxIdlePerDatabase
+    if (closed
+        || q.size() >= maxIdlePerDatabase
         || idleCount >= maxIdlePerDatabase * MAX_IDLE_TOTAL_FACTOR) {
       return false;
     }
@@ -157,12 +172,13 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   }
 
   /**
-   * Whether the connection can be handed out again: open, outside any transaction, and its
-   * session reset to what a new login has.
+   * Whether the connection can be handed out again: open, outside any transaction, and its session
+   * reset to what a new login has.
    */
   private static boolean reset(Connection raw) {
     try {
-      if (raw.isClosed() || !raw.isWrapperFor(BaseConnection.class)
+      if (raw.isClosed()
+          || !raw.isWrapperFor(BaseConnection.class)
           || raw.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
         return false;
       }
@@ -214,11 +230,14 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   }
 
   private static ScheduledExecutorService reaper() {
-    ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "grantsmith-pool-reaper");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor ex =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "grantsmith-pool-reaper");
+              t.setDaemon(true);
+              return t;
+            });
     ex.setRemoveOnCancelPolicy(true);
     return ex;
   }
@@ -278,7 +297,9 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
     }
 
     private Object statement(Object connection, Class<?> type, Object raw) {
-      return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type},
+      return Proxy.newProxyInstance(
+          Connection.class.getClassLoader(),
+          new Class<?>[] {type},
           (p, m, args) -> m.getName().equals("getConnection") ? connection : call(raw, m, args));
     }
 

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Renders every statement Grantsmith sends. Names go through {@link Sql#ident}, literals through
  * {@link Sql#literal}; a password (printable ASCII) is sent as a client-computed SCRAM-SHA-256
- * verifier, never in clear text, and is
- * replaced by {@code '****'} in the statement's redacted form.
+ * verifier, never in clear text, and is replaced by {@code '****'} in the statement's redacted
+ * form.
  */
 public final class Renderer {
   /** What stands for a password in redacted SQL. */
@@ -82,10 +82,14 @@ public final class Renderer {
    * @return the statement
    */
   public Statement createRole(String db, RoleSpec role) {
-    String head = "CREATE ROLE " + id(role.name()) + " WITH NOLOGIN "
-        + (role.inherit() ? "INHERIT" : "NOINHERIT")
-        + " CONNECTION LIMIT " + role.connectionLimit()
-        + role.validUntil().map(v -> " VALID UNTIL " + timestamp(v)).orElse("");
+    String head =
+        "CREATE ROLE "
+            + id(role.name())
+            + " WITH NOLOGIN "
+            + (role.inherit() ? "INHERIT" : "NOINHERIT")
+            + " CONNECTION LIMIT "
+            + role.connectionLimit()
+            + role.validUntil().map(v -> " VALID UNTIL " + timestamp(v)).orElse("");
     return withPassword(db, head, role.password().orElse(null), "create role " + role.name());
   }
 
@@ -98,8 +102,8 @@ public final class Renderer {
    * @return the statement
    */
   public Statement setPassword(String db, String role, Secret password) {
-    return withPassword(db, "ALTER ROLE " + id(role) + " WITH", password,
-        "set the password of " + role);
+    return withPassword(
+        db, "ALTER ROLE " + id(role) + " WITH", password, "set the password of " + role);
   }
 
   private static Statement withPassword(String db, String head, Secret password, String what) {
@@ -109,11 +113,17 @@ public final class Renderer {
     String clear = password.reveal();
     // Only printable ASCII is the same before and after SASLprep, so only then can the client
     // compute the verifier the server would; clear text would reach the server's logs.
-    InvalidValueException.check(clear.chars().allMatch(c -> c >= 0x20 && c < 0x7f), "password",
-        "must be printable ASCII, so that it is sent only as a SCRAM-SHA-256 verifier", "****");
-    return Statement.builder().database(db).sql(head + " PASSWORD "
-            + literal(Scram.verifier(clear)))
-        .redacted(head + " PASSWORD " + MASK).description(what).build();
+    InvalidValueException.check(
+        clear.chars().allMatch(c -> c >= 0x20 && c < 0x7f),
+        "password",
+        "must be printable ASCII, so that it is sent only as a SCRAM-SHA-256 verifier",
+        "****");
+    return Statement.builder()
+        .database(db)
+        .sql(head + " PASSWORD " + literal(Scram.verifier(clear)))
+        .redacted(head + " PASSWORD " + MASK)
+        .description(what)
+        .build();
   }
 
   /**
@@ -125,7 +135,9 @@ public final class Renderer {
    * @return the statement
    */
   public Statement setLogin(String db, String role, boolean login) {
-    return Statement.of(db, "ALTER ROLE " + id(role) + " WITH " + (login ? "LOGIN" : "NOLOGIN"),
+    return Statement.of(
+        db,
+        "ALTER ROLE " + id(role) + " WITH " + (login ? "LOGIN" : "NOLOGIN"),
         (login ? "enable login of " : "disable login of ") + role);
   }
 
@@ -139,7 +151,9 @@ public final class Renderer {
    */
   public Statement setValidUntil(String db, String role, Instant validUntil) {
     String value = validUntil == null ? literal("infinity") : timestamp(validUntil);
-    return Statement.of(db, "ALTER ROLE " + id(role) + " WITH VALID UNTIL " + value,
+    return Statement.of(
+        db,
+        "ALTER ROLE " + id(role) + " WITH VALID UNTIL " + value,
         "set the expiry of " + role + " to " + (validUntil == null ? "never" : validUntil));
   }
 
@@ -153,8 +167,14 @@ public final class Renderer {
    * @return the statement
    */
   public Statement setAttributes(String db, String role, boolean inherit, int connectionLimit) {
-    return Statement.of(db, "ALTER ROLE " + id(role) + " WITH "
-            + (inherit ? "INHERIT" : "NOINHERIT") + " CONNECTION LIMIT " + connectionLimit,
+    return Statement.of(
+        db,
+        "ALTER ROLE "
+            + id(role)
+            + " WITH "
+            + (inherit ? "INHERIT" : "NOINHERIT")
+            + " CONNECTION LIMIT "
+            + connectionLimit,
         "set the attributes of " + role);
   }
 
@@ -167,8 +187,10 @@ public final class Renderer {
    * @return the statement
    */
   public Statement commentOnRole(String db, String role, String comment) {
-    return Statement.of(db, "COMMENT ON ROLE " + id(role) + " IS "
-        + (comment == null ? "NULL" : literal(comment)), "record the lease of " + role);
+    return Statement.of(
+        db,
+        "COMMENT ON ROLE " + id(role) + " IS " + (comment == null ? "NULL" : literal(comment)),
+        "record the lease of " + role);
   }
 
   /**
@@ -192,8 +214,9 @@ public final class Renderer {
    * @return the statement
    */
   public Statement grantRole(String db, String role, String member, boolean adminOption) {
-    return Statement.of(db, "GRANT " + id(role) + " TO " + id(member)
-            + (adminOption ? " WITH ADMIN OPTION" : ""),
+    return Statement.of(
+        db,
+        "GRANT " + id(role) + " TO " + id(member) + (adminOption ? " WITH ADMIN OPTION" : ""),
         "make " + member + " a member of " + role);
   }
 
@@ -210,8 +233,8 @@ public final class Renderer {
   }
 
   /**
-   * {@code REVOKE role FROM member GRANTED BY grantor} (16+: removes the grant that {@code
-   * grantor} made, which the connector may attribute to a role whose privileges it has).
+   * {@code REVOKE role FROM member GRANTED BY grantor} (16+: removes the grant that {@code grantor}
+   * made, which the connector may attribute to a role whose privileges it has).
    *
    * @param db the database the statement runs in
    * @param role the role
@@ -220,10 +243,18 @@ public final class Renderer {
    * @return the statement
    */
   public Statement revokeRole(String db, String role, String member, String grantor) {
-    return Statement.of(db, "REVOKE " + id(role) + " FROM " + id(member)
+    return Statement.of(
+        db,
+        "REVOKE "
+            + id(role)
+            + " FROM "
+            + id(member)
             + (grantor != null ? " GRANTED BY " + id(grantor) : ""),
-        "remove " + member + " from " + role + (grantor != null ? " (granted by " + grantor
-            + ")" : ""));
+        "remove "
+            + member
+            + " from "
+            + role
+            + (grantor != null ? " (granted by " + grantor + ")" : ""));
   }
 
   /**
@@ -259,16 +290,20 @@ public final class Renderer {
    * @param grantOption whether to add WITH GRANT OPTION
    * @return the statement
    */
-  public Statement grant(String db, Collection<Privilege> privileges,
-      Collection<ResourceRef> objects, String grantee, boolean grantOption) {
+  public Statement grant(
+      String db,
+      Collection<Privilege> privileges,
+      Collection<ResourceRef> objects,
+      String grantee,
+      boolean grantOption) {
     ResourceKind kind = kindOf(objects);
-    return grant(db, privileges, kind, names(objects), describe(kind, objects), grantee,
-        grantOption);
+    return grant(
+        db, privileges, kind, names(objects), describe(kind, objects), grantee, grantOption);
   }
 
   /**
-   * {@code GRANT privileges ON kind a, b, c TO grantee} for objects already rendered by
-   * {@link #objectName}.
+   * {@code GRANT privileges ON kind a, b, c TO grantee} for objects already rendered by {@link
+   * #objectName}.
    *
    * @param db the database the statement runs in
    * @param privileges the privileges, each applying to the objects' kind
@@ -279,11 +314,17 @@ public final class Renderer {
    * @param grantOption whether to add WITH GRANT OPTION
    * @return the statement
    */
-  public Statement grant(String db, Collection<Privilege> privileges, ResourceKind kind,
-      List<String> names, String what, String grantee, boolean grantOption) {
+  public Statement grant(
+      String db,
+      Collection<Privilege> privileges,
+      ResourceKind kind,
+      List<String> names,
+      String what,
+      String grantee,
+      boolean grantOption) {
     String list = privilegeList(privileges);
-    StringBuilder sql = new StringBuilder(32 + names.size() * 24).append("GRANT ").append(list)
-        .append(" ON ");
+    StringBuilder sql =
+        new StringBuilder(32 + names.size() * 24).append("GRANT ").append(list).append(" ON ");
     objectList(sql, kind, names).append(" TO ").append(id(grantee));
     if (grantOption) {
       sql.append(" WITH GRANT OPTION");
@@ -301,16 +342,20 @@ public final class Renderer {
    * @param grantOptionOnly true to revoke only the grant option
    * @return the statement
    */
-  public Statement revoke(String db, Collection<Privilege> privileges,
-      Collection<ResourceRef> objects, String grantee, boolean grantOptionOnly) {
+  public Statement revoke(
+      String db,
+      Collection<Privilege> privileges,
+      Collection<ResourceRef> objects,
+      String grantee,
+      boolean grantOptionOnly) {
     ResourceKind kind = kindOf(objects);
-    return revoke(db, privileges, kind, names(objects), describe(kind, objects), grantee,
-        grantOptionOnly);
+    return revoke(
+        db, privileges, kind, names(objects), describe(kind, objects), grantee, grantOptionOnly);
   }
 
   /**
-   * {@code REVOKE [GRANT OPTION FOR] privileges ON kind a, b, c FROM grantee} for objects
-   * already rendered by {@link #objectName}.
+   * {@code REVOKE [GRANT OPTION FOR] privileges ON kind a, b, c FROM grantee} for objects already
+   * rendered by {@link #objectName}.
    *
    * @param db the database the statement runs in
    * @param privileges the privileges
@@ -321,15 +366,27 @@ public final class Renderer {
    * @param grantOptionOnly true to revoke only the grant option
    * @return the statement
    */
-  public Statement revoke(String db, Collection<Privilege> privileges, ResourceKind kind,
-      List<String> names, String what, String grantee, boolean grantOptionOnly) {
+  public Statement revoke(
+      String db,
+      Collection<Privilege> privileges,
+      ResourceKind kind,
+      List<String> names,
+      String what,
+      String grantee,
+      boolean grantOptionOnly) {
     String list = privilegeList(privileges);
     String option = grantOptionOnly ? "GRANT OPTION FOR " : "";
-    StringBuilder sql = new StringBuilder(32 + names.size() * 24).append("REVOKE ")
-        .append(option).append(list).append(" ON ");
+    StringBuilder sql =
+        new StringBuilder(32 + names.size() * 24)
+            .append("REVOKE ")
+            .append(option)
+            .append(list)
+            .append(" ON ");
     objectList(sql, kind, names).append(" FROM ").append(id(grantee));
-    return Statement.of(db, sql.toString(), "revoke " + option.toLowerCase(Locale.ROOT) + list
-        + " on " + what + " from " + grantee);
+    return Statement.of(
+        db,
+        sql.toString(),
+        "revoke " + option.toLowerCase(Locale.ROOT) + list + " on " + what + " from " + grantee);
   }
 
   /**
@@ -342,14 +399,29 @@ public final class Renderer {
    */
   public Statement defaultPrivileges(String db, DefaultPrivilege d, boolean grant) {
     String privileges = privilegeList(d.privileges());
-    String sql = "ALTER DEFAULT PRIVILEGES FOR ROLE " + id(d.owner())
-        + d.schema().map(s -> " IN SCHEMA " + id(s)).orElse("")
-        + (grant ? " GRANT " : " REVOKE ") + privileges + " ON " + d.objectType().name()
-        + (grant ? " TO " : " FROM ") + id(d.grantee())
-        + (grant && d.withGrantOption() ? " WITH GRANT OPTION" : "");
-    return Statement.of(db, sql, (grant ? "grant " : "revoke ") + "default " + privileges + " on "
-        + d.objectType().name().toLowerCase(Locale.ROOT) + " of " + d.owner()
-        + (grant ? " to " : " from ") + d.grantee());
+    String sql =
+        "ALTER DEFAULT PRIVILEGES FOR ROLE "
+            + id(d.owner())
+            + d.schema().map(s -> " IN SCHEMA " + id(s)).orElse("")
+            + (grant ? " GRANT " : " REVOKE ")
+            + privileges
+            + " ON "
+            + d.objectType().name()
+            + (grant ? " TO " : " FROM ")
+            + id(d.grantee())
+            + (grant && d.withGrantOption() ? " WITH GRANT OPTION" : "");
+    return Statement.of(
+        db,
+        sql,
+        (grant ? "grant " : "revoke ")
+            + "default "
+            + privileges
+            + " on "
+            + d.objectType().name().toLowerCase(Locale.ROOT)
+            + " of "
+            + d.owner()
+            + (grant ? " to " : " from ")
+            + d.grantee());
   }
 
   /**
@@ -361,7 +433,9 @@ public final class Renderer {
    * @return the statement
    */
   public Statement reassignOwned(String db, String role, String target) {
-    return Statement.of(db, "REASSIGN OWNED BY " + id(role) + " TO " + id(target),
+    return Statement.of(
+        db,
+        "REASSIGN OWNED BY " + id(role) + " TO " + id(target),
         "give the objects of " + role + " in " + db + " to " + target);
   }
 
@@ -374,8 +448,8 @@ public final class Renderer {
    * @return the statement
    */
   public Statement dropOwned(String db, String role) {
-    return Statement.of(db, "DROP OWNED BY " + id(role),
-        "remove every privilege of " + role + " in " + db);
+    return Statement.of(
+        db, "DROP OWNED BY " + id(role), "remove every privilege of " + role + " in " + db);
   }
 
   /**
@@ -386,9 +460,13 @@ public final class Renderer {
    * @return the statement
    */
   public Statement terminateSessions(String db, String role) {
-    return Statement.of(db, "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a "
-        + "JOIN pg_roles r ON r.oid = a.usesysid WHERE r.rolname = " + literal(role)
-        + " AND a.pid <> pg_backend_pid()", "end the open sessions of " + role);
+    return Statement.of(
+        db,
+        "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a "
+            + "JOIN pg_roles r ON r.oid = a.usesysid WHERE r.rolname = "
+            + literal(role)
+            + " AND a.pid <> pg_backend_pid()",
+        "end the open sessions of " + role);
   }
 
   /**
@@ -408,8 +486,8 @@ public final class Renderer {
    * @param objects the objects
    * @return e.g. {@code TABLE s.a, s.b}
    */
-  private static StringBuilder objectList(StringBuilder out, ResourceKind kind,
-      List<String> names) {
+  private static StringBuilder objectList(
+      StringBuilder out, ResourceKind kind, List<String> names) {
     switch (kind) {
       case DATABASE:
         out.append("DATABASE ");
@@ -464,7 +542,11 @@ public final class Renderer {
       case FUNCTION:
         // The argument list is the server's own pg_get_function_identity_arguments text, read
         // from the catalog; the planner accepts only functions found in a snapshot.
-        return id(ref.schema().get()) + "." + id(ref.name().get()) + "(" + ref.arguments().get()
+        return id(ref.schema().get())
+            + "."
+            + id(ref.name().get())
+            + "("
+            + ref.arguments().get()
             + ")";
       default:
         return id(ref.schema().get()) + "." + id(ref.name().get());
@@ -489,8 +571,8 @@ public final class Renderer {
   }
 
   /**
-   * Objects in words, for a statement's description: the object itself if there is one, else
-   * how many of which kind.
+   * Objects in words, for a statement's description: the object itself if there is one, else how
+   * many of which kind.
    *
    * @param kind their kind
    * @param count how many

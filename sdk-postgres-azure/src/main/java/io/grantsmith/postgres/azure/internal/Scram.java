@@ -11,8 +11,8 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Computes a SCRAM-SHA-256 verifier on the client (RFC 5802/7677, as PostgreSQL stores it), so
- * a password travels to the server, and into its logs, only in hashed form.
+ * Computes a SCRAM-SHA-256 verifier on the client (RFC 5802/7677, as PostgreSQL stores it), so a
+ * password travels to the server, and into its logs, only in hashed form.
  */
 public final class Scram {
   private static final int ITERATIONS = 4096;
@@ -31,14 +31,21 @@ public final class Scram {
     RANDOM.nextBytes(salt);
     try {
       SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-      byte[] salted = f.generateSecret(
-          new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256)).getEncoded();
+      byte[] salted =
+          f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256))
+              .getEncoded();
       byte[] clientKey = hmac(salted, "Client Key");
       byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
       byte[] serverKey = hmac(salted, "Server Key");
       Base64.Encoder b64 = Base64.getEncoder();
-      return "SCRAM-SHA-256$" + ITERATIONS + ":" + b64.encodeToString(salt) + "$"
-          + b64.encodeToString(storedKey) + ":" + b64.encodeToString(serverKey);
+      return "SCRAM-SHA-256$"
+          + ITERATIONS
+          + ":"
+          + b64.encodeToString(salt)
+          + "$"
+          + b64.encodeToString(storedKey)
+          + ":"
+          + b64.encodeToString(serverKey);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SCRAM-SHA-256 is not available in this JVM", e);
     }

@@ -17,60 +17,66 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the checks of {@code ConnectorSetup.verify} as the connector: one query for the role,
- * one for the databases, and one per database for its schemas and objects. Each gap it can
- * close comes with the statements, for the server admin, that close it.
+ * Runs the checks of {@code ConnectorSetup.verify} as the connector: one query for the role, one
+ * for the databases, and one per database for its schemas and objects. Each gap it can close comes
+ * with the statements, for the server admin, that close it.
  */
 public final class SetupVerifier {
   /** How many objects per database are named before the rest is counted. */
   static final int MAX_OBJECTS_NAMED = 20;
 
-  private static final String ROLE_QUERY = "SELECT r.rolname, r.rolcanlogin, r.rolcreaterole,"
-      + " a.oid IS NOT NULL AS azure_exists,"
-      + " coalesce(pg_has_role(r.oid, a.oid, 'MEMBER'), false) AS azure_member,"
-      + " coalesce(pg_has_role(r.oid, a.oid, 'USAGE'), false) AS azure_usage,"
-      + " m.oid IS NOT NULL AS marker_exists,"
-      + " coalesce(pg_has_role(r.oid, m.oid, 'MEMBER WITH ADMIN OPTION'), false) AS marker_admin"
-      + " FROM pg_catalog.pg_roles r"
-      + " LEFT JOIN pg_catalog.pg_roles a ON a.rolname = ?"
-      + " LEFT JOIN pg_catalog.pg_roles m ON m.rolname = ?"
-      + " WHERE r.rolname = current_user";
+  private static final String ROLE_QUERY =
+      "SELECT r.rolname, r.rolcanlogin, r.rolcreaterole,"
+          + " a.oid IS NOT NULL AS azure_exists,"
+          + " coalesce(pg_has_role(r.oid, a.oid, 'MEMBER'), false) AS azure_member,"
+          + " coalesce(pg_has_role(r.oid, a.oid, 'USAGE'), false) AS azure_usage,"
+          + " m.oid IS NOT NULL AS marker_exists,"
+          + " coalesce(pg_has_role(r.oid, m.oid, 'MEMBER WITH ADMIN OPTION'), false) AS marker_admin"
+          + " FROM pg_catalog.pg_roles r"
+          + " LEFT JOIN pg_catalog.pg_roles a ON a.rolname = ?"
+          + " LEFT JOIN pg_catalog.pg_roles m ON m.rolname = ?"
+          + " WHERE r.rolname = current_user";
 
-  private static final String DATABASE_QUERY = "SELECT datname,"
-      + " has_database_privilege(oid, 'CONNECT WITH GRANT OPTION'),"
-      + " has_database_privilege(oid, 'CREATE WITH GRANT OPTION'),"
-      + " has_database_privilege(oid, 'TEMPORARY WITH GRANT OPTION'),"
-      + " has_database_privilege(oid, 'CONNECT')"
-      + " FROM pg_catalog.pg_database WHERE datallowconn AND "
-      + SetupSql.databaseFilter("datname") + " ORDER BY datname";
+  private static final String DATABASE_QUERY =
+      "SELECT datname,"
+          + " has_database_privilege(oid, 'CONNECT WITH GRANT OPTION'),"
+          + " has_database_privilege(oid, 'CREATE WITH GRANT OPTION'),"
+          + " has_database_privilege(oid, 'TEMPORARY WITH GRANT OPTION'),"
+          + " has_database_privilege(oid, 'CONNECT')"
+          + " FROM pg_catalog.pg_database WHERE datallowconn AND "
+          + SetupSql.databaseFilter("datname")
+          + " ORDER BY datname";
 
   /** Per object: the first privilege the current user cannot grant, or no row. */
-  private static final String OBJECT_QUERY = "WITH s AS (SELECT oid, nspname FROM"
-      + " pg_catalog.pg_namespace WHERE " + SetupSql.schemaFilter("nspname") + "),"
-      + " o AS ("
-      + "SELECT 1 AS ord, 'schema' AS kind, s.nspname::text AS schema, NULL::text AS name,"
-      + " CASE WHEN NOT has_schema_privilege(s.oid, 'USAGE WITH GRANT OPTION') THEN 'USAGE'"
-      + " WHEN NOT has_schema_privilege(s.oid, 'CREATE WITH GRANT OPTION') THEN 'CREATE' END"
-      + " AS missing FROM s"
-      + " UNION ALL SELECT 2, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN"
-      + " 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END, s.nspname,"
-      + " c.relname, CASE"
-      + tableChecks("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
-      + " END FROM pg_catalog.pg_class c JOIN s ON s.oid = c.relnamespace"
-      + " WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition"
-      + " UNION ALL SELECT 3, 'sequence', s.nspname, c.relname, CASE"
-      + " WHEN NOT has_sequence_privilege(c.oid, 'USAGE WITH GRANT OPTION') THEN 'USAGE'"
-      + " WHEN NOT has_sequence_privilege(c.oid, 'SELECT WITH GRANT OPTION') THEN 'SELECT'"
-      + " WHEN NOT has_sequence_privilege(c.oid, 'UPDATE WITH GRANT OPTION') THEN 'UPDATE' END"
-      + " FROM pg_catalog.pg_class c JOIN s ON s.oid = c.relnamespace WHERE c.relkind = 'S'"
-      + " UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,"
-      + " s.nspname, quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
-      + " CASE WHEN NOT has_function_privilege(p.oid, 'EXECUTE WITH GRANT OPTION')"
-      + " THEN 'EXECUTE' END"
-      + " FROM pg_catalog.pg_proc p JOIN s ON s.oid = p.pronamespace"
-      + " WHERE p.prokind IN ('f', 'p'))"
-      + " SELECT kind, schema, name, missing FROM o WHERE missing IS NOT NULL"
-      + " ORDER BY ord, schema, name";
+  private static final String OBJECT_QUERY =
+      "WITH s AS (SELECT oid, nspname FROM"
+          + " pg_catalog.pg_namespace WHERE "
+          + SetupSql.schemaFilter("nspname")
+          + "),"
+          + " o AS ("
+          + "SELECT 1 AS ord, 'schema' AS kind, s.nspname::text AS schema, NULL::text AS name,"
+          + " CASE WHEN NOT has_schema_privilege(s.oid, 'USAGE WITH GRANT OPTION') THEN 'USAGE'"
+          + " WHEN NOT has_schema_privilege(s.oid, 'CREATE WITH GRANT OPTION') THEN 'CREATE' END"
+          + " AS missing FROM s"
+          + " UNION ALL SELECT 2, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN"
+          + " 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END, s.nspname,"
+          + " c.relname, CASE"
+          + tableChecks("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+          + " END FROM pg_catalog.pg_class c JOIN s ON s.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition"
+          + " UNION ALL SELECT 3, 'sequence', s.nspname, c.relname, CASE"
+          + " WHEN NOT has_sequence_privilege(c.oid, 'USAGE WITH GRANT OPTION') THEN 'USAGE'"
+          + " WHEN NOT has_sequence_privilege(c.oid, 'SELECT WITH GRANT OPTION') THEN 'SELECT'"
+          + " WHEN NOT has_sequence_privilege(c.oid, 'UPDATE WITH GRANT OPTION') THEN 'UPDATE' END"
+          + " FROM pg_catalog.pg_class c JOIN s ON s.oid = c.relnamespace WHERE c.relkind = 'S'"
+          + " UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,"
+          + " s.nspname, quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
+          + " CASE WHEN NOT has_function_privilege(p.oid, 'EXECUTE WITH GRANT OPTION')"
+          + " THEN 'EXECUTE' END"
+          + " FROM pg_catalog.pg_proc p JOIN s ON s.oid = p.pronamespace"
+          + " WHERE p.prokind IN ('f', 'p'))"
+          + " SELECT kind, schema, name, missing FROM o WHERE missing IS NOT NULL"
+          + " ORDER BY ord, schema, name";
 
   private final String connectorName;
   private final String markerRole;
@@ -85,8 +91,8 @@ public final class SetupVerifier {
    * @param database the database to connect to first
    * @param connections connections as the connector
    */
-  public SetupVerifier(String connectorName, String markerRole, String database,
-      ConnectionSource connections) {
+  public SetupVerifier(
+      String connectorName, String markerRole, String database, ConnectionSource connections) {
     this.connectorName = connectorName;
     this.markerRole = markerRole;
     this.database = database;
@@ -96,8 +102,11 @@ public final class SetupVerifier {
   private static String tableChecks(String... privileges) {
     StringBuilder b = new StringBuilder();
     for (String p : privileges) {
-      b.append(" WHEN NOT has_table_privilege(c.oid, '").append(p)
-          .append(" WITH GRANT OPTION') THEN '").append(p).append('\'');
+      b.append(" WHEN NOT has_table_privilege(c.oid, '")
+          .append(p)
+          .append(" WITH GRANT OPTION') THEN '")
+          .append(p)
+          .append('\'');
     }
     return b.toString();
   }
@@ -124,39 +133,53 @@ public final class SetupVerifier {
           String conn = ident(me);
           String azure = ident(SetupSql.AZURE_PG_ADMIN);
           if (!rs.getBoolean(2)) {
-            gaps.add(me + " cannot log in (NOLOGIN)", "let " + me + " log in",
+            gaps.add(
+                me + " cannot log in (NOLOGIN)",
+                "let " + me + " log in",
                 roleStep("let " + me + " log in", "ALTER ROLE " + conn + " WITH LOGIN"));
           }
           if (!rs.getBoolean(3)) {
-            gaps.add(me + " cannot create roles (NOCREATEROLE)", "let " + me + " create roles",
-                roleStep("let " + me + " create roles",
-                    "ALTER ROLE " + conn + " WITH CREATEROLE"));
+            gaps.add(
+                me + " cannot create roles (NOCREATEROLE)",
+                "let " + me + " create roles",
+                roleStep("let " + me + " create roles", "ALTER ROLE " + conn + " WITH CREATEROLE"));
           }
           if (!rs.getBoolean(4)) {
             gaps.add("the role azure_pg_admin does not exist: this is not an Azure server");
           } else if (!rs.getBoolean(5)) {
-            gaps.add(me + " is not a member of azure_pg_admin",
+            gaps.add(
+                me + " is not a member of azure_pg_admin",
                 "make " + me + " a member of azure_pg_admin",
-                roleStep("make " + me + " a member of azure_pg_admin",
+                roleStep(
+                    "make " + me + " a member of azure_pg_admin",
                     "GRANT " + azure + " TO " + conn));
           } else if (!rs.getBoolean(6)) {
             // On 16 and later inheritance is an option of the membership, before of the role.
-            gaps.add(me + " does not inherit the privileges of azure_pg_admin",
+            gaps.add(
+                me + " does not inherit the privileges of azure_pg_admin",
                 "let " + me + " inherit the privileges of azure_pg_admin",
-                roleStep("let " + me + " inherit the privileges of azure_pg_admin",
-                    major >= 16 ? "GRANT " + azure + " TO " + conn + " WITH INHERIT TRUE"
+                roleStep(
+                    "let " + me + " inherit the privileges of azure_pg_admin",
+                    major >= 16
+                        ? "GRANT " + azure + " TO " + conn + " WITH INHERIT TRUE"
                         : "ALTER ROLE " + conn + " WITH INHERIT"));
           }
           String administer = "let " + me + " administer the marker role " + markerRole;
           if (!rs.getBoolean(7)) {
-            gaps.add("the marker role " + markerRole + " does not exist",
+            gaps.add(
+                "the marker role " + markerRole + " does not exist",
                 "create the marker role " + markerRole + " and " + administer,
-                roleStep("create the marker role " + markerRole + " and " + administer,
+                roleStep(
+                    "create the marker role " + markerRole + " and " + administer,
                     SetupSql.createRoleIfMissing(markerRole),
                     SetupSql.grantMarker(markerRole, me, major)));
           } else if (!rs.getBoolean(8)) {
-            gaps.add(me + " cannot administer the marker role " + markerRole
-                + " (it needs ADMIN OPTION on it)", administer,
+            gaps.add(
+                me
+                    + " cannot administer the marker role "
+                    + markerRole
+                    + " (it needs ADMIN OPTION on it)",
+                administer,
                 roleStep(administer, SetupSql.grantMarker(markerRole, me, major)));
           }
         }
@@ -170,22 +193,32 @@ public final class SetupVerifier {
           }
           databases.add(db);
           if (db.equals("template1")) {
-            continue;  // Only its schemas matter: they are copied into new databases.
+            continue; // Only its schemas matter: they are copied into new databases.
           }
           String[] names = {"CONNECT", "CREATE", "TEMPORARY"};
           for (int i = 0; i < names.length; i++) {
             if (!rs.getBoolean(2 + i)) {
               // Typically a database created after the setup: its own setup closes the gap.
-              gaps.add("cannot grant " + names[i] + " on database " + db,
-                  databaseSetup(db), Plan.builder()
-                      .addAllSteps(SetupSql.databaseSteps(database, List.of(db))).build());
+              gaps.add(
+                  "cannot grant " + names[i] + " on database " + db,
+                  databaseSetup(db),
+                  Plan.builder()
+                      .addAllSteps(SetupSql.databaseSteps(database, List.of(db)))
+                      .build());
             }
           }
         }
       }
     } catch (SQLException e) {
-      gaps.add(me + " cannot log in to database " + database + " (SQLSTATE "
-          + e.getSQLState() + ": " + firstLine(e.getMessage()) + ")");
+      gaps.add(
+          me
+              + " cannot log in to database "
+              + database
+              + " (SQLSTATE "
+              + e.getSQLState()
+              + ": "
+              + firstLine(e.getMessage())
+              + ")");
       return gaps.into(result.connector(me)).build();
     }
     for (String db : only) {
@@ -220,8 +253,7 @@ public final class SetupVerifier {
   }
 
   private Plan roleStep(String description, String... sql) {
-    Step.Builder step = Step.builder().database(database).strict(false)
-        .description(description);
+    Step.Builder step = Step.builder().database(database).strict(false).description(description);
     for (String s : sql) {
       step.addStatement(Statement.of(database, s, description));
     }
@@ -242,35 +274,81 @@ public final class SetupVerifier {
           String kind = rs.getString(1);
           String schema = rs.getString(2);
           String name = rs.getString(3);
-          String object = kind.equals("schema") ? Sql.ident(schema)
-              : kind.equals("function") || kind.equals("procedure")
-                  ? Sql.ident(schema) + "." + name : Sql.qualified(schema, name);
-          String keyword = switch (kind) {
-            case "schema", "sequence", "function", "procedure" -> kind.toUpperCase(Locale.ROOT);
-            default -> "TABLE";
-          };
-          String description = "grant all privileges on " + kind + " " + object
-              + " in database " + db + " to azure_pg_admin (as the admin or its owner)";
-          gaps.add("cannot grant " + rs.getString(4) + " on " + kind + " " + object
-              + " in database " + db, description, Plan.builder().addStep(Step.builder()
-                  .database(db).strict(false).description(description)
-                  .addStatement(Statement.of(db, "GRANT ALL PRIVILEGES ON " + keyword + " "
-                      + object + " TO " + ident(SetupSql.AZURE_PG_ADMIN) + " WITH GRANT OPTION",
-                      description)).build()).build());
+          String object =
+              kind.equals("schema")
+                  ? Sql.ident(schema)
+                  : kind.equals("function") || kind.equals("procedure")
+                      ? Sql.ident(schema) + "." + name
+                      : Sql.qualified(schema, name);
+          String keyword =
+              switch (kind) {
+                case "schema", "sequence", "function", "procedure" -> kind.toUpperCase(Locale.ROOT);
+                default -> "TABLE";
+              };
+          String description =
+              "grant all privileges on "
+                  + kind
+                  + " "
+                  + object
+                  + " in database "
+                  + db
+                  + " to azure_pg_admin (as the admin or its owner)";
+          gaps.add(
+              "cannot grant "
+                  + rs.getString(4)
+                  + " on "
+                  + kind
+                  + " "
+                  + object
+                  + " in database "
+                  + db,
+              description,
+              Plan.builder()
+                  .addStep(
+                      Step.builder()
+                          .database(db)
+                          .strict(false)
+                          .description(description)
+                          .addStatement(
+                              Statement.of(
+                                  db,
+                                  "GRANT ALL PRIVILEGES ON "
+                                      + keyword
+                                      + " "
+                                      + object
+                                      + " TO "
+                                      + ident(SetupSql.AZURE_PG_ADMIN)
+                                      + " WITH GRANT OPTION",
+                                  description))
+                          .build())
+                  .build());
         }
       }
       if (count > MAX_OBJECTS_NAMED) {
-        gaps.add("... and " + (count - MAX_OBJECTS_NAMED) + " more objects in database " + db
-            + " on which a privilege cannot be granted", "the setup of the schemas and objects"
-            + " of database " + db, Plan.builder().addStep(SetupSql.inDatabaseStep(db)).build());
+        gaps.add(
+            "... and "
+                + (count - MAX_OBJECTS_NAMED)
+                + " more objects in database "
+                + db
+                + " on which a privilege cannot be granted",
+            "the setup of the schemas and objects" + " of database " + db,
+            Plan.builder().addStep(SetupSql.inDatabaseStep(db)).build());
       }
     } catch (SQLException e) {
-      String item = "cannot check database " + db + " (SQLSTATE " + e.getSQLState() + ": "
-          + firstLine(e.getMessage()) + ")";
+      String item =
+          "cannot check database "
+              + db
+              + " (SQLSTATE "
+              + e.getSQLState()
+              + ": "
+              + firstLine(e.getMessage())
+              + ")";
       if ("42501".equals(e.getSQLState())) {
         // The connector may not connect to it: the database's setup grants CONNECT.
-        gaps.add(item, databaseSetup(db), Plan.builder()
-            .addAllSteps(SetupSql.databaseSteps(database, List.of(db))).build());
+        gaps.add(
+            item,
+            databaseSetup(db),
+            Plan.builder().addAllSteps(SetupSql.databaseSteps(database, List.of(db))).build());
       } else {
         gaps.add(item);
       }

@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Quoting of identifiers and literals exactly as PostgreSQL's {@code quote_ident} and
- * {@code quote_literal} do it. Every name and every literal in SQL that Grantsmith renders goes
- * through here.
+ * Quoting of identifiers and literals exactly as PostgreSQL's {@code quote_ident} and {@code
+ * quote_literal} do it. Every name and every literal in SQL that Grantsmith renders goes through
+ * here.
  */
 public final class Sql {
   /** Keywords that {@code quote_ident} quotes, with the first major version that has each. */
@@ -21,12 +21,12 @@ public final class Sql {
   private Sql() {}
 
   /**
-   * Quotes {@code name} as {@code quote_ident} does: unchanged if it is a lower-case word
-   * ({@code [a-z_][a-z0-9_]*}) that is not a reserved, column-name or type-function-name
-   * keyword; otherwise in double quotes with embedded double quotes doubled.
+   * Quotes {@code name} as {@code quote_ident} does: unchanged if it is a lower-case word ({@code
+   * [a-z_][a-z0-9_]*}) that is not a reserved, column-name or type-function-name keyword; otherwise
+   * in double quotes with embedded double quotes doubled.
    *
-   * <p>This form quotes the keywords of the newest supported version, a superset of older
-   * versions' keywords, so its output is valid on every version.
+   * <p>This form quotes the keywords of the newest supported version, a superset of older versions'
+   * keywords, so its output is valid on every version.
    *
    * @param name an identifier
    * @return the quoted identifier
@@ -77,9 +77,8 @@ public final class Sql {
   }
 
   /**
-   * Quotes {@code text} as {@code quote_literal} does: in single quotes with single quotes
-   * doubled; if it holds a backslash, backslashes are doubled and the literal is prefixed with
-   * {@code E}.
+   * Quotes {@code text} as {@code quote_literal} does: in single quotes with single quotes doubled;
+   * if it holds a backslash, backslashes are doubled and the literal is prefixed with {@code E}.
    *
    * @param text a string
    * @return the literal

@@ -14,8 +14,10 @@ class AclTextTest {
 
   private static List<String> items(String acl) {
     List<String> out = new ArrayList<>();
-    AclText.parse(acl, (grantee, privileges, grantable) -> out.add(grantee + " "
-        + set(privileges) + " " + set(grantable)));
+    AclText.parse(
+        acl,
+        (grantee, privileges, grantable) ->
+            out.add(grantee + " " + set(privileges) + " " + set(grantable)));
     return out;
   }
 
@@ -31,8 +33,10 @@ class AclTextTest {
 
   @Test
   void readsBareAndQuotedNamesPublicAndGrantOptions() {
-    assertThat(items("owner=arwdDxtm/owner,=r/owner,"
-        + "\"a=b/c,\"\"d\"\"\"=r*w/\"x,y\",reader=r/owner"))
+    assertThat(
+            items(
+                "owner=arwdDxtm/owner,=r/owner,"
+                    + "\"a=b/c,\"\"d\"\"\"=r*w/\"x,y\",reader=r/owner"))
         .containsExactly(
             "owner [SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, MAINTAIN] []",
             " [SELECT] []",
@@ -42,16 +46,17 @@ class AclTextTest {
 
   @Test
   void readsEveryPrivilegeLetterAndSkipsTheOnesOfParameters() {
-    assertThat(items("u=UCTcXsA*/g")).containsExactly(
-        "u [CONNECT, CREATE, TEMPORARY, USAGE, EXECUTE] []");
+    assertThat(items("u=UCTcXsA*/g"))
+        .containsExactly("u [CONNECT, CREATE, TEMPORARY, USAGE, EXECUTE] []");
     assertThat(items("")).isEmpty();
-    assertThat(items("\"new\nline \u65e5\"=U*/\"\"\"\"")).containsExactly(
-        "new\nline \u65e5 [USAGE] [USAGE]");
+    assertThat(items("\"new\nline \u65e5\"=U*/\"\"\"\""))
+        .containsExactly("new\nline \u65e5 [USAGE] [USAGE]");
   }
 
   @Test
   void refusesMalformedTextNamingOnlyThePosition() {
-    assertThatThrownBy(() -> items("owner")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> items("owner"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unexpected ACL text at index 5 of 5");
     assertThatThrownBy(() -> items("\"open=r/x")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> items("a=r/b;c=r/d")).isInstanceOf(IllegalArgumentException.class);

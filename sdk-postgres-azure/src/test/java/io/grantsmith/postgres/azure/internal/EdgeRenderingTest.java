@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Statements and texts at the edge of each rule, found by mutation testing (PIT): a flag
- * rendered the wrong way round, a limit off by one, a name that starts with the first letter.
+ * Statements and texts at the edge of each rule, found by mutation testing (PIT): a flag rendered
+ * the wrong way round, a limit off by one, a name that starts with the first letter.
  */
 class EdgeRenderingTest {
   private static final Renderer R = new Renderer(17);
@@ -36,17 +36,29 @@ class EdgeRenderingTest {
 
   @Test
   void defaultPrivilegesNameTheirSchemaAndGrantOption() {
-    DefaultPrivilege inSchema = DefaultPrivilege.builder().owner("o").schema("s")
-        .objectType(DefaultPrivilege.ObjectType.TABLES).grantee("u")
-        .addAllPrivileges(List.of(Privilege.SELECT)).withGrantOption(true).build();
-    assertThat(R.defaultPrivileges("db", inSchema, true).sql()).isEqualTo(
-        "ALTER DEFAULT PRIVILEGES FOR ROLE o IN SCHEMA s GRANT SELECT ON TABLES TO u"
-            + " WITH GRANT OPTION");
-    assertThat(R.defaultPrivileges("db", inSchema, false).sql()).isEqualTo(
-        "ALTER DEFAULT PRIVILEGES FOR ROLE o IN SCHEMA s REVOKE SELECT ON TABLES FROM u");
-    DefaultPrivilege everywhere = DefaultPrivilege.builder().owner("o")
-        .objectType(DefaultPrivilege.ObjectType.SEQUENCES).grantee("u")
-        .addAllPrivileges(List.of(Privilege.USAGE)).build();
+    DefaultPrivilege inSchema =
+        DefaultPrivilege.builder()
+            .owner("o")
+            .schema("s")
+            .objectType(DefaultPrivilege.ObjectType.TABLES)
+            .grantee("u")
+            .addAllPrivileges(List.of(Privilege.SELECT))
+            .withGrantOption(true)
+            .build();
+    assertThat(R.defaultPrivileges("db", inSchema, true).sql())
+        .isEqualTo(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE o IN SCHEMA s GRANT SELECT ON TABLES TO u"
+                + " WITH GRANT OPTION");
+    assertThat(R.defaultPrivileges("db", inSchema, false).sql())
+        .isEqualTo(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE o IN SCHEMA s REVOKE SELECT ON TABLES FROM u");
+    DefaultPrivilege everywhere =
+        DefaultPrivilege.builder()
+            .owner("o")
+            .objectType(DefaultPrivilege.ObjectType.SEQUENCES)
+            .grantee("u")
+            .addAllPrivileges(List.of(Privilege.USAGE))
+            .build();
     assertThat(R.defaultPrivileges("db", everywhere, true).sql())
         .isEqualTo("ALTER DEFAULT PRIVILEGES FOR ROLE o GRANT USAGE ON SEQUENCES TO u");
   }
@@ -71,11 +83,14 @@ class EdgeRenderingTest {
       twenty.add("R" + i);
     }
     assertThat(LeaseCodec.encode("p", "R1", twenty, "g", T, T, null, T, null, null))
-        .contains("\"R1\",").contains("\"R20\"]");
+        .contains("\"R1\",")
+        .contains("\"R20\"]");
     List<String> more = new ArrayList<>(twenty);
     more.add("R21");
     assertThat(LeaseCodec.encode("p", "R21", more, "g", T, T, null, T, null, null))
-        .contains("[\"R2\",").contains("\"R21\"]").doesNotContain("\"R1\",");
+        .contains("[\"R2\",")
+        .contains("\"R21\"]")
+        .doesNotContain("\"R1\",");
   }
 
   @Test
@@ -85,10 +100,22 @@ class EdgeRenderingTest {
       all.add(new LeaseCodec.Approval(AccessLevel.READ_ONLY, ResourceRef.database("d" + i)));
     }
     String json = LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null, all);
-    assertThat(json).doesNotContain("\"d0\"").contains("\"d1\"")
+    assertThat(json)
+        .doesNotContain("\"d0\"")
+        .contains("\"d1\"")
         .contains("\"d" + LeaseCodec.MAX_APPROVALS + "\"");
-    String exact = LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null,
-        all.subList(0, LeaseCodec.MAX_APPROVALS));
+    String exact =
+        LeaseCodec.encode(
+            "p",
+            "R",
+            List.of("R"),
+            "g",
+            T,
+            T,
+            null,
+            T,
+            null,
+            all.subList(0, LeaseCodec.MAX_APPROVALS));
     assertThat(exact).contains("\"d0\"");
   }
 

@@ -20,9 +20,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * The renderer quotes exactly as the server does: {@link Sql#ident(String, int)} against
- * {@code quote_ident} and {@link Sql#literal} against {@code quote_literal}, on every configured
- * server version.
+ * The renderer quotes exactly as the server does: {@link Sql#ident(String, int)} against {@code
+ * quote_ident} and {@link Sql#literal} against {@code quote_literal}, on every configured server
+ * version.
  */
 class QuotingPropertiesIT {
   private static final Map<Integer, Connection> CONNECTIONS = new LinkedHashMap<>();
@@ -46,8 +46,8 @@ class QuotingPropertiesIT {
   }
 
   @Property(tries = 1500)
-  void identifiersAndLiteralsAreQuotedExactlyAsTheServerQuotesThem(
-      @ForAll("names") String name) throws SQLException {
+  void identifiersAndLiteralsAreQuotedExactlyAsTheServerQuotesThem(@ForAll("names") String name)
+      throws SQLException {
     for (Map.Entry<Integer, Connection> e : connections().entrySet()) {
       try (PreparedStatement ps =
           e.getValue().prepareStatement("SELECT quote_ident(?), quote_literal(?)")) {
@@ -55,9 +55,11 @@ class QuotingPropertiesIT {
         ps.setString(2, name);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          assertThat(Sql.ident(name, e.getKey())).as("quote_ident on %d", e.getKey())
+          assertThat(Sql.ident(name, e.getKey()))
+              .as("quote_ident on %d", e.getKey())
               .isEqualTo(rs.getString(1));
-          assertThat(Sql.literal(name)).as("quote_literal on %d", e.getKey())
+          assertThat(Sql.literal(name))
+              .as("quote_literal on %d", e.getKey())
               .isEqualTo(rs.getString(2));
         }
       }
@@ -66,11 +68,28 @@ class QuotingPropertiesIT {
 
   @Provide
   Arbitrary<String> names() {
-    return Arbitraries.oneOf(GrantsmithArbitraries.hostileIdentifiers(),
+    return Arbitraries.oneOf(
+        GrantsmithArbitraries.hostileIdentifiers(),
         GrantsmithArbitraries.identifiers(),
-        Arbitraries.strings().withCharRange('a', 'z').withChars('_', '0', '9', '$')
-            .ofMinLength(1).ofMaxLength(12),
-        Arbitraries.of(List.of("select", "json", "json_table", "merge_action", "system_user",
-            "user", "table", "between", "authorization", "all", "name", "password", "abort")));
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .withChars('_', '0', '9', '$')
+            .ofMinLength(1)
+            .ofMaxLength(12),
+        Arbitraries.of(
+            List.of(
+                "select",
+                "json",
+                "json_table",
+                "merge_action",
+                "system_user",
+                "user",
+                "table",
+                "between",
+                "authorization",
+                "all",
+                "name",
+                "password",
+                "abort")));
   }
 }

@@ -19,12 +19,20 @@ class RendererTest {
 
   @Test
   void createRoleIsNologinWithExpiryAndSendsOnlyAScramVerifier() {
-    Statement s = r.createRole("postgres", RoleSpec.builder().name("Alice \"A\"").login(true)
-        .validUntil(Instant.parse("2026-11-25T10:00:00.123456789Z"))
-        .password(Secret.of("s3cret-Password")).build());
-    assertThat(s.sql()).startsWith("CREATE ROLE \"Alice \"\"A\"\"\" WITH NOLOGIN INHERIT "
-        + "CONNECTION LIMIT -1 VALID UNTIL '2026-11-25 10:00:00.123456+00' PASSWORD "
-        + "'SCRAM-SHA-256$4096:")
+    Statement s =
+        r.createRole(
+            "postgres",
+            RoleSpec.builder()
+                .name("Alice \"A\"")
+                .login(true)
+                .validUntil(Instant.parse("2026-11-25T10:00:00.123456789Z"))
+                .password(Secret.of("s3cret-Password"))
+                .build());
+    assertThat(s.sql())
+        .startsWith(
+            "CREATE ROLE \"Alice \"\"A\"\"\" WITH NOLOGIN INHERIT "
+                + "CONNECTION LIMIT -1 VALID UNTIL '2026-11-25 10:00:00.123456+00' PASSWORD "
+                + "'SCRAM-SHA-256$4096:")
         .doesNotContain("s3cret-Password");
     assertThat(s.redacted()).endsWith("PASSWORD '****'").doesNotContain("SCRAM");
     assertThat(s.toString()).doesNotContain("SCRAM").doesNotContain("s3cret");
@@ -34,39 +42,66 @@ class RendererTest {
   void aPasswordThatIsNotPrintableAsciiIsRefusedWithoutShowingIt() {
     assertThatThrownBy(() -> r.setPassword("postgres", "alice", Secret.of("Pässwörd-1")))
         .isInstanceOf(io.grantsmith.api.InvalidValueException.class)
-        .hasMessageContaining("ASCII").hasMessageNotContaining("Pässwörd");
+        .hasMessageContaining("ASCII")
+        .hasMessageNotContaining("Pässwörd");
   }
 
   @Test
   void grantNamesManyObjectsOfOneKindInOneStatement() {
-    Statement s = r.grant("shop", EnumSet.of(Privilege.INSERT, Privilege.SELECT),
-        List.of(ResourceRef.relation("shop", "sales", "orders"),
-            ResourceRef.relation("shop", "Sales", "select")), "alice", false);
-    assertThat(s.sql()).isEqualTo(
-        "GRANT SELECT, INSERT ON TABLE sales.orders, \"Sales\".\"select\" TO alice");
+    Statement s =
+        r.grant(
+            "shop",
+            EnumSet.of(Privilege.INSERT, Privilege.SELECT),
+            List.of(
+                ResourceRef.relation("shop", "sales", "orders"),
+                ResourceRef.relation("shop", "Sales", "select")),
+            "alice",
+            false);
+    assertThat(s.sql())
+        .isEqualTo("GRANT SELECT, INSERT ON TABLE sales.orders, \"Sales\".\"select\" TO alice");
     assertThat(s.description()).isEqualTo("grant SELECT, INSERT on 2 relations to alice");
   }
 
   @Test
   void functionsAreGrantedAsRoutinesWithTheirSignature() {
-    Statement s = r.grant("shop", EnumSet.of(Privilege.EXECUTE),
-        List.of(ResourceRef.function("shop", "sales", "total", "a integer, b text")), "bob", true);
-    assertThat(s.sql()).isEqualTo(
-        "GRANT EXECUTE ON ROUTINE sales.total(a integer, b text) TO bob WITH GRANT OPTION");
+    Statement s =
+        r.grant(
+            "shop",
+            EnumSet.of(Privilege.EXECUTE),
+            List.of(ResourceRef.function("shop", "sales", "total", "a integer, b text")),
+            "bob",
+            true);
+    assertThat(s.sql())
+        .isEqualTo(
+            "GRANT EXECUTE ON ROUTINE sales.total(a integer, b text) TO bob WITH GRANT OPTION");
   }
 
   @Test
   void revokeOfTheGrantOptionOnly() {
-    Statement s = r.revoke("shop", EnumSet.of(Privilege.USAGE),
-        List.of(ResourceRef.schema("shop", "sales")), "bob", true);
+    Statement s =
+        r.revoke(
+            "shop",
+            EnumSet.of(Privilege.USAGE),
+            List.of(ResourceRef.schema("shop", "sales")),
+            "bob",
+            true);
     assertThat(s.sql()).isEqualTo("REVOKE GRANT OPTION FOR USAGE ON SCHEMA sales FROM bob");
   }
 
   @Test
   void mixedKindsInOneStatementAreRefused() {
-    assertThatThrownBy(() -> r.grant("shop", EnumSet.of(Privilege.SELECT),
-        List.of(ResourceRef.relation("shop", "s", "t"), ResourceRef.sequence("shop", "s", "q")),
-        "bob", false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mixed");
+    assertThatThrownBy(
+            () ->
+                r.grant(
+                    "shop",
+                    EnumSet.of(Privilege.SELECT),
+                    List.of(
+                        ResourceRef.relation("shop", "s", "t"),
+                        ResourceRef.sequence("shop", "s", "q")),
+                    "bob",
+                    false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mixed");
   }
 
   @Test
@@ -75,16 +110,25 @@ class RendererTest {
         .isEqualTo("GRANT auditors TO alice WITH ADMIN OPTION");
     assertThat(r.revokeRole("postgres", "auditors", "alice").sql())
         .isEqualTo("REVOKE auditors FROM alice");
-    assertThat(r.defaultPrivileges("shop", DefaultPrivilege.builder().owner("owner")
-        .schema("sales").objectType(DefaultPrivilege.ObjectType.TABLES).grantee("alice")
-        .addPrivilege(Privilege.SELECT).build(), false).sql())
-        .isEqualTo("ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA sales REVOKE SELECT "
-            + "ON TABLES FROM alice");
+    assertThat(
+            r.defaultPrivileges(
+                    "shop",
+                    DefaultPrivilege.builder()
+                        .owner("owner")
+                        .schema("sales")
+                        .objectType(DefaultPrivilege.ObjectType.TABLES)
+                        .grantee("alice")
+                        .addPrivilege(Privilege.SELECT)
+                        .build(),
+                    false)
+                .sql())
+        .isEqualTo(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA sales REVOKE SELECT "
+                + "ON TABLES FROM alice");
     assertThat(r.reassignOwned("shop", "alice", "conn").sql())
         .isEqualTo("REASSIGN OWNED BY alice TO conn");
     assertThat(r.dropOwned("shop", "alice").sql()).isEqualTo("DROP OWNED BY alice");
-    assertThat(r.terminateSessions("postgres", "o'brien").sql())
-        .contains("r.rolname = 'o''brien'");
+    assertThat(r.terminateSessions("postgres", "o'brien").sql()).contains("r.rolname = 'o''brien'");
     assertThat(r.commentOnRole("postgres", "alice", "{\"a\":\"\\\\\"}").sql())
         .isEqualTo("COMMENT ON ROLE alice IS E'{\"a\":\"\\\\\\\\\"}'");
   }
