@@ -1,5 +1,6 @@
 package io.grantsmith.samples.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.ApplyResult;
@@ -507,25 +508,24 @@ final class Commands {
           ConnectorSetup.builder().connectorName(conn.user()).majorVersion(major).build();
       SetupVerification v = setup.verify(conn.source(cli));
       if (json) {
-        StringBuilder fixes = new StringBuilder("[");
+        List<ObjectNode> fixes = new ArrayList<>();
         for (SetupVerification.Fix f : v.fixes()) {
-          fixes
-              .append(fixes.length() > 1 ? "," : "")
-              .append(
-                  new Json()
-                      .put("missing", f.missing())
-                      .put("description", f.description())
-                      .put("sql", f.sql()));
+          fixes.add(
+              Json.object()
+                  .put("missing", f.missing())
+                  .put("description", f.description())
+                  .put("sql", f.sql()));
         }
         out()
             .println(
-                new Json()
-                    .put("connector", v.connector())
-                    .put("ok", v.isOk())
-                    .putAll("checkedDatabases", v.checkedDatabases())
-                    .putAll("missing", v.missing())
-                    .raw("fixes", fixes.append(']').toString())
-                    .put("fixSql", v.fixScript()));
+                Json.write(
+                    Json.object()
+                        .put("connector", v.connector())
+                        .put("ok", v.isOk())
+                        .putPOJO("checkedDatabases", v.checkedDatabases())
+                        .putPOJO("missing", v.missing())
+                        .putPOJO("fixes", fixes)
+                        .put("fixSql", v.fixScript())));
       } else {
         out()
             .println(
@@ -627,38 +627,32 @@ final class Commands {
   }
 
   static String discoveryJson(DiscoveredServer s) {
-    StringBuilder dbs = new StringBuilder("[");
+    List<ObjectNode> dbs = new ArrayList<>();
     for (DiscoveredDatabase d : s.databases()) {
-      if (dbs.length() > 1) {
-        dbs.append(',');
-      }
-      StringBuilder objs = new StringBuilder("[");
+      List<ObjectNode> objs = new ArrayList<>();
       for (DiscoveredObject o : d.objects()) {
-        if (objs.length() > 1) {
-          objs.append(',');
-        }
-        objs.append(
-            new Json()
+        objs.add(
+            Json.object()
                 .put("kind", o.kind().name().toLowerCase(Locale.ROOT))
                 .put("schema", o.ref().schema().orElse(null))
                 .put("name", o.ref().name().orElse(null))
                 .put("owner", o.owner()));
       }
-      dbs.append(
-          new Json()
+      dbs.add(
+          Json.object()
               .put("name", d.name())
               .put("owner", d.owner())
-              .putAll("schemas", d.schemas())
-              .raw("objects", objs.append(']').toString()));
+              .putPOJO("schemas", d.schemas())
+              .putPOJO("objects", objs));
     }
     List<String> roles = new ArrayList<>();
     s.roles().forEach(r -> roles.add(r.name()));
-    return new Json()
-        .put("majorVersion", s.majorVersion())
-        .raw("databases", dbs + "]")
-        .putAll("skippedDatabases", s.skippedDatabases())
-        .putAll("roles", roles)
-        .toString();
+    return Json.write(
+        Json.object()
+            .put("majorVersion", s.majorVersion())
+            .putPOJO("databases", dbs)
+            .putPOJO("skippedDatabases", s.skippedDatabases())
+            .putPOJO("roles", roles));
   }
 
   // ------------------------------------------------------------------ plan
@@ -681,9 +675,10 @@ final class Commands {
       if (json) {
         out()
             .println(
-                new Json()
-                    .put("username", AccessManager.userName(integration.name(), r.grantee()))
-                    .put("sql", plan.toSql()));
+                Json.write(
+                    Json.object()
+                        .put("username", AccessManager.userName(integration.name(), r.grantee()))
+                        .put("sql", plan.toSql())));
       } else {
         out().print(plan.toSql());
       }
@@ -760,18 +755,18 @@ final class Commands {
    * passwordKept} then says so.
    */
   static String grantJson(AccessGrant g, Optional<Secret> password, String requestId) {
-    return new Json()
-        .put("username", g.username())
-        .put("password", password.map(Secret::reveal).orElse(null))
-        .put("passwordKept", password.isEmpty())
-        .put("expiresAt", g.expiresAt().toString())
-        .put("host", g.host())
-        .put("port", g.port())
-        .put("database", g.database())
-        .put("jdbcUrl", g.jdbcUrl())
-        .put("sslmode", g.sslMode().libpqName())
-        .put("requestId", requestId)
-        .toString();
+    return Json.write(
+        Json.object()
+            .put("username", g.username())
+            .put("password", password.map(Secret::reveal).orElse(null))
+            .put("passwordKept", password.isEmpty())
+            .put("expiresAt", g.expiresAt().toString())
+            .put("host", g.host())
+            .put("port", g.port())
+            .put("database", g.database())
+            .put("jdbcUrl", g.jdbcUrl())
+            .put("sslmode", g.sslMode().libpqName())
+            .put("requestId", requestId));
   }
 
   /**
@@ -817,10 +812,11 @@ final class Commands {
       if (json) {
         out()
             .println(
-                new Json()
-                    .put("username", l.roleName())
-                    .put("requestId", l.requestId())
-                    .put("expiresAt", l.expiresAt().toString()));
+                Json.write(
+                    Json.object()
+                        .put("username", l.roleName())
+                        .put("requestId", l.requestId())
+                        .put("expiresAt", l.expiresAt().toString())));
       } else {
         out().println("Extended " + l.roleName() + " to " + l.expiresAt());
       }
@@ -853,10 +849,11 @@ final class Commands {
       if (json) {
         out()
             .println(
-                new Json()
-                    .put("target", target.value())
-                    .put("changed", !dbs.isEmpty())
-                    .putAll("databases", dbs));
+                Json.write(
+                    Json.object()
+                        .put("target", target.value())
+                        .put("changed", !dbs.isEmpty())
+                        .putPOJO("databases", dbs)));
       } else {
         out()
             .println(
@@ -887,11 +884,12 @@ final class Commands {
       if (json) {
         out()
             .println(
-                new Json()
-                    .put("skipped", r.skipped())
-                    .putAll("revoked", r.revoked())
-                    .putAll("dropped", r.dropped())
-                    .putMap("failed", r.failed()));
+                Json.write(
+                    Json.object()
+                        .put("skipped", r.skipped())
+                        .putPOJO("revoked", r.revoked())
+                        .putPOJO("dropped", r.dropped())
+                        .putPOJO("failed", r.failed())));
       } else if (r.skipped()) {
         out().println("Sweep skipped: another sweep is running");
       } else {
@@ -924,10 +922,10 @@ final class Commands {
       progress("Reading every database...");
       DriftReport r = conn.manager(cli).drift();
       if (json) {
-        StringBuilder items = new StringBuilder("[");
+        List<ObjectNode> items = new ArrayList<>();
         for (Drift d : r.drift()) {
-          Json j =
-              new Json()
+          ObjectNode j =
+              Json.object()
                   .put("role", d.role())
                   .put("kind", d.kind().name())
                   .put("detail", d.detail());
@@ -935,15 +933,16 @@ final class Commands {
           d.object().ifPresent(x -> j.put("object", x));
           d.privilege().ifPresent(x -> j.put("privilege", x));
           d.grantor().ifPresent(x -> j.put("grantor", x));
-          items.append(items.length() > 1 ? "," : "").append(j);
+          items.add(j);
         }
         out()
             .println(
-                new Json()
-                    .put("clean", r.isClean())
-                    .putAll("roles", r.roles())
-                    .putAll("databases", r.databases())
-                    .raw("drift", items.append(']').toString()));
+                Json.write(
+                    Json.object()
+                        .put("clean", r.isClean())
+                        .putPOJO("roles", r.roles())
+                        .putPOJO("databases", r.databases())
+                        .putPOJO("drift", items)));
       } else if (r.isClean()) {
         out()
             .println(

@@ -1,9 +1,23 @@
 package io.grantsmith.samples.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.api.SslMode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,8 +28,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The settings of {@code --integration FILE}: one JSON object whose members stand for the
@@ -46,18 +61,33 @@ final class IntegrationFile {
   /** No file: every setting unset. */
   static final IntegrationFile NONE = new IntegrationFile(null);
 
+  /**
+   * Reads the file's keys into the fields below, each by its name: refuses unknown keys, and values
+   * of the wrong JSON type (a number for a string, a string for a number) without converting them.
+   */
+  private static final ObjectMapper MAPPER =
+      Json.MAPPER
+          .rebuild()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .addModule(strictValues())
+          .build();
+
   final Path path;
-  String name;
-  String hostname;
-  Integer port;
-  String database;
-  SslMode sslMode;
-  String sslRootCert;
-  String user;
-  Integer userCleanupAfterDays;
-  Integer credentialRotationDays;
-  String customAccessDetails;
-  Duration maxAccessDuration;
+
+  /** The keys the file set to a value other than null. */
+  private final Set<String> set = new HashSet<>();
+
+  @JsonProperty String name;
+  @JsonProperty String hostname;
+  @JsonProperty Integer port;
+  @JsonProperty String database;
+  @JsonProperty SslMode sslMode;
+  @JsonProperty String sslRootCert;
+  @JsonProperty String user;
+  @JsonProperty Integer userCleanupAfterDays;
+  @JsonProperty Integer credentialRotationDays;
+  @JsonProperty String customAccessDetails;
+  @JsonProperty Duration maxAccessDuration;
 
   private IntegrationFile(Path path) {
     this.path = path;
@@ -95,137 +125,257 @@ final class IntegrationFile {
               + e.getClass().getSimpleName()
               + (e.getMessage() != null ? ": " + e.getMessage() : ""));
     }
-    Object parsed;
-    try {
-      parsed = Json.parse(text);
-    } catch (Json.SyntaxException e) {
-      throw f.fail("invalid JSON: " + e.getMessage());
+    f.bind(text.startsWith("\ufeff") ? " " + text.substring(1) : text);
+    return f;
+  }
+
+  /** The deepest nesting of objects the file may have. */
+  static final int MAX_DEPTH = 32;
+
+  /**
+   * Reads the text into the fields, checking it in two passes so that, as before Jackson, the first
+   * problem reported does not depend on where in the file it is: first the whole text as JSON
+   * (syntax, duplicate names, no arrays, depth, one value, an object), then the {@code password}
+   * key, then each key in file order (unknown, or a value of the wrong type).
+   *
+   * @param text the file's text (a leading byte order mark replaced by a space, which keeps the
+   *     columns)
+   */
+  private void bind(String text) {
+    Outline outline;
+    try (JsonParser p = MAPPER.createParser(text)) {
+      outline = outline(p);
+    } catch (JsonProcessingException e) {
+      throw fail("invalid JSON: " + problem(e) + at(e.getLocation()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // not from reading a string
     }
-    if (!(parsed instanceof Map)) {
-      throw f.fail("must hold one JSON object");
+    if (!outline.object()) {
+      throw fail("must hold one JSON object");
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> members = (Map<String, Object>) parsed;
-    if (members.containsKey("password")) {
-      throw f.fail(
+    if (outline.passwordKey()) {
+      throw fail(
           "the key \"password\" is not allowed; the password comes only from the"
               + " environment variable "
               + GrantsmithCli.PASSWORD_ENV);
     }
-    for (Map.Entry<String, Object> m : members.entrySet()) {
-      if (!KEYS.contains(m.getKey())) {
-        throw f.fail(
-            "unknown key "
-                + InvalidValueException.describe(m.getKey())
-                + " (known: "
-                + String.join(", ", KEYS)
-                + ")");
-      }
-      if (m.getValue() != null) {
-        f.set(m.getKey(), m.getValue());
-      }
-    }
-    return f;
-  }
-
-  private void set(String key, Object value) {
-    switch (key) {
-      case "name":
-        name = string(key, value);
-        break;
-      case "hostname":
-        hostname = string(key, value);
-        break;
-      case "port":
-        port = integer(key, value);
-        break;
-      case "database":
-        database = string(key, value);
-        break;
-      case "sslMode":
-        String mode = string(key, value);
-        sslMode = null;
-        for (SslMode m : SslMode.values()) {
-          if (m.libpqName().equals(mode)) {
-            sslMode = m;
-          }
-        }
-        if (sslMode == null) {
-          throw invalid(
-              key,
-              "must be one of disable, allow, prefer, require, verify-ca," + " verify-full",
-              mode);
-        }
-        break;
-      case "sslRootCert":
-        sslRootCert = string(key, value);
-        break;
-      case "user":
-        user = string(key, value);
-        break;
-      case "userCleanupAfterDays":
-        userCleanupAfterDays = integer(key, value);
-        break;
-      case "credentialRotationDays":
-        credentialRotationDays = integer(key, value);
-        break;
-      case "customAccessDetails":
-        customAccessDetails = string(key, value);
-        break;
-      case "maxAccessDuration":
-        String d = string(key, value);
-        try {
-          maxAccessDuration = Duration.parse(d);
-        } catch (DateTimeParseException e) {
-          throw invalid(key, "must be an ISO-8601 duration such as PT8H or P7D", d);
-        }
-        break;
-      default:
-        throw new IllegalStateException(key);
-    }
-  }
-
-  private String string(String key, Object value) {
-    if (!(value instanceof String)) {
-      throw invalid(key, "must be a string", value);
-    }
-    return (String) value;
-  }
-
-  private Integer integer(String key, Object value) {
-    if (!(value instanceof BigDecimal)) {
-      throw invalid(key, "must be a whole number", value);
-    }
-    BigDecimal n = (BigDecimal) value;
-    if (n.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
-        || n.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-      throw invalid(key, "must be a whole number that fits in 32 bits", value);
-    }
     try {
-      return n.intValueExact();
-    } catch (ArithmeticException e) {
-      throw invalid(key, "must be a whole number", value);
+      MAPPER.readerForUpdating(this).readValue(text);
+    } catch (UnrecognizedPropertyException e) {
+      throw fail(
+          "unknown key "
+              + InvalidValueException.describe(e.getPropertyName())
+              + " (known: "
+              + String.join(", ", KEYS)
+              + ")"
+              + at(e.getLocation()));
+    } catch (BadValue e) {
+      throw fail("\"" + e.key + "\" " + e.getOriginalMessage() + at(e.getLocation()));
+    } catch (JsonProcessingException e) {
+      // The first pass has read the syntax, and each key's problem has its exception above.
+      throw new IllegalStateException(e);
     }
-  }
-
-  /** A JSON value rendered for a message: a string quoted and escaped, an object as such. */
-  private static String json(Object value) {
-    if (value instanceof Map) {
-      return "an object";
-    }
-    return InvalidValueException.describe(value);
+    set.addAll(outline.set());
   }
 
   /**
-   * A failure of one key's value.
+   * What the first pass learns.
    *
-   * @param key the key
-   * @param rule what it must be
-   * @param value the offending value (a string is quoted, a number is not)
-   * @return the exception to throw
+   * @param object whether the value is an object
+   * @param passwordKey whether it has a {@code password} member
+   * @param set its members whose value is not null
    */
-  GrantsmithCli.UsageException invalid(String key, String rule, Object value) {
-    return fail("\"" + key + "\" " + rule + ", but was " + json(value));
+  private record Outline(boolean object, boolean passwordKey, Set<String> set) {}
+
+  /**
+   * The first pass: reads every token with Jackson's parser (strict about duplicate names) and
+   * refuses the JSON this file does not take: arrays, objects nested deeper than {@link
+   * #MAX_DEPTH}, and anything after the value.
+   */
+  private static Outline outline(JsonParser p) throws IOException {
+    JsonToken first = p.nextToken();
+    if (first == null) {
+      throw syntax(p, "expected a value but found end of input");
+    }
+    boolean passwordKey = false;
+    Set<String> set = new HashSet<>();
+    int depth = 0;
+    JsonToken t = first;
+    while (true) {
+      switch (t) {
+        case START_ARRAY:
+          throw syntax(p, "arrays are not supported");
+        case START_OBJECT:
+          if (++depth > MAX_DEPTH) {
+            throw syntax(p, "values nested deeper than " + MAX_DEPTH);
+          }
+          break;
+        case END_OBJECT:
+          depth--;
+          break;
+        case FIELD_NAME:
+          if (depth == 1) {
+            String name = p.currentName();
+            passwordKey |= name.equals("password");
+            t = p.nextToken();
+            if (t != JsonToken.VALUE_NULL) {
+              set.add(name);
+            }
+            continue; // with the value's token
+          }
+          break;
+        case VALUE_NUMBER_INT:
+        case VALUE_NUMBER_FLOAT:
+          try {
+            p.getDecimalValue();
+          } catch (NumberFormatException e) {
+            throw syntax(p, "number out of range"); // such as 1e99999999999
+          }
+          break;
+        default:
+          break;
+      }
+      if (depth == 0) {
+        break;
+      }
+      t = p.nextToken();
+    }
+    if (p.nextToken() != null) {
+      throw syntax(p, "expected the end of the input after the value");
+    }
+    return new Outline(first == JsonToken.START_OBJECT, passwordKey, set);
+  }
+
+  private static JsonParseException syntax(JsonParser p, String problem) {
+    return new JsonParseException(p, problem, p.currentTokenLocation());
+  }
+
+  /**
+   * Jackson's description of a syntax error, on one line and without the text of an unrecognized
+   * token (which could be a secret typed without quotes).
+   */
+  private static String problem(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    if (m.startsWith("Unrecognized token")) {
+      return "unrecognized token: expected a string, number, object, true, false or null";
+    }
+    int cut = m.indexOf(" (start marker at ");
+    if (cut < 0) {
+      cut = m.indexOf('\n');
+    }
+    return cut < 0 ? m : m.substring(0, cut);
+  }
+
+  private static String at(JsonLocation where) {
+    return where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+  }
+
+  // ------------------------------------------------------------------ values
+
+  /** A value of the wrong type or form; the message is the rule and the value. */
+  private static final class BadValue extends JsonMappingException {
+    private static final long serialVersionUID = 1L;
+
+    /** The key whose value it is. */
+    final String key;
+
+    BadValue(JsonParser p, String rule) throws IOException {
+      super(p, rule + ", but was " + shown(p), p.currentTokenLocation());
+      this.key = p.currentName();
+    }
+
+    private static String shown(JsonParser p) throws IOException {
+      switch (p.currentToken()) {
+        case VALUE_STRING:
+          return InvalidValueException.describe(p.getText());
+        case VALUE_NUMBER_INT:
+        case VALUE_NUMBER_FLOAT:
+          return p.getDecimalValue().toString();
+        case START_OBJECT:
+          return "an object";
+        default:
+          return p.getText();
+      }
+    }
+  }
+
+  /** A string, and nothing else: Jackson's own would take a number or a boolean as its text. */
+  private static String text(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw new BadValue(p, "must be a string");
+    }
+    return p.getText();
+  }
+
+  /** The deserializers of the field types, all strict about the JSON type of the value. */
+  private static SimpleModule strictValues() {
+    SimpleModule m = new SimpleModule("integration-file");
+    m.addDeserializer(String.class, deserializer(String.class, IntegrationFile::text));
+    m.addDeserializer(
+        Integer.class,
+        deserializer(
+            Integer.class,
+            p -> {
+              JsonToken t = p.currentToken();
+              if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                throw new BadValue(p, "must be a whole number");
+              }
+              // As exact as the number in the file: 6432.0 and 6.432e3 are 6432, 54.5 is refused.
+              BigDecimal n = p.getDecimalValue();
+              if (n.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+                  || n.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                throw new BadValue(p, "must be a whole number that fits in 32 bits");
+              }
+              try {
+                return n.intValueExact();
+              } catch (ArithmeticException e) {
+                throw new BadValue(p, "must be a whole number");
+              }
+            }));
+    m.addDeserializer(
+        SslMode.class,
+        deserializer(
+            SslMode.class,
+            p -> {
+              String mode = text(p);
+              for (SslMode s : SslMode.values()) {
+                if (s.libpqName().equals(mode)) {
+                  return s;
+                }
+              }
+              throw new BadValue(
+                  p, "must be one of disable, allow, prefer, require, verify-ca, verify-full");
+            }));
+    m.addDeserializer(
+        Duration.class,
+        deserializer(
+            Duration.class,
+            p -> {
+              String d = text(p);
+              try {
+                return Duration.parse(d);
+              } catch (DateTimeParseException e) {
+                throw new BadValue(p, "must be an ISO-8601 duration such as PT8H or P7D");
+              }
+            }));
+    return m;
+  }
+
+  /** Reads one value from the parser's current token. */
+  @FunctionalInterface
+  private interface ValueReader<T> {
+    T read(JsonParser p) throws IOException;
+  }
+
+  private static <T> StdScalarDeserializer<T> deserializer(Class<T> type, ValueReader<T> reader) {
+    return new StdScalarDeserializer<T>(type) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        return reader.read(p);
+      }
+    };
   }
 
   /**
@@ -268,31 +418,6 @@ final class IntegrationFile {
    * @return whether it is set
    */
   boolean has(String key) {
-    switch (key) {
-      case "name":
-        return name != null;
-      case "hostname":
-        return hostname != null;
-      case "port":
-        return port != null;
-      case "database":
-        return database != null;
-      case "sslMode":
-        return sslMode != null;
-      case "sslRootCert":
-        return sslRootCert != null;
-      case "user":
-        return user != null;
-      case "userCleanupAfterDays":
-        return userCleanupAfterDays != null;
-      case "credentialRotationDays":
-        return credentialRotationDays != null;
-      case "customAccessDetails":
-        return customAccessDetails != null;
-      case "maxAccessDuration":
-        return maxAccessDuration != null;
-      default:
-        return false;
-    }
+    return set.contains(key);
   }
 }

@@ -58,12 +58,61 @@ class CliTest {
   @Test
   void jsonEscapesQuotesBackslashesAndControlCharacters() {
     String json =
-        new Json()
-            .put("a", "q\"b\\s/\n\t\u0001\u2028")
-            .put("n", 5)
-            .put("z", (String) null)
-            .toString();
+        Json.write(
+            Json.object().put("a", "q\"b\\s/\n\t\u0001\u2028").put("n", 5).put("z", (String) null));
     assertThat(json).isEqualTo("{\"a\":\"q\\\"b\\\\s/\\n\\t\\u0001\\u2028\",\"n\":5,\"z\":null}");
+  }
+
+  @Test
+  void jsonEscapesOtherControlCharactersInLowerCaseAndU2029() {
+    assertThat(Json.write(Json.object().put("a", "\u001f\u007f\u2029\u00e9")))
+        .isEqualTo("{\"a\":\"\\u001f\u007f\\u2029\u00e9\"}");
+  }
+
+  @Test
+  void discoveryJsonKeepsItsShape() {
+    io.grantsmith.postgres.azure.DiscoveredServer s =
+        io.grantsmith.postgres.azure.DiscoveredServer.builder()
+            .majorVersion(17)
+            .addDatabase(
+                io.grantsmith.postgres.azure.DiscoveredDatabase.builder()
+                    .name("shop")
+                    .owner("alice")
+                    .addObject(
+                        io.grantsmith.postgres.azure.DiscoveredObject.builder()
+                            .ref(ResourceRef.schema("shop", "sales"))
+                            .owner("alice")
+                            .build())
+                    .addObject(
+                        io.grantsmith.postgres.azure.DiscoveredObject.builder()
+                            .ref(ResourceRef.relation("shop", "sales", "or\"ders"))
+                            .relationKind(io.grantsmith.api.RelationKind.TABLE)
+                            .owner("bob")
+                            .build())
+                    .build())
+            .addDatabase(
+                io.grantsmith.postgres.azure.DiscoveredDatabase.builder()
+                    .name("empty")
+                    .owner("alice")
+                    .build())
+            .addRole(
+                io.grantsmith.postgres.azure.DiscoveredRole.builder()
+                    .name("r1")
+                    .login(false)
+                    .inherit(true)
+                    .createRole(false)
+                    .createDb(false)
+                    .build())
+            .addSkippedDatabase("old")
+            .build();
+    assertThat(Commands.discoveryJson(s))
+        .isEqualTo(
+            "{\"majorVersion\":17,\"databases\":[{\"name\":\"shop\",\"owner\":\"alice\","
+                + "\"schemas\":[\"sales\"],\"objects\":[{\"kind\":\"schema\",\"schema\":\"sales\","
+                + "\"name\":null,\"owner\":\"alice\"},{\"kind\":\"relation\",\"schema\":\"sales\","
+                + "\"name\":\"or\\\"ders\",\"owner\":\"bob\"}]},{\"name\":\"empty\","
+                + "\"owner\":\"alice\",\"schemas\":[],\"objects\":[]}],"
+                + "\"skippedDatabases\":[\"old\"],\"roles\":[\"r1\"]}");
   }
 
   @Test

@@ -1,17 +1,14 @@
 package io.grantsmith.samples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.SslMode;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,33 +21,55 @@ class IntegrationFileTest {
 
   // ------------------------------------------------------------------ the reader
 
-  @Test
-  void readsObjectsStringsNumbersAndLiterals() {
-    Object v =
-        Json.parse(
-            "\ufeff {\n \"s\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\","
-                + " \"n\": -12.5e2, \"z\": 0, \"t\": true, \"f\": false, \"x\": null,"
-                + " \"o\": {\"in\": {}}} \r\n");
-    Map<String, Object> expected = new LinkedHashMap<>();
-    expected.put("s", "a\"b\\c/d\b\f\n\r\t\u00e9\ud83d\ude00");
-    expected.put("n", new BigDecimal("-12.5e2"));
-    expected.put("z", BigDecimal.ZERO);
-    expected.put("t", true);
-    expected.put("f", false);
-    expected.put("x", null);
-    expected.put("o", Map.of("in", Map.of()));
-    assertThat(v).isEqualTo(expected);
-    assertThat(new java.util.ArrayList<Object>(((Map<?, ?>) v).keySet()))
-        .containsExactly("s", "n", "z", "t", "f", "x", "o");
-    assertThat(Json.parse("\"top\"")).isEqualTo("top");
-    assertThat(Json.parse("null")).isNull();
+  /** Reads a file holding {@code json}. */
+  private IntegrationFile read(String json) throws IOException {
+    return IntegrationFile.read(file(json));
+  }
+
+  /** The one-line message for a file holding {@code json}, after the file's name. */
+  private String error(String json) throws IOException {
+    Path f = file(json);
+    String prefix = "invalid --integration " + f + ": ";
+    try {
+      IntegrationFile.read(f);
+    } catch (GrantsmithCli.UsageException e) {
+      assertThat(e.getMessage()).startsWith(prefix).doesNotContain("\n");
+      return e.getMessage().substring(prefix.length());
+    }
+    throw new AssertionError("accepted: " + json);
   }
 
   @Test
-  void readsBackWhatTheWriterWrites() {
-    String hostile = "q\"b\\s/\n\t\u0001\u2028\u00ff";
-    Object v = Json.parse(new Json().put("a", hostile).put("n", 5).put("b", true).toString());
-    assertThat(v).isEqualTo(Map.of("a", hostile, "n", new BigDecimal(5), "b", true));
+  void readsStringsWithEveryEscapeNumbersNullsAndWhiteSpace() throws IOException {
+    IntegrationFile f =
+        read(
+            "\ufeff {\n \"customAccessDetails\":"
+                + " \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\",\r\n"
+                + "\t\"port\": 6432, \"userCleanupAfterDays\": 0, \"credentialRotationDays\": -1,"
+                + " \"user\": null, \"name\": \"n\"} \r\n");
+    assertThat(f.customAccessDetails).isEqualTo("a\"b\\c/d\b\f\n\r\t\u00e9\ud83d\ude00");
+    assertThat(f.port).isEqualTo(6432);
+    assertThat(f.userCleanupAfterDays).isZero();
+    assertThat(f.credentialRotationDays).isEqualTo(-1);
+    assertThat(f.user).isNull();
+    assertThat(f.has("user")).isFalse();
+    assertThat(f.has("port")).isTrue();
+    assertThat(f.has("name")).isTrue();
+    assertThat(f.has("hostname")).isFalse();
+    assertThat(read("{}").has("name")).isFalse();
+  }
+
+  @Test
+  void readsBackWhatTheWriterWrites() throws IOException {
+    String hostile = "q\"b\\s/\n\t\u0001\u001f\u2028\u2029\u00ff\ud83d\ude00";
+    String json = Json.write(Json.object().put("customAccessDetails", hostile).put("port", 5));
+    assertThat(json)
+        .isEqualTo(
+            "{\"customAccessDetails\":\"q\\\"b\\\\s/\\n\\t\\u0001\\u001f\\u2028\\u2029\u00ff"
+                + "\ud83d\ude00\",\"port\":5}");
+    IntegrationFile f = read(json);
+    assertThat(f.customAccessDetails).isEqualTo(hostile);
+    assertThat(f.port).isEqualTo(5);
   }
 
   @ParameterizedTest
@@ -58,76 +77,154 @@ class IntegrationFileTest {
       strings = {
         "",
         " ",
+        "\ufeff",
         "{",
-        "{\"a\":1,}",
-        "{'a':1}",
+        "{\"name\":\"n\",}",
+        "{'name':\"n\"}",
         "[1]",
-        "{\"a\":[]}",
-        "{\"a\":01}",
-        "{\"a\":1.}",
-        "{\"a\":.5}",
-        "{\"a\":+1}",
-        "{\"a\":1e}",
-        "{\"a\":-}",
-        "{\"a\":tru}",
-        "{\"a\":True}",
-        "{\"a\":\"\\x\"}",
-        "{\"a\":\"\\u12g4\"}",
-        "{\"a\":\"\\u12\"}",
-        "{\"a\":\"line\nbreak\"}",
-        "{\"a\":\"open",
-        "{\"a\":1} x",
-        "{\"a\":1}{}",
-        "{\"a\":1,\"a\":2}",
-        "{\"a\":NaN}",
+        "{\"name\":[]}",
+        "{\"port\":01}",
+        "{\"port\":1.}",
+        "{\"port\":.5}",
+        "{\"port\":+1}",
+        "{\"port\":1e}",
+        "{\"port\":-}",
+        "{\"port\":1e99999999999}",
+        "{\"o\":{\"p\":-1e99999999999}}",
+        "{\"name\":tru}",
+        "{\"name\":True}",
+        "{\"name\":\"\\x\"}",
+        "{\"name\":\"\\u12g4\"}",
+        "{\"name\":\"\\u12\"}",
+        "{\"name\":\"line\nbreak\"}",
+        "{\"name\":\"open",
+        "{\"name\":\"n\"} x",
+        "{\"name\":\"n\"}{}",
+        "{\"name\":\"n\"} \"more\"",
+        "{\"name\":\"n\",\"name\":\"m\"}",
+        "{\"o\":{\"a\":1,\"a\":1}}",
+        "{\"port\":NaN}",
         "// c\n{}",
-        "{\"a\":1 \"b\":2}",
-        "{a:1}",
-        "{\"a\" 1}",
-        "{\"a\":undefined}",
-        "{\"a\":\"x\"\u00a0}"
+        "/* c */{}",
+        "{\"name\":\"n\" \"user\":\"u\"}",
+        "{name:\"n\"}",
+        "{\"name\" \"n\"}",
+        "{\"name\":undefined}",
+        "{\"name\":\"x\"\u00a0}"
       })
-  void rejectsAnythingElseNamingThePosition(String text) {
-    assertThatThrownBy(() -> Json.parse(text))
-        .isInstanceOf(Json.SyntaxException.class)
-        .hasMessageMatching("(?s).* at line \\d+, column \\d+");
+  void rejectsAnyOtherTextAsInvalidJsonNamingThePosition(String text) throws IOException {
+    assertThat(error(text)).matches("invalid JSON: .+ at line \\d+, column \\d+");
   }
 
   @Test
-  void positionIsLineAndColumn() {
-    assertThatThrownBy(() -> Json.parse("{\n  \"a\": x}"))
-        .isInstanceOf(Json.SyntaxException.class)
-        .hasMessage("expected a value but found 'x' at line 2, column 8")
-        .satisfies(
-            e -> {
-              assertThat(((Json.SyntaxException) e).line()).isEqualTo(2);
-              assertThat(((Json.SyntaxException) e).column()).isEqualTo(8);
-            });
-    assertThatThrownBy(() -> Json.parse("{\"a\":1,\r\n\"a\":2}"))
-        .hasMessage("duplicate member \"a\" at line 2, column 1");
-  }
-
-  @Test
-  void arraysOnlyWhenAskedFor() {
-    assertThat(Json.parse("{\"a\": [1, \"x\", [], {\"b\": null}]}", true))
+  void positionIsLineAndColumn() throws IOException {
+    assertThat(error("{\n  \"port\": 1,\n  \"port\": 2}"))
+        .startsWith("invalid JSON: ")
+        .contains("'port'")
+        .endsWith(" at line 3, column 9");
+    assertThat(error("{\"port\": 1,\r\n\"name\":\"n\",\r\"name\": \"m\"}"))
+        .endsWith(" at line 3, column 7");
+    assertThat(error("{\n  \"name\": [\"n\"]}"))
+        .isEqualTo("invalid JSON: arrays are not supported at line 2, column 11");
+    assertThat(error("{\"name\": \"n\"}\n\n  {}"))
         .isEqualTo(
-            Map.of(
-                "a",
-                java.util.Arrays.asList(
-                    new BigDecimal(1),
-                    "x",
-                    java.util.List.of(),
-                    java.util.Collections.singletonMap("b", null))));
-    assertThatThrownBy(() -> Json.parse("[1,]", true)).isInstanceOf(Json.SyntaxException.class);
-    assertThatThrownBy(() -> Json.parse("[1]")).hasMessageContaining("arrays are not supported");
+            "invalid JSON: expected the end of the input after the value at line 3, column 3");
+    // A byte order mark counts as a column, as an editor shows it.
+    assertThat(error("\ufeff{\"port\": \"1\"}")).endsWith(" at line 1, column 11");
   }
 
   @Test
-  void deepNestingIsRefusedNotAStackOverflow() {
-    String deep = "{\"a\":".repeat(100_000);
-    assertThatThrownBy(() -> Json.parse(deep))
-        .isInstanceOf(Json.SyntaxException.class)
-        .hasMessageContaining("nested deeper than " + Json.MAX_DEPTH);
+  void anUnquotedWordIsNotEchoed() throws IOException {
+    assertThat(error("{\"hostname\": \"h\",\n \"user\": S3cretWord}"))
+        .startsWith("invalid JSON: unrecognized token")
+        .endsWith(" at line 2, column 10")
+        .doesNotContain("S3cret");
+  }
+
+  @Test
+  void deepNestingIsRefusedNotAStackOverflow() throws IOException {
+    assertThat(error("{\"a\":".repeat(100_000)))
+        .isEqualTo(
+            "invalid JSON: values nested deeper than "
+                + IntegrationFile.MAX_DEPTH
+                + " at line 1, column "
+                + (5 * IntegrationFile.MAX_DEPTH + 1));
+    // Nesting within the limit is syntax, and then an unknown key.
+    String deep = "{\"a\":".repeat(IntegrationFile.MAX_DEPTH) + "1" + "}".repeat(32);
+    assertThat(error(deep)).startsWith("unknown key \"a\"");
+  }
+
+  @Test
+  void numbersAndStringsAreNeverConvertedIntoEachOther() throws IOException {
+    assertThat(error("{\"port\": \"5432\"}"))
+        .isEqualTo("\"port\" must be a whole number, but was \"5432\" at line 1, column 10");
+    assertThat(error("{\"port\": true}"))
+        .isEqualTo("\"port\" must be a whole number, but was true at line 1, column 10");
+    assertThat(error("{\"port\": {}}"))
+        .isEqualTo("\"port\" must be a whole number, but was an object at line 1, column 10");
+    assertThat(error("{\"port\": 54.5}"))
+        .isEqualTo("\"port\" must be a whole number, but was 54.5 at line 1, column 10");
+    assertThat(error("{\"port\": 99999999999}"))
+        .isEqualTo(
+            "\"port\" must be a whole number that fits in 32 bits, but was 99999999999"
+                + " at line 1, column 10");
+    assertThat(error("{\"port\": 1e20}")).startsWith("\"port\" must be a whole number that fits");
+    assertThat(error("{\"hostname\": 5}"))
+        .isEqualTo("\"hostname\" must be a string, but was 5 at line 1, column 14");
+    assertThat(error("{\"hostname\": 5.0}"))
+        .startsWith("\"hostname\" must be a string, but was 5.0");
+    assertThat(error("{\"user\": false}")).startsWith("\"user\" must be a string, but was false");
+    assertThat(error("{\"sslMode\": 1}")).startsWith("\"sslMode\" must be a string, but was 1");
+    assertThat(error("{\"maxAccessDuration\": 3600}"))
+        .startsWith("\"maxAccessDuration\" must be a string, but was 3600");
+    assertThat(error("{\"sslMode\": \"VERIFY_FULL\"}"))
+        .startsWith("\"sslMode\" must be one of disable, allow, prefer, require, verify-ca,")
+        .contains("but was \"VERIFY_FULL\"");
+    // A number written with a fraction or an exponent is taken when it is exactly whole.
+    assertThat(read("{\"port\": 6432.0}").port).isEqualTo(6432);
+    assertThat(read("{\"port\": 6.432e3}").port).isEqualTo(6432);
+    assertThat(read("{\"port\": -0}").port).isZero();
+    assertThat(read("{\"sslMode\": \"verify-ca\"}").sslMode).isEqualTo(SslMode.VERIFY_CA);
+    assertThat(read("{\"maxAccessDuration\": \"P1DT2H\"}").maxAccessDuration)
+        .isEqualTo(Duration.ofHours(26));
+  }
+
+  @Test
+  void unknownKeysAreRefusedAtAnyDepthWithoutReadingTheirValues() throws IOException {
+    assertThat(error("{\"hostname\": \"h\",\n \"extra\": {\"password\": \"S3cret\"}}"))
+        .startsWith("unknown key \"extra\" (known: name, hostname, port,")
+        .contains(" at line 2, column ")
+        .doesNotContain("S3cret");
+    assertThat(error("{\"hostname\": {\"password\": \"S3cret\", \"x\": 1}}"))
+        .isEqualTo("\"hostname\" must be a string, but was an object at line 1, column 14");
+    assertThat(error("{\"Hostname\": \"h\"}")).startsWith("unknown key \"Hostname\"");
+    assertThat(error("{\"path\": \"/etc\"}")).startsWith("unknown key \"path\"");
+    assertThat(error("{\"set\": \"x\"}")).startsWith("unknown key \"set\"");
+  }
+
+  @Test
+  void theFirstProblemIsChosenAsBefore() throws IOException {
+    // Syntax anywhere comes first, then a top-level "password", then the keys in file order.
+    assertThat(error("{\"port\": \"x\", \"name\": }")).startsWith("invalid JSON: ");
+    assertThat(error("[\"password\"]")).startsWith("invalid JSON: arrays are not supported");
+    assertThat(error("{\"hots\": 1, \"password\": \"S3cret\"}"))
+        .startsWith("the key \"password\" is not allowed")
+        .doesNotContain("S3cret");
+    assertThat(error("{\"password\": null}")).startsWith("the key \"password\" is not allowed");
+    assertThat(error("{\"port\": \"x\", \"hots\": 1}")).startsWith("\"port\" must be a whole");
+    assertThat(error("{\"hots\": 1, \"port\": \"x\"}")).startsWith("unknown key \"hots\"");
+    assertThat(error("null")).isEqualTo("must hold one JSON object");
+    assertThat(error("\"password\"")).isEqualTo("must hold one JSON object");
+  }
+
+  @Test
+  void theFieldsAreTheKeys() {
+    assertThat(
+            java.util.Arrays.stream(IntegrationFile.class.getDeclaredFields())
+                .filter(
+                    f -> f.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonProperty.class))
+                .map(java.lang.reflect.Field::getName))
+        .containsExactlyInAnyOrderElementsOf(IntegrationFile.KEYS);
   }
 
   // ------------------------------------------------------------------ the mapping
