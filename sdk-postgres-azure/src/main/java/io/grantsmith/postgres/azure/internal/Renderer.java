@@ -14,16 +14,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.postgresql.util.PasswordUtil;
 
 /**
  * Renders every statement Grantsmith sends. Names go through {@link Sql#ident}, literals through
- * {@link Sql#literal}; a password (printable ASCII) is sent as a client-computed SCRAM-SHA-256
- * verifier, never in clear text, and is replaced by {@code '****'} in the statement's redacted
- * form.
+ * {@link Sql#literal}; a password (printable ASCII) is sent as a SCRAM-SHA-256 verifier computed on
+ * the client by pgjdbc's {@link PasswordUtil#encodeScramSha256(char[])}, never in clear text, and
+ * is replaced by {@code '****'} in the statement's redacted form.
  */
 public final class Renderer {
   /** What stands for a password in redacted SQL. */
@@ -111,16 +113,26 @@ public final class Renderer {
       return Statement.of(db, head, what);
     }
     String clear = password.reveal();
-    // Only printable ASCII is the same before and after SASLprep, so only then can the client
-    // compute the verifier the server would; clear text would reach the server's logs.
+    // pgjdbc applies SASLprep before hashing, as the server does. The rule stays anyway: printable
+    // ASCII is unchanged by SASLprep, so the verifier never depends on how the client and the
+    // server treat other characters (the server hashes the raw bytes where SASLprep fails, e.g.
+    // on prohibited characters), and such a password is safe to paste into shells, libpq
+    // connection strings and URLs. Clear text would reach the server's logs.
     InvalidValueException.check(
         clear.chars().allMatch(c -> c >= 0x20 && c < 0x7f),
         "password",
         "must be printable ASCII, so that it is sent only as a SCRAM-SHA-256 verifier",
         "****");
+    char[] chars = clear.toCharArray();
+    String verifier;
+    try {
+      verifier = PasswordUtil.encodeScramSha256(chars);
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
     return Statement.builder()
         .database(db)
-        .sql(head + " PASSWORD " + literal(Scram.verifier(clear)))
+        .sql(head + " PASSWORD " + literal(verifier))
         .redacted(head + " PASSWORD " + MASK)
         .description(what)
         .build();
