@@ -1,13 +1,16 @@
 package io.grantsmith.postgres.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.grantsmith.api.SslMode;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.postgresql.PGProperty;
 
 class JdbcUrlsTest {
   @ParameterizedTest
@@ -38,6 +41,31 @@ class JdbcUrlsTest {
     assertThat(p.getProperty("socketTimeout")).isEqualTo("120");
     assertThat(p.getProperty("options"))
         .isEqualTo("-c statement_timeout=60000 -c lock_timeout=30000");
+  }
+
+  @Test
+  void thePropertiesAreExactlyTheDriversKeysWithTheirValues() {
+    io.grantsmith.api.Integration i =
+        io.grantsmith.api.Integration.builder()
+            .name("x")
+            .hostname("db.example.com")
+            .sslMode(SslMode.VERIFY_CA)
+            .sslRootCert("/etc/ca.pem")
+            .build();
+    ConnectionSource.Timeouts t =
+        new ConnectionSource.Timeouts(
+            Duration.ofMillis(300), Duration.ofSeconds(7), Duration.ofMillis(1500), Duration.ZERO);
+    Properties p = JdbcUrls.properties(i, t);
+    assertThat(p)
+        .containsOnly(
+            entry("sslmode", "verify-ca"),
+            entry("sslrootcert", "/etc/ca.pem"),
+            entry("connectTimeout", "1"),
+            entry("loginTimeout", "1"),
+            entry("socketTimeout", "7"),
+            entry("options", "-c statement_timeout=1500 -c lock_timeout=0"),
+            entry("ApplicationName", "grantsmith"));
+    assertThat(PGProperty.SSL_MODE.get(p)).isEqualTo("verify-ca");
   }
 
   @Test
