@@ -22,14 +22,8 @@ class JdbcUrlsTest {
 
   @Test
   void theIntegrationsCaCertificateGoesToPgjdbc() {
-    io.grantsmith.api.Integration i =
-        io.grantsmith.api.Integration.builder()
-            .name("x")
-            .hostname("db.example.com")
-            .sslMode(SslMode.VERIFY_FULL)
-            .sslRootCert("/etc/ca.pem")
-            .build();
-    Properties p = JdbcUrls.properties(i, ConnectionSource.Timeouts.defaults());
+    Properties p =
+        JdbcUrls.properties(withCaFile(SslMode.VERIFY_FULL), ConnectionSource.Timeouts.defaults());
     assertThat(p.getProperty("sslmode")).isEqualTo("verify-full");
     assertThat(p.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
   }
@@ -45,17 +39,10 @@ class JdbcUrlsTest {
 
   @Test
   void thePropertiesAreExactlyTheDriversKeysWithTheirValues() {
-    io.grantsmith.api.Integration i =
-        io.grantsmith.api.Integration.builder()
-            .name("x")
-            .hostname("db.example.com")
-            .sslMode(SslMode.VERIFY_CA)
-            .sslRootCert("/etc/ca.pem")
-            .build();
     ConnectionSource.Timeouts t =
         new ConnectionSource.Timeouts(
             Duration.ofMillis(300), Duration.ofSeconds(7), Duration.ofMillis(1500), Duration.ZERO);
-    Properties p = JdbcUrls.properties(i, t);
+    Properties p = JdbcUrls.properties(withCaFile(SslMode.VERIFY_CA), t);
     assertThat(p)
         .containsOnly(
             entry("sslmode", "verify-ca"),
@@ -65,7 +52,7 @@ class JdbcUrlsTest {
             entry("socketTimeout", "7"),
             entry("options", "-c statement_timeout=1500 -c lock_timeout=0"),
             entry("ApplicationName", "grantsmith"));
-    assertThat(PGProperty.SSL_MODE.get(p)).isEqualTo("verify-ca");
+    assertThat(PGProperty.SSL_MODE.getOrNull(p)).isEqualTo("verify-ca");
   }
 
   @Test
@@ -74,5 +61,14 @@ class JdbcUrlsTest {
         .isEqualTo("jdbc:postgresql://db.example.com:5432/my%20db%2Fx");
     assertThat(JdbcUrls.jdbcUrl("::1", 6432, "postgres"))
         .isEqualTo("jdbc:postgresql://[::1]:6432/postgres");
+  }
+
+  private static io.grantsmith.api.Integration withCaFile(SslMode mode) {
+    return io.grantsmith.api.Integration.builder()
+        .name("x")
+        .hostname("db.example.com")
+        .sslMode(mode)
+        .sslRootCert("/etc/ca.pem")
+        .build();
   }
 }
