@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.postgresql.PGProperty;
 
 /**
  * Opens connections to one server, to any of its databases. Grantsmith opens one connection per
@@ -58,8 +59,8 @@ public interface ConnectionSource {
     Objects.requireNonNull(timeouts, "timeouts");
     return database -> {
       Properties p = JdbcUrls.properties(integration, timeouts);
-      p.setProperty("user", credentials.username());
-      p.setProperty("password", credentials.password().reveal());
+      PGProperty.USER.set(p, credentials.username());
+      PGProperty.PASSWORD.set(p, credentials.password().reveal());
       return DriverManager.getConnection(
           JdbcUrls.jdbcUrl(integration.hostname(), integration.port(), database), p);
     };

@@ -1,8 +1,5 @@
 package io.grantsmith.postgres.azure;
 
-import static io.grantsmith.postgres.azure.internal.Sql.ident;
-import static io.grantsmith.postgres.azure.internal.Sql.literal;
-
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Identifiers;
 import io.grantsmith.api.InvalidValueException;
@@ -11,6 +8,7 @@ import io.grantsmith.api.Secret;
 import io.grantsmith.api.Statement;
 import io.grantsmith.api.Step;
 import io.grantsmith.postgres.azure.internal.Renderer;
+import io.grantsmith.postgres.azure.internal.SetupQueries;
 import io.grantsmith.postgres.azure.internal.SetupSql;
 import io.grantsmith.postgres.azure.internal.SetupVerifier;
 import java.sql.Connection;
@@ -258,15 +256,9 @@ public final class ConnectorSetup {
    *     #majorVersion()}
    */
   public List<String> databases(ConnectionSource admin) {
-    String sql =
-        "SELECT current_setting('server_version_num')::int / 10000 AS major,"
-            + " array(SELECT datname::text FROM pg_catalog.pg_database WHERE datallowconn AND "
-            + SetupSql.databaseFilter("datname")
-            + " AND has_database_privilege(oid, 'CONNECT')"
-            + " ORDER BY datname) AS databases";
     try (Connection c = admin.open(database);
         java.sql.Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
+        ResultSet rs = st.executeQuery(SetupQueries.DATABASES)) {
       rs.next();
       int major = rs.getInt(1);
       if (major != majorVersion) {
@@ -329,20 +321,13 @@ public final class ConnectorSetup {
       out.append(s.redacted()).append(";\n");
     }
     out.append("-- 2. all privileges on the databases to azure_pg_admin\n")
-        .append(SetupSql.grantOnAllDatabases())
+        .append(Renderer.setupGrantOnAllDatabases())
         .append(";\n")
         .append(
             "-- 3 and 4. in each database (template1 too): privileges on its schemas and"
                 + " their objects\n")
         .append("\\pset tuples_only on\n\\pset format unaligned\n")
-        .append("SELECT format(E'\\\\connect %s\\n', ")
-        .append(SetupSql.psqlQuoteSql("datname"))
-        .append(") || ")
-        .append(literal(SetupSql.grantInDatabase()))
-        .append(" || ';'\n")
-        .append("  FROM pg_catalog.pg_database WHERE datallowconn AND ")
-        .append(SetupSql.databaseFilter("datname"))
-        .append(" AND has_database_privilege(oid, 'CONNECT') ORDER BY datname\n")
+        .append(Renderer.setupScriptPerDatabase())
         .append("\\g ")
         .append(GENERATED_FILE)
         .append('\n')
@@ -387,7 +372,7 @@ public final class ConnectorSetup {
     }
     InvalidValueException.check(
         !dbs.isEmpty(), "ConnectorSetup.databases", "must name at least one database", databases);
-    return Plan.builder().addAllSteps(SetupSql.databaseSteps(database, dbs)).build();
+    return Plan.builder().addAllSteps(Renderer.setupDatabaseSteps(database, dbs)).build();
   }
 
   /**
@@ -450,7 +435,7 @@ public final class ConnectorSetup {
   }
 
   private String passwordSql() {
-    return "ALTER ROLE " + ident(connectorName) + " WITH PASSWORD :'" + PASSWORD_VARIABLE + "'";
+    return Renderer.setupPasswordFromVariable(connectorName, PASSWORD_VARIABLE);
   }
 
   private Plan build(Statement passwordStatement, Collection<String> databases) {
@@ -471,35 +456,35 @@ public final class ConnectorSetup {
                 "1. create the connector " + connectorName + " and the marker role " + markerRole)
             .addAllStatements(roleStatements(passwordStatement))
             .build());
-    plan.addAllSteps(SetupSql.databaseSteps(database, dbs));
+    plan.addAllSteps(Renderer.setupDatabaseSteps(database, dbs));
     return plan.build();
   }
 
   private List<Statement> roleStatements(Statement passwordStatement) {
     String db = database;
-    String conn = ident(connectorName);
+    Renderer render = new Renderer(majorVersion);
     List<Statement> out = new ArrayList<>();
     out.add(
         Statement.of(
             db,
-            SetupSql.createRoleIfMissing(connectorName),
+            Renderer.setupCreateRoleIfMissing(connectorName),
             "create the role " + connectorName + " unless it exists"));
     out.add(
         Statement.of(
             db,
-            "ALTER ROLE " + conn + " WITH LOGIN INHERIT CREATEROLE",
+            Renderer.setupConnectorAttributes(connectorName),
             "let " + connectorName + " log in and create roles"));
     out.add(passwordStatement);
     out.add(
         Statement.of(
             db,
-            "GRANT " + ident(SetupSql.AZURE_PG_ADMIN) + " TO " + conn,
+            Renderer.setupGrantAzurePgAdmin(connectorName),
             "make " + connectorName + " a member of azure_pg_admin"));
     if (majorVersion >= 16) {
       out.add(
           Statement.of(
               db,
-              "ALTER ROLE " + conn + " SET createrole_self_grant = " + literal("set, inherit"),
+              Renderer.setupCreateroleSelfGrant(connectorName),
               "make "
                   + connectorName
                   + " a member of every role it creates, so it may end their sessions"));
@@ -507,12 +492,12 @@ public final class ConnectorSetup {
     out.add(
         Statement.of(
             db,
-            SetupSql.createRoleIfMissing(markerRole),
+            Renderer.setupCreateRoleIfMissing(markerRole),
             "create the marker role " + markerRole + " unless it exists"));
     out.add(
         Statement.of(
             db,
-            SetupSql.grantMarker(markerRole, connectorName, majorVersion),
+            render.setupGrantMarker(markerRole, connectorName),
             "let " + connectorName + " administer " + markerRole));
     return out;
   }

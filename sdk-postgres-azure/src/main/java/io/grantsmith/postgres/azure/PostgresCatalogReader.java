@@ -257,22 +257,74 @@ public final class PostgresCatalogReader implements CatalogReader {
     }
   }
 
-  /** An object's row, kept until the version row names the database. */
-  private static final class ObjectRow {
-    final char sec;
-    final String nsp;
-    final String name;
-    final String args;
-    final String acl;
+  /**
+   * An object's row, kept until the version row names the database: one variant per kind of object,
+   * each with its ACL as text.
+   */
+  private sealed interface ObjectRow {
+    String acl();
 
-    ObjectRow(char sec, String nsp, String name, String args, String acl) {
-      this.sec = sec;
-      this.nsp = nsp;
-      this.name = name;
-      this.args = args;
-      this.acl = acl;
+    /** The object in {@code db}. */
+    ResourceRef ref(String db);
+
+    /**
+     * The row of section {@code sec} ({@code d}, {@code n}, {@code S}, {@code f}, else a relation).
+     */
+    static ObjectRow of(char sec, String nsp, String name, String args, String acl) {
+      return switch (sec) {
+        case 'd' -> new DatabaseRow(acl);
+        case 'n' -> new SchemaRow(name, acl);
+        case 'S' -> new SequenceRow(nsp, name, acl);
+        case 'f' -> new FunctionRow(nsp, name, args, acl);
+        default -> new RelationRow(nsp, name, acl);
+      };
     }
   }
+
+  /** The database read (its name comes with the version row). */
+  private record DatabaseRow(String acl) implements ObjectRow {
+    @Override
+    public ResourceRef ref(String db) {
+      return ResourceRef.database(db);
+    }
+  }
+
+  private record SchemaRow(String name, String acl) implements ObjectRow {
+    @Override
+    public ResourceRef ref(String db) {
+      return ResourceRef.schema(db, name);
+    }
+  }
+
+  private record SequenceRow(String schema, String name, String acl) implements ObjectRow {
+    @Override
+    public ResourceRef ref(String db) {
+      return ResourceRef.sequence(db, schema, name);
+    }
+  }
+
+  private record FunctionRow(String schema, String name, String args, String acl)
+      implements ObjectRow {
+    @Override
+    public ResourceRef ref(String db) {
+      return ResourceRef.function(db, schema, name, args);
+    }
+  }
+
+  /** A table, view, materialized view, foreign or partitioned table. */
+  private record RelationRow(String schema, String name, String acl) implements ObjectRow {
+    @Override
+    public ResourceRef ref(String db) {
+      return ResourceRef.relation(db, schema, name);
+    }
+  }
+
+  /**
+   * Default privileges are collected per owner, schema (null for all schemas), object type code
+   * ({@code pg_default_acl.defaclobjtype}), grantee and whether they carry the grant option.
+   */
+  private record DefaultsKey(
+      String owner, String schema, String objectType, String grantee, boolean grantable) {}
 
   /** Builds the snapshot; with {@code only} set, keeps only the grants to that role. */
   private static CatalogSnapshot snapshot(ResultSet rs, String only) throws SQLException {
@@ -281,8 +333,7 @@ public final class PostgresCatalogReader implements CatalogReader {
     List<ObjectRow> objectRows = new ArrayList<>();
     List<RoleInfo> roles = new ArrayList<>();
     List<Membership> memberships = new ArrayList<>();
-    // (owner, schema, object type, grantee, grantable) -> privileges
-    Map<List<Object>, Set<Privilege>> defaults = new LinkedHashMap<>();
+    Map<DefaultsKey, Set<Privilege>> defaults = new LinkedHashMap<>();
     while (rs.next()) {
       char sec = rs.getString(1).charAt(0);
       String nsp = rs.getString(2);
@@ -317,7 +368,7 @@ public final class PostgresCatalogReader implements CatalogReader {
               });
           break;
         default:
-          objectRows.add(new ObjectRow(sec, nsp, name, args, acl));
+          objectRows.add(ObjectRow.of(sec, nsp, name, args, acl));
       }
     }
     if (db == null) {
@@ -334,12 +385,12 @@ public final class PostgresCatalogReader implements CatalogReader {
     // grantee -> {privileges without the grant option, privileges with it}, per object
     Map<String, int[]> held = new LinkedHashMap<>();
     for (ObjectRow r : objectRows) {
-      ResourceRef ref = resource(r.sec, db, r.nsp, r.name, r.args);
+      ResourceRef ref = r.ref(db);
       objects.add(ref);
       int applicable = APPLICABLE[ref.kind().ordinal()];
       held.clear();
       parse(
-          r.acl,
+          r.acl(),
           ref,
           (grantee, privileges, grantable) -> {
             if (!grantee.isEmpty() && (only == null || only.equals(grantee))) {
@@ -369,13 +420,13 @@ public final class PostgresCatalogReader implements CatalogReader {
         (k, privs) -> {
           DefaultPrivilege.Builder d =
               DefaultPrivilege.builder()
-                  .owner((String) k.get(0))
-                  .objectType(objectType((String) k.get(2)))
-                  .grantee((String) k.get(3))
-                  .withGrantOption((Boolean) k.get(4))
+                  .owner(k.owner())
+                  .objectType(objectType(k.objectType()))
+                  .grantee(k.grantee())
+                  .withGrantOption(k.grantable())
                   .addAllPrivileges(privs);
-          if (!((String) k.get(1)).isEmpty()) {
-            d.schema((String) k.get(1));
+          if (k.schema() != null) {
+            d.schema(k.schema());
           }
           dps.add(d.build());
         });
@@ -412,7 +463,7 @@ public final class PostgresCatalogReader implements CatalogReader {
   }
 
   private static void addDefaults(
-      Map<List<Object>, Set<Privilege>> into,
+      Map<DefaultsKey, Set<Privilege>> into,
       String owner,
       String schema,
       String objectType,
@@ -421,24 +472,14 @@ public final class PostgresCatalogReader implements CatalogReader {
       int bits) {
     if (bits != 0) {
       into.computeIfAbsent(
-              List.of(owner, schema == null ? "" : schema, objectType, grantee, grantable),
+              new DefaultsKey(
+                  owner,
+                  schema == null || schema.isEmpty() ? null : schema,
+                  objectType,
+                  grantee,
+                  grantable),
               k -> EnumSet.noneOf(Privilege.class))
           .addAll(privileges(bits));
-    }
-  }
-
-  private static ResourceRef resource(char sec, String db, String nsp, String name, String args) {
-    switch (sec) {
-      case 'd':
-        return ResourceRef.database(db);
-      case 'n':
-        return ResourceRef.schema(db, name);
-      case 'S':
-        return ResourceRef.sequence(db, nsp, name);
-      case 'f':
-        return ResourceRef.function(db, nsp, name, args);
-      default:
-        return ResourceRef.relation(db, nsp, name);
     }
   }
 

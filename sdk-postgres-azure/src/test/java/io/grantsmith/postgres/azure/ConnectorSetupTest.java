@@ -8,6 +8,7 @@ import io.grantsmith.api.Plan;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.Statement;
 import io.grantsmith.api.Step;
+import io.grantsmith.postgres.azure.internal.Renderer;
 import io.grantsmith.postgres.azure.internal.SetupSql;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -72,7 +73,7 @@ class ConnectorSetupTest {
         .isEqualTo(
             "GRANT ALL PRIVILEGES ON DATABASE"
                 + " \"new \"\"db\"\"\" TO azure_pg_admin WITH GRANT OPTION");
-    assertThat(plan.statements().get(1).sql()).isEqualTo(SetupSql.grantInDatabase());
+    assertThat(plan.statements().get(1).sql()).isEqualTo(Renderer.setupGrantInDatabase());
     assertThat(plan.steps()).noneMatch(Step::strict);
     String script = setup(16).scriptFor("new \"db\"");
     assertThat(script)

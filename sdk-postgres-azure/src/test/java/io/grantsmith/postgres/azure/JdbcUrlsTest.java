@@ -1,13 +1,16 @@
 package io.grantsmith.postgres.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.grantsmith.api.SslMode;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.postgresql.PGProperty;
 
 class JdbcUrlsTest {
   @ParameterizedTest
@@ -19,14 +22,8 @@ class JdbcUrlsTest {
 
   @Test
   void theIntegrationsCaCertificateGoesToPgjdbc() {
-    io.grantsmith.api.Integration i =
-        io.grantsmith.api.Integration.builder()
-            .name("x")
-            .hostname("db.example.com")
-            .sslMode(SslMode.VERIFY_FULL)
-            .sslRootCert("/etc/ca.pem")
-            .build();
-    Properties p = JdbcUrls.properties(i, ConnectionSource.Timeouts.defaults());
+    Properties p =
+        JdbcUrls.properties(withCaFile(SslMode.VERIFY_FULL), ConnectionSource.Timeouts.defaults());
     assertThat(p.getProperty("sslmode")).isEqualTo("verify-full");
     assertThat(p.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
   }
@@ -41,10 +38,37 @@ class JdbcUrlsTest {
   }
 
   @Test
+  void thePropertiesAreExactlyTheDriversKeysWithTheirValues() {
+    ConnectionSource.Timeouts t =
+        new ConnectionSource.Timeouts(
+            Duration.ofMillis(300), Duration.ofSeconds(7), Duration.ofMillis(1500), Duration.ZERO);
+    Properties p = JdbcUrls.properties(withCaFile(SslMode.VERIFY_CA), t);
+    assertThat(p)
+        .containsOnly(
+            entry("sslmode", "verify-ca"),
+            entry("sslrootcert", "/etc/ca.pem"),
+            entry("connectTimeout", "1"),
+            entry("loginTimeout", "1"),
+            entry("socketTimeout", "7"),
+            entry("options", "-c statement_timeout=1500 -c lock_timeout=0"),
+            entry("ApplicationName", "grantsmith"));
+    assertThat(PGProperty.SSL_MODE.getOrNull(p)).isEqualTo("verify-ca");
+  }
+
+  @Test
   void urlsQuoteDatabaseNamesAndBracketIpv6Hosts() {
     assertThat(JdbcUrls.jdbcUrl("db.example.com", 5432, "my db/x"))
         .isEqualTo("jdbc:postgresql://db.example.com:5432/my%20db%2Fx");
     assertThat(JdbcUrls.jdbcUrl("::1", 6432, "postgres"))
         .isEqualTo("jdbc:postgresql://[::1]:6432/postgres");
+  }
+
+  private static io.grantsmith.api.Integration withCaFile(SslMode mode) {
+    return io.grantsmith.api.Integration.builder()
+        .name("x")
+        .hostname("db.example.com")
+        .sslMode(mode)
+        .sslRootCert("/etc/ca.pem")
+        .build();
   }
 }

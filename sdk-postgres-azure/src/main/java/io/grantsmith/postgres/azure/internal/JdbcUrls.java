@@ -6,8 +6,9 @@ import io.grantsmith.postgres.azure.ConnectionSource.Timeouts;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import org.postgresql.PGProperty;
 
-/** pgjdbc URLs and connection properties. */
+/** pgjdbc URLs and connection properties, the latter set through {@link PGProperty}. */
 public final class JdbcUrls {
   private JdbcUrls() {}
 
@@ -39,7 +40,7 @@ public final class JdbcUrls {
    */
   public static Properties properties(Integration integration, Timeouts timeouts) {
     Properties p = properties(integration.sslMode(), timeouts);
-    integration.sslRootCert().ifPresent(file -> p.setProperty("sslrootcert", file));
+    integration.sslRootCert().ifPresent(file -> PGProperty.SSL_ROOT_CERT.set(p, file));
     return p;
   }
 
@@ -53,17 +54,18 @@ public final class JdbcUrls {
    */
   public static Properties properties(SslMode sslMode, Timeouts timeouts) {
     Properties p = new Properties();
-    p.setProperty("sslmode", sslMode.libpqName());
-    p.setProperty("connectTimeout", Long.toString(Math.max(1, timeouts.connect().toSeconds())));
-    p.setProperty("loginTimeout", Long.toString(Math.max(1, timeouts.connect().toSeconds())));
-    p.setProperty("socketTimeout", Long.toString(timeouts.socket().toSeconds()));
-    p.setProperty(
-        "options",
+    String connectSeconds = Long.toString(Math.max(1, timeouts.connect().toSeconds()));
+    PGProperty.SSL_MODE.set(p, sslMode.libpqName());
+    PGProperty.CONNECT_TIMEOUT.set(p, connectSeconds);
+    PGProperty.LOGIN_TIMEOUT.set(p, connectSeconds);
+    PGProperty.SOCKET_TIMEOUT.set(p, Long.toString(timeouts.socket().toSeconds()));
+    PGProperty.OPTIONS.set(
+        p,
         "-c statement_timeout="
             + timeouts.statement().toMillis()
             + " -c lock_timeout="
             + timeouts.lock().toMillis());
-    p.setProperty("ApplicationName", "grantsmith");
+    PGProperty.APPLICATION_NAME.set(p, "grantsmith");
     return p;
   }
 }

@@ -10,20 +10,24 @@ import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.RoleSpec;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.Statement;
+import io.grantsmith.api.Step;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.postgresql.util.PasswordUtil;
 
 /**
  * Renders every statement Grantsmith sends. Names go through {@link Sql#ident}, literals through
- * {@link Sql#literal}; a password (printable ASCII) is sent as a client-computed SCRAM-SHA-256
- * verifier, never in clear text, and is replaced by {@code '****'} in the statement's redacted
- * form.
+ * {@link Sql#literal}; a password (printable ASCII) is sent as a SCRAM-SHA-256 verifier computed on
+ * the client by pgjdbc's {@link PasswordUtil#encodeScramSha256(char[])}, never in clear text, and
+ * is replaced by {@code '****'} in the statement's redacted form. The connector setup's statements,
+ * run by the server admin, are in their own block ({@code setup*}).
  */
 public final class Renderer {
   /** What stands for a password in redacted SQL. */
@@ -111,16 +115,26 @@ public final class Renderer {
       return Statement.of(db, head, what);
     }
     String clear = password.reveal();
-    // Only printable ASCII is the same before and after SASLprep, so only then can the client
-    // compute the verifier the server would; clear text would reach the server's logs.
+    // pgjdbc applies SASLprep before hashing, as the server does. The rule stays anyway: printable
+    // ASCII is unchanged by SASLprep, so the verifier never depends on how the client and the
+    // server treat other characters (the server hashes the raw bytes where SASLprep fails, e.g.
+    // on prohibited characters), and such a password is safe to paste into shells, libpq
+    // connection strings and URLs. Clear text would reach the server's logs.
     InvalidValueException.check(
         clear.chars().allMatch(c -> c >= 0x20 && c < 0x7f),
         "password",
         "must be printable ASCII, so that it is sent only as a SCRAM-SHA-256 verifier",
         "****");
+    char[] chars = clear.toCharArray();
+    String verifier;
+    try {
+      verifier = PasswordUtil.encodeScramSha256(chars);
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
     return Statement.builder()
         .database(db)
-        .sql(head + " PASSWORD " + literal(Scram.verifier(clear)))
+        .sql(head + " PASSWORD " + literal(verifier))
         .redacted(head + " PASSWORD " + MASK)
         .description(what)
         .build();
@@ -468,6 +482,325 @@ public final class Renderer {
             + " AND a.pid <> pg_backend_pid()",
         "end the open sessions of " + role);
   }
+
+  // ==== The connector's setup =================================================================
+  // The statements of ConnectorSetup's script and plan, and of the fixes SetupVerifier proposes,
+  // all run by the server admin. Names are quoted with every version's keywords (Sql.ident), so
+  // the printed script is the same whatever server it is run on.
+
+  /**
+   * A {@code DO} block that creates a NOLOGIN role unless a role of that name exists.
+   *
+   * @param role the role
+   * @return the statement
+   */
+  public static String setupCreateRoleIfMissing(String role) {
+    return "DO "
+        + SetupSql.dollarQuote(
+            "\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles"
+                + " WHERE rolname = "
+                + literal(role)
+                + ") THEN\n    CREATE ROLE "
+                + Sql.ident(role)
+                + " WITH NOLOGIN;\n  END IF;\nEND\n");
+  }
+
+  /**
+   * Lets the connector log in, inherit and create roles.
+   *
+   * @param connector the connector
+   * @return the statement
+   */
+  public static String setupConnectorAttributes(String connector) {
+    return "ALTER ROLE " + Sql.ident(connector) + " WITH LOGIN INHERIT CREATEROLE";
+  }
+
+  /**
+   * Sets the connector's password from a psql variable, for printed scripts.
+   *
+   * @param connector the connector
+   * @param variable the psql variable, e.g. {@code connector_password}
+   * @return the statement, e.g. {@code ALTER ROLE c WITH PASSWORD :'connector_password'}
+   */
+  public static String setupPasswordFromVariable(String connector, String variable) {
+    return "ALTER ROLE " + Sql.ident(connector) + " WITH PASSWORD :'" + variable + "'";
+  }
+
+  /**
+   * Makes a role a member of {@code azure_pg_admin}.
+   *
+   * @param member the role, e.g. the connector
+   * @return the statement
+   */
+  public static String setupGrantAzurePgAdmin(String member) {
+    return "GRANT " + Sql.ident(SetupSql.AZURE_PG_ADMIN) + " TO " + Sql.ident(member);
+  }
+
+  /**
+   * Lets a member of {@code azure_pg_admin} inherit its privileges: on 16 and later an option of
+   * the membership, before an attribute of the role.
+   *
+   * @param member the member
+   * @return the statement
+   */
+  public String setupInheritAzurePgAdmin(String member) {
+    return majorVersion >= 16
+        ? setupGrantAzurePgAdmin(member) + " WITH INHERIT TRUE"
+        : "ALTER ROLE " + Sql.ident(member) + " WITH INHERIT";
+  }
+
+  /**
+   * Makes the connector a member (SET and INHERIT) of every role it creates, so it may end their
+   * sessions and reassign what they own; for PostgreSQL 16 and later.
+   *
+   * @param connector the connector
+   * @return the statement
+   */
+  public static String setupCreateroleSelfGrant(String connector) {
+    return "ALTER ROLE "
+        + Sql.ident(connector)
+        + " SET createrole_self_grant = "
+        + literal("set, inherit");
+  }
+
+  /**
+   * Gives the connector ADMIN OPTION on the marker role; on 16 and later without INHERIT and SET,
+   * so that it does not act with the privileges of the users it manages.
+   *
+   * @param marker the marker role
+   * @param connector the connector
+   * @return the statement
+   */
+  public String setupGrantMarker(String marker, String connector) {
+    return "GRANT "
+        + Sql.ident(marker)
+        + " TO "
+        + Sql.ident(connector)
+        + " WITH ADMIN OPTION"
+        + (majorVersion >= 16 ? ", INHERIT FALSE, SET FALSE" : "");
+  }
+
+  /**
+   * Lets a role log in.
+   *
+   * @param role the role
+   * @return the statement
+   */
+  public static String setupAllowLogin(String role) {
+    return "ALTER ROLE " + Sql.ident(role) + " WITH LOGIN";
+  }
+
+  /**
+   * Lets a role create roles.
+   *
+   * @param role the role
+   * @return the statement
+   */
+  public static String setupAllowCreateRole(String role) {
+    return "ALTER ROLE " + Sql.ident(role) + " WITH CREATEROLE";
+  }
+
+  /**
+   * All privileges on one object to {@code azure_pg_admin} WITH GRANT OPTION.
+   *
+   * @param keyword the object's kind, e.g. {@code TABLE}
+   * @param object the object's name, quoted and qualified as the keyword needs
+   * @return the statement
+   */
+  public static String setupGrantObject(String keyword, String object) {
+    return "GRANT ALL PRIVILEGES ON "
+        + keyword
+        + " "
+        + object
+        + " TO "
+        + Sql.ident(SetupSql.AZURE_PG_ADMIN)
+        + " WITH GRANT OPTION";
+  }
+
+  /**
+   * The reference's step 2 as one {@code DO} block: {@code GRANT ALL PRIVILEGES ON DATABASE} to
+   * {@code azure_pg_admin} WITH GRANT OPTION for every database the current user may connect to,
+   * except {@link SetupSql#EXCLUDED_DATABASES}.
+   *
+   * @return the statement
+   */
+  public static String setupGrantOnAllDatabases() {
+    return "DO "
+        + SetupSql.dollarQuote(
+            "\nDECLARE\n  d text;\nBEGIN\n"
+                + "  FOR d IN SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND "
+                + SetupSql.databaseFilter("datname")
+                + " AND has_database_privilege(oid, 'CONNECT')"
+                + " ORDER BY datname LOOP\n"
+                + "    EXECUTE format('GRANT ALL PRIVILEGES ON DATABASE %I TO %I WITH GRANT OPTION', d, "
+                + literal(SetupSql.AZURE_PG_ADMIN)
+                + ");\n"
+                + "  END LOOP;\nEND\n");
+  }
+
+  /**
+   * The query of the self-discovering setup script that writes, for each database the admin may
+   * connect to (except {@link SetupSql#EXCLUDED_DATABASES}), a psql {@code \connect} to it and
+   * {@link #setupGrantInDatabase()}, one line per database for psql's unaligned output.
+   *
+   * @return the query, ending in a newline, without a terminator (psql's {@code \g} runs it)
+   */
+  public static String setupScriptPerDatabase() {
+    return "SELECT format(E'\\\\connect %s\\n', "
+        + SetupSql.psqlQuoteSql("datname")
+        + ") || "
+        + literal(setupGrantInDatabase())
+        + " || ';'\n"
+        + "  FROM pg_catalog.pg_database WHERE datallowconn AND "
+        + SetupSql.databaseFilter("datname")
+        + " AND has_database_privilege(oid, 'CONNECT') ORDER BY datname\n";
+  }
+
+  /**
+   * The setup of the given databases, to run as the server admin: one step in {@code adminDatabase}
+   * that grants all privileges on each of them to {@code azure_pg_admin} WITH GRANT OPTION (the
+   * reference's step 2), then one step per database that does the same for its schemas and their
+   * objects ({@link #setupInDatabaseStep(String)}, steps 3 and 4), {@code template1} last. The
+   * steps are not strict: like the reference script they grant what the admin can.
+   *
+   * @param adminDatabase the database the admin's session for step 2 runs in
+   * @param databases the databases, checked and without duplicates
+   * @return the steps; empty for no database
+   */
+  public static List<Step> setupDatabaseSteps(String adminDatabase, List<String> databases) {
+    List<Step> out = new ArrayList<>();
+    if (databases.isEmpty()) {
+      return out;
+    }
+    Step.Builder step2 =
+        Step.builder()
+            .database(adminDatabase)
+            .strict(false)
+            .description(
+                "2. grant all privileges on "
+                    + (databases.size() == 1
+                        ? "database " + databases.get(0)
+                        : databases.size() + " databases")
+                    + " to azure_pg_admin with grant option");
+    for (String d : databases) {
+      step2.addStatement(
+          Statement.of(
+              adminDatabase,
+              setupGrantObject("DATABASE", Sql.ident(d)),
+              "grant all privileges on database " + d + " to azure_pg_admin"));
+    }
+    out.add(step2.build());
+    // template1 last: while anyone is connected to it, CREATE DATABASE fails.
+    List<String> ordered = new ArrayList<>(databases);
+    if (ordered.remove("template1")) {
+      ordered.add("template1");
+    }
+    for (String d : ordered) {
+      out.add(setupInDatabaseStep(d));
+    }
+    return out;
+  }
+
+  /**
+   * The reference's step 3 (or 4, for {@code template1}) for one database: all privileges on its
+   * schemas and their objects to {@code azure_pg_admin} WITH GRANT OPTION, and the admin's default
+   * privileges there.
+   *
+   * @param database the database
+   * @return the step, not strict
+   */
+  public static Step setupInDatabaseStep(String database) {
+    return Step.builder()
+        .database(database)
+        .strict(false)
+        .description(
+            (database.equals("template1") ? "4" : "3")
+                + ". grant all privileges on the schemas of "
+                + database
+                + " and their objects to azure_pg_admin with grant option")
+        .addStatement(
+            Statement.of(database, setupGrantInDatabase(), "grant on the schemas of " + database))
+        .build();
+  }
+
+  /**
+   * The reference's steps 3 and 4 for the current database as one {@code DO} block: for each
+   * schema, {@code GRANT ALL PRIVILEGES} on it and on all its tables, sequences and routines
+   * (functions, procedures and aggregates) to {@code azure_pg_admin} WITH GRANT OPTION, then the
+   * current user's default privileges. A schema the current user may not grant on is reported with
+   * a WARNING instead of failing the block.
+   *
+   * <p>The objects are listed by one pass over {@code pg_class} and one over {@code pg_proc},
+   * grouped by schema, and granted with one statement per schema and kind naming them all. {@code
+   * GRANT ... ON ALL TABLES IN SCHEMA}, as the reference does, scans the whole of {@code pg_class}
+   * for every schema: quadratic, minutes for 3,200 schemas of 25 tables.
+   *
+   * @return the statement
+   */
+  public static String setupGrantInDatabase() {
+    String to = " TO " + Sql.ident(SetupSql.AZURE_PG_ADMIN) + " WITH GRANT OPTION";
+    StringBuilder b =
+        new StringBuilder("\nDECLARE\n  s record;\nBEGIN\n")
+            .append("  FOR s IN SELECT n.nspname, r.tables, r.sequences, f.routines\n")
+            .append("    FROM pg_catalog.pg_namespace n\n")
+            .append("    LEFT JOIN (SELECT c.relnamespace,\n")
+            .append("        string_agg(format('%I.%I', cn.nspname, c.relname), ', ')")
+            .append(" FILTER (WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p')) AS tables,\n")
+            .append("        string_agg(format('%I.%I', cn.nspname, c.relname), ', ')")
+            .append(" FILTER (WHERE c.relkind = 'S') AS sequences\n")
+            .append("      FROM pg_catalog.pg_class c")
+            .append(" JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace\n")
+            .append("      WHERE ")
+            .append(SetupSql.schemaFilter("cn.nspname"))
+            .append("\n")
+            .append("      GROUP BY c.relnamespace) r ON r.relnamespace = n.oid\n")
+            // regprocedure's text names the routine exactly (qualified where the search path
+            // would find another), also aggregates whose signature has ORDER BY.
+            .append("    LEFT JOIN (SELECT p.pronamespace,")
+            .append(" string_agg(p.oid::pg_catalog.regprocedure::text, ', ') AS routines\n")
+            .append("      FROM pg_catalog.pg_proc p")
+            .append(" JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace\n")
+            .append("      WHERE ")
+            .append(SetupSql.schemaFilter("pn.nspname"))
+            .append("\n")
+            .append("      GROUP BY p.pronamespace) f ON f.pronamespace = n.oid\n")
+            .append("    WHERE ")
+            .append(SetupSql.schemaFilter("n.nspname"))
+            .append(" ORDER BY n.nspname LOOP\n")
+            .append("    BEGIN\n")
+            .append("      EXECUTE format(")
+            .append(literal("GRANT ALL PRIVILEGES ON SCHEMA %I" + to))
+            .append(", s.nspname);\n");
+    for (String[] kind :
+        new String[][] {{"TABLE", "tables"}, {"SEQUENCE", "sequences"}, {"ROUTINE", "routines"}}) {
+      b.append("      IF s.")
+          .append(kind[1])
+          .append(" IS NOT NULL THEN\n")
+          .append("        EXECUTE ")
+          .append(literal("GRANT ALL PRIVILEGES ON " + kind[0] + " "))
+          .append(" || s.")
+          .append(kind[1])
+          .append(" || ")
+          .append(literal(to))
+          .append(";\n")
+          .append("      END IF;\n");
+    }
+    b.append("    EXCEPTION WHEN insufficient_privilege THEN\n")
+        .append("      RAISE WARNING")
+        .append(" 'Grantsmith setup: cannot grant on schema % in database %: %',")
+        .append(" quote_ident(s.nspname), quote_ident(current_database()), SQLERRM;\n")
+        .append("    END;\n  END LOOP;\n");
+    for (String kind : List.of("TABLES", "SEQUENCES", "FUNCTIONS", "SCHEMAS")) {
+      b.append("  ALTER DEFAULT PRIVILEGES GRANT ALL PRIVILEGES ON ")
+          .append(kind)
+          .append(to)
+          .append(";\n");
+    }
+    b.append("END\n");
+    return "DO " + SetupSql.dollarQuote(b.toString());
+  }
+
+  // ==== End of the connector's setup =========================================================
 
   /**
    * The comma-separated privilege keywords, in declaration order.

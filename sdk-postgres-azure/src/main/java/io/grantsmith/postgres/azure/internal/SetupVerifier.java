@@ -1,7 +1,5 @@
 package io.grantsmith.postgres.azure.internal;
 
-import static io.grantsmith.postgres.azure.internal.Sql.ident;
-
 import io.grantsmith.api.Plan;
 import io.grantsmith.api.Statement;
 import io.grantsmith.api.Step;
@@ -25,59 +23,6 @@ public final class SetupVerifier {
   /** How many objects per database are named before the rest is counted. */
   static final int MAX_OBJECTS_NAMED = 20;
 
-  private static final String ROLE_QUERY =
-      "SELECT r.rolname, r.rolcanlogin, r.rolcreaterole,"
-          + " a.oid IS NOT NULL AS azure_exists,"
-          + " coalesce(pg_has_role(r.oid, a.oid, 'MEMBER'), false) AS azure_member,"
-          + " coalesce(pg_has_role(r.oid, a.oid, 'USAGE'), false) AS azure_usage,"
-          + " m.oid IS NOT NULL AS marker_exists,"
-          + " coalesce(pg_has_role(r.oid, m.oid, 'MEMBER WITH ADMIN OPTION'), false) AS marker_admin"
-          + " FROM pg_catalog.pg_roles r"
-          + " LEFT JOIN pg_catalog.pg_roles a ON a.rolname = ?"
-          + " LEFT JOIN pg_catalog.pg_roles m ON m.rolname = ?"
-          + " WHERE r.rolname = current_user";
-
-  private static final String DATABASE_QUERY =
-      "SELECT datname,"
-          + " has_database_privilege(oid, 'CONNECT WITH GRANT OPTION'),"
-          + " has_database_privilege(oid, 'CREATE WITH GRANT OPTION'),"
-          + " has_database_privilege(oid, 'TEMPORARY WITH GRANT OPTION'),"
-          + " has_database_privilege(oid, 'CONNECT')"
-          + " FROM pg_catalog.pg_database WHERE datallowconn AND "
-          + SetupSql.databaseFilter("datname")
-          + " ORDER BY datname";
-
-  /** Per object: the first privilege the current user cannot grant, or no row. */
-  private static final String OBJECT_QUERY =
-      "WITH s AS (SELECT oid, nspname FROM"
-          + " pg_catalog.pg_namespace WHERE "
-          + SetupSql.schemaFilter("nspname")
-          + "),"
-          + " o AS ("
-          + "SELECT 1 AS ord, 'schema' AS kind, s.nspname::text AS schema, NULL::text AS name,"
-          + " CASE WHEN NOT has_schema_privilege(s.oid, 'USAGE WITH GRANT OPTION') THEN 'USAGE'"
-          + " WHEN NOT has_schema_privilege(s.oid, 'CREATE WITH GRANT OPTION') THEN 'CREATE' END"
-          + " AS missing FROM s"
-          + " UNION ALL SELECT 2, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN"
-          + " 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END, s.nspname,"
-          + " c.relname, CASE"
-          + tableChecks("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
-          + " END FROM pg_catalog.pg_class c JOIN s ON s.oid = c.relnamespace"
-          + " WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition"
-          + " UNION ALL SELECT 3, 'sequence', s.nspname, c.relname, CASE"
-          + " WHEN NOT has_sequence_privilege(c.oid, 'USAGE WITH GRANT OPTION') THEN 'USAGE'"
-          + " WHEN NOT has_sequence_privilege(c.oid, 'SELECT WITH GRANT OPTION') THEN 'SELECT'"
-          + " WHEN NOT has_sequence_privilege(c.oid, 'UPDATE WITH GRANT OPTION') THEN 'UPDATE' END"
-          + " FROM pg_catalog.pg_class c JOIN s ON s.oid = c.relnamespace WHERE c.relkind = 'S'"
-          + " UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,"
-          + " s.nspname, quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
-          + " CASE WHEN NOT has_function_privilege(p.oid, 'EXECUTE WITH GRANT OPTION')"
-          + " THEN 'EXECUTE' END"
-          + " FROM pg_catalog.pg_proc p JOIN s ON s.oid = p.pronamespace"
-          + " WHERE p.prokind IN ('f', 'p'))"
-          + " SELECT kind, schema, name, missing FROM o WHERE missing IS NOT NULL"
-          + " ORDER BY ord, schema, name";
-
   private final String connectorName;
   private final String markerRole;
   private final String database;
@@ -99,18 +44,6 @@ public final class SetupVerifier {
     this.connections = connections;
   }
 
-  private static String tableChecks(String... privileges) {
-    StringBuilder b = new StringBuilder();
-    for (String p : privileges) {
-      b.append(" WHEN NOT has_table_privilege(c.oid, '")
-          .append(p)
-          .append(" WITH GRANT OPTION') THEN '")
-          .append(p)
-          .append('\'');
-    }
-    return b.toString();
-  }
-
   /**
    * Runs the checks.
    *
@@ -124,25 +57,24 @@ public final class SetupVerifier {
     List<String> databases = new ArrayList<>();
     try (Connection c = connections.open(database)) {
       int major = c.getMetaData().getDatabaseMajorVersion();
-      try (PreparedStatement ps = c.prepareStatement(ROLE_QUERY)) {
+      try (PreparedStatement ps = c.prepareStatement(SetupQueries.ROLE)) {
         ps.setString(1, SetupSql.AZURE_PG_ADMIN);
         ps.setString(2, markerRole);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           me = rs.getString(1);
-          String conn = ident(me);
-          String azure = ident(SetupSql.AZURE_PG_ADMIN);
+          Renderer render = new Renderer(major);
           if (!rs.getBoolean(2)) {
             gaps.add(
                 me + " cannot log in (NOLOGIN)",
                 "let " + me + " log in",
-                roleStep("let " + me + " log in", "ALTER ROLE " + conn + " WITH LOGIN"));
+                roleStep("let " + me + " log in", Renderer.setupAllowLogin(me)));
           }
           if (!rs.getBoolean(3)) {
             gaps.add(
                 me + " cannot create roles (NOCREATEROLE)",
                 "let " + me + " create roles",
-                roleStep("let " + me + " create roles", "ALTER ROLE " + conn + " WITH CREATEROLE"));
+                roleStep("let " + me + " create roles", Renderer.setupAllowCreateRole(me)));
           }
           if (!rs.getBoolean(4)) {
             gaps.add("the role azure_pg_admin does not exist: this is not an Azure server");
@@ -152,7 +84,7 @@ public final class SetupVerifier {
                 "make " + me + " a member of azure_pg_admin",
                 roleStep(
                     "make " + me + " a member of azure_pg_admin",
-                    "GRANT " + azure + " TO " + conn));
+                    Renderer.setupGrantAzurePgAdmin(me)));
           } else if (!rs.getBoolean(6)) {
             // On 16 and later inheritance is an option of the membership, before of the role.
             gaps.add(
@@ -160,9 +92,7 @@ public final class SetupVerifier {
                 "let " + me + " inherit the privileges of azure_pg_admin",
                 roleStep(
                     "let " + me + " inherit the privileges of azure_pg_admin",
-                    major >= 16
-                        ? "GRANT " + azure + " TO " + conn + " WITH INHERIT TRUE"
-                        : "ALTER ROLE " + conn + " WITH INHERIT"));
+                    render.setupInheritAzurePgAdmin(me)));
           }
           String administer = "let " + me + " administer the marker role " + markerRole;
           if (!rs.getBoolean(7)) {
@@ -171,8 +101,8 @@ public final class SetupVerifier {
                 "create the marker role " + markerRole + " and " + administer,
                 roleStep(
                     "create the marker role " + markerRole + " and " + administer,
-                    SetupSql.createRoleIfMissing(markerRole),
-                    SetupSql.grantMarker(markerRole, me, major)));
+                    Renderer.setupCreateRoleIfMissing(markerRole),
+                    render.setupGrantMarker(markerRole, me)));
           } else if (!rs.getBoolean(8)) {
             gaps.add(
                 me
@@ -180,11 +110,11 @@ public final class SetupVerifier {
                     + markerRole
                     + " (it needs ADMIN OPTION on it)",
                 administer,
-                roleStep(administer, SetupSql.grantMarker(markerRole, me, major)));
+                roleStep(administer, render.setupGrantMarker(markerRole, me)));
           }
         }
       }
-      try (PreparedStatement ps = c.prepareStatement(DATABASE_QUERY);
+      try (PreparedStatement ps = c.prepareStatement(SetupQueries.DATABASE_PRIVILEGES);
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String db = rs.getString(1);
@@ -203,7 +133,7 @@ public final class SetupVerifier {
                   "cannot grant " + names[i] + " on database " + db,
                   databaseSetup(db),
                   Plan.builder()
-                      .addAllSteps(SetupSql.databaseSteps(database, List.of(db)))
+                      .addAllSteps(Renderer.setupDatabaseSteps(database, List.of(db)))
                       .build());
             }
           }
@@ -266,7 +196,7 @@ public final class SetupVerifier {
 
   private void checkObjects(String db, Gaps gaps) {
     try (Connection c = connections.open(db);
-        PreparedStatement ps = c.prepareStatement(OBJECT_QUERY);
+        PreparedStatement ps = c.prepareStatement(SetupQueries.UNGRANTABLE_OBJECTS);
         ResultSet rs = ps.executeQuery()) {
       int count = 0;
       while (rs.next()) {
@@ -311,15 +241,7 @@ public final class SetupVerifier {
                           .description(description)
                           .addStatement(
                               Statement.of(
-                                  db,
-                                  "GRANT ALL PRIVILEGES ON "
-                                      + keyword
-                                      + " "
-                                      + object
-                                      + " TO "
-                                      + ident(SetupSql.AZURE_PG_ADMIN)
-                                      + " WITH GRANT OPTION",
-                                  description))
+                                  db, Renderer.setupGrantObject(keyword, object), description))
                           .build())
                   .build());
         }
@@ -332,7 +254,7 @@ public final class SetupVerifier {
                 + db
                 + " on which a privilege cannot be granted",
             "the setup of the schemas and objects" + " of database " + db,
-            Plan.builder().addStep(SetupSql.inDatabaseStep(db)).build());
+            Plan.builder().addStep(Renderer.setupInDatabaseStep(db)).build());
       }
     } catch (SQLException e) {
       String item =
@@ -348,7 +270,7 @@ public final class SetupVerifier {
         gaps.add(
             item,
             databaseSetup(db),
-            Plan.builder().addAllSteps(SetupSql.databaseSteps(database, List.of(db))).build());
+            Plan.builder().addAllSteps(Renderer.setupDatabaseSteps(database, List.of(db))).build());
       } else {
         gaps.add(item);
       }
