@@ -4,12 +4,14 @@ import static io.grantsmith.postgres.azure.internal.Sql.literal;
 
 import io.grantsmith.api.DefaultPrivilege;
 import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.Plan;
 import io.grantsmith.api.Privilege;
 import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.RoleSpec;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.Statement;
+import io.grantsmith.api.Step;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +30,9 @@ import java.util.stream.Collectors;
 public final class Renderer {
   /** What stands for a password in redacted SQL. */
   public static final String MASK = "'****'";
+
+  /** The SQLSTATE the lifecycle's guards raise when a role or its lease changed concurrently. */
+  public static final String CONFLICT_SQLSTATE = "GS409";
 
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS'+00'", Locale.ROOT)
@@ -585,5 +590,131 @@ public final class Renderer {
     }
     String noun = kind.name().toLowerCase(Locale.ROOT);
     return count + " " + noun + (noun.endsWith("s") ? "es" : "s");
+  }
+
+  /**
+   * The statement that takes the transaction-scoped advisory lock {@code key}: a DO block, so that
+   * it can be sent in a batch, which takes no rows.
+   *
+   * @param key the lock key
+   * @return the SQL
+   */
+  public static String transactionLock(long key) {
+    return "DO $grantsmith$ BEGIN PERFORM pg_advisory_xact_lock(" + key + "); END $grantsmith$";
+  }
+
+  /**
+   * Creates the NOLOGIN marker role, with its comment, unless it exists.
+   *
+   * @param db the database the statement runs in
+   * @param markerRole the marker role's name
+   * @return the statement
+   */
+  public static Statement ensureMarker(String db, String markerRole) {
+    return Statement.of(
+        db,
+        "DO $grantsmith$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles"
+            + " WHERE rolname = "
+            + literal(markerRole)
+            + ") THEN CREATE ROLE "
+            + Sql.ident(markerRole)
+            + " NOLOGIN; COMMENT ON ROLE "
+            + Sql.ident(markerRole)
+            + " IS 'Members are users managed by Grantsmith'; END IF; END $grantsmith$",
+        "create the marker role " + markerRole + " if it is missing");
+  }
+
+  /**
+   * Fails with {@link #CONFLICT_SQLSTATE} if a role named {@code user} exists.
+   *
+   * @param db the database the statement runs in
+   * @param user the role that must not exist yet
+   * @return the statement
+   */
+  public static Statement guardAbsent(String db, String user) {
+    return Statement.of(
+        db,
+        "DO $grantsmith$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles"
+            + " WHERE rolname = "
+            + literal(user)
+            + ") THEN RAISE EXCEPTION"
+            + " 'role % was created concurrently', "
+            + literal(user)
+            + " USING ERRCODE = '"
+            + CONFLICT_SQLSTATE
+            + "'; END IF; END $grantsmith$",
+        "check that " + user + " does not exist yet");
+  }
+
+  /**
+   * Fails with {@link #CONFLICT_SQLSTATE} if the comment of {@code user} is no longer {@code
+   * comment}. The DO block's dollar quote is chosen so that the comment cannot end it.
+   *
+   * @param db the database the statement runs in
+   * @param user the role
+   * @param comment the comment it must still have, or null for none
+   * @return the statement
+   */
+  public static Statement guardComment(String db, String user, String comment) {
+    String expected = comment == null ? "NULL" : literal(comment);
+    String tag = "$grantsmith$";
+    for (int i = 0; expected.contains(tag); i++) {
+      tag = "$grantsmith" + i + "$";
+    }
+    return Statement.of(
+        db,
+        "DO "
+            + tag
+            + " BEGIN IF (SELECT shobj_description(oid,"
+            + " 'pg_authid') FROM pg_roles WHERE rolname = "
+            + literal(user)
+            + ") IS DISTINCT FROM "
+            + expected
+            + " THEN RAISE EXCEPTION"
+            + " 'the lease of % changed concurrently', "
+            + literal(user)
+            + " USING ERRCODE = '"
+            + CONFLICT_SQLSTATE
+            + "'; END IF; END "
+            + tag,
+        "check that the lease of " + user + " is unchanged");
+  }
+
+  /**
+   * {@code plan} with, at the start of every transaction after the first, a {@linkplain
+   * #guardComment check} that the user's comment is still {@code comment} (what the first
+   * transaction wrote): a concurrent change stops the rest of the plan, and LOGIN is never enabled
+   * over a concurrent revocation.
+   *
+   * @param plan the plan
+   * @param user the managed user
+   * @param comment the comment its first transaction leaves
+   * @return the guarded plan
+   */
+  public static Plan guarded(Plan plan, String user, String comment) {
+    Plan.Builder out = Plan.builder();
+    Step previous = null;
+    for (Step s : plan.steps()) {
+      boolean newRun =
+          previous != null
+              && (s.autocommit()
+                  || previous.autocommit()
+                  || !previous.database().equals(s.database()));
+      if (newRun && !s.autocommit()) {
+        List<Statement> st = new ArrayList<>();
+        st.add(guardComment(s.database(), user, comment));
+        st.addAll(s.statements());
+        out.addStep(
+            Step.builder()
+                .database(s.database())
+                .description(s.description())
+                .addAllStatements(st)
+                .build());
+      } else {
+        out.addStep(s);
+      }
+      previous = s;
+    }
+    return out.build();
   }
 }
