@@ -95,6 +95,14 @@ class AccessExpansionTest {
     return Grant.builder().grantee(USER).resource(on).addPrivileges(p).build();
   }
 
+  private static AccessExpansion.Access expand(ResourceRef resource) {
+    return AccessExpansion.expand(
+        List.of(new Approval(AccessLevel.READ_ONLY, resource)),
+        NAMES,
+        AccessPolicy.standard(),
+        catalog());
+  }
+
   private static Supplier<Secret> counting(AtomicInteger calls) {
     return () -> {
       calls.incrementAndGet();
@@ -112,12 +120,7 @@ class AccessExpansionTest {
 
   @Test
   void aTableComesWithConnectUsageOnItsSchemaAndItsOwnSequences() {
-    AccessExpansion.Access access =
-        AccessExpansion.expand(
-            List.of(new Approval(AccessLevel.READ_ONLY, ORDERS)),
-            NAMES,
-            AccessPolicy.standard(),
-            catalog());
+    AccessExpansion.Access access = expand(ORDERS);
 
     assertThat(access.grants())
         .containsExactlyInAnyOrder(
@@ -130,12 +133,7 @@ class AccessExpansionTest {
 
   @Test
   void aDatabaseCoversEveryObjectOutsideSystemSchemas() {
-    AccessExpansion.Access access =
-        AccessExpansion.expand(
-            List.of(new Approval(AccessLevel.READ_ONLY, ResourceRef.database("shop"))),
-            NAMES,
-            AccessPolicy.standard(),
-            catalog());
+    AccessExpansion.Access access = expand(ResourceRef.database("shop"));
 
     assertThat(access.grants()).extracting(Grant::resource).contains(ORDERS, ITEMS, ORDERS_ID);
     assertThat(access.grants()).extracting(Grant::resource).doesNotContain(SYSTEM);
@@ -143,12 +141,7 @@ class AccessExpansionTest {
 
   @Test
   void theServerMeansEveryConnectableDatabase() {
-    AccessExpansion.Access access =
-        AccessExpansion.expand(
-            List.of(new Approval(AccessLevel.READ_ONLY, ResourceRef.server())),
-            NAMES,
-            AccessPolicy.standard(),
-            catalog());
+    AccessExpansion.Access access = expand(ResourceRef.server());
 
     assertThat(access.grants())
         .contains(
@@ -158,23 +151,12 @@ class AccessExpansionTest {
 
   @Test
   void aRoleBecomesAMembershipButNeverASuperuserTheMarkerOrTheConnector() {
-    AccessExpansion.Access access =
-        AccessExpansion.expand(
-            List.of(new Approval(AccessLevel.READ_ONLY, ResourceRef.role("auditors"))),
-            NAMES,
-            AccessPolicy.standard(),
-            catalog());
+    AccessExpansion.Access access = expand(ResourceRef.role("auditors"));
     assertThat(access.memberOf()).containsExactly("auditors", "grantsmith_managed");
     assertThat(access.grants()).isEmpty();
 
     for (String refused : List.of("admin", "grantsmith_managed", "connector", "missing")) {
-      assertThatThrownBy(
-              () ->
-                  AccessExpansion.expand(
-                      List.of(new Approval(AccessLevel.READ_ONLY, ResourceRef.role(refused))),
-                      NAMES,
-                      AccessPolicy.standard(),
-                      catalog()))
+      assertThatThrownBy(() -> expand(ResourceRef.role(refused)))
           .isInstanceOf(InvalidValueException.class);
     }
   }

@@ -9,7 +9,6 @@ import io.grantsmith.api.Integration;
 import io.grantsmith.api.Lease;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.Secret;
-import io.grantsmith.api.SslMode;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import java.sql.Connection;
@@ -37,17 +36,8 @@ class ConventionsIT {
     String password = "Cv-" + UUID.randomUUID();
     ConnectorSetup setup =
         ConnectorSetup.builder().majorVersion(server.majorVersion()).conventions(names).build();
-    Integration base =
-        Integration.builder()
-            .name("cv-" + tag)
-            .hostname(server.host())
-            .port(server.port())
-            .sslMode(SslMode.DISABLE)
-            .userCleanupAfterDays(0)
-            .build();
-    ConnectionSource admin =
-        ConnectionSource.of(
-            base, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    Integration base = AccessFixtures.plainIntegration(server, "cv-" + tag);
+    ConnectionSource admin = AccessFixtures.asAdmin(server, base);
     JdbcExecutor.builder()
         .connections(admin)
         .build()

@@ -42,22 +42,14 @@ class LeaseCodecTest {
 
   @Test
   void recordsWhatTheLeaseApproves() {
+    List<LeaseCodec.Approval> approved =
+        List.of(
+            new LeaseCodec.Approval(
+                AccessLevel.READ_ONLY, ResourceRef.relation("shop", "sa\"les", "orders")),
+            new LeaseCodec.Approval(AccessLevel.ADMIN, ResourceRef.role("auditors")));
     String json =
         LeaseCodec.encode(
-            new LeaseCodec.Fields(
-                "p",
-                "R",
-                List.of("R"),
-                "g",
-                T,
-                T,
-                null,
-                T,
-                null,
-                List.of(
-                    new LeaseCodec.Approval(
-                        AccessLevel.READ_ONLY, ResourceRef.relation("shop", "sa\"les", "orders")),
-                    new LeaseCodec.Approval(AccessLevel.ADMIN, ResourceRef.role("auditors")))));
+            new LeaseCodec.Fields("p", "R", List.of("R"), "g", T, T, null, T, null, approved));
     assertThat(json)
         .endsWith(
             ",\"approved\":[{\"level\":\"read-only\",\"kind\":\"RELATION\","

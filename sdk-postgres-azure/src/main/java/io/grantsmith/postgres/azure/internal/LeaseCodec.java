@@ -93,17 +93,7 @@ public final class LeaseCodec {
      * @return the fields
      */
     public Fields withExpiry(Instant expiresAt, Instant cleanupAt) {
-      return new Fields(
-          integration,
-          requestId,
-          requestIds,
-          grantee,
-          grantedAt,
-          expiresAt,
-          cleanupAt,
-          passwordSetAt,
-          revokedAt,
-          approvals);
+      return copy(expiresAt, cleanupAt, passwordSetAt, revokedAt);
     }
 
     /**
@@ -113,17 +103,7 @@ public final class LeaseCodec {
      * @return the fields
      */
     public Fields withPasswordSetAt(Instant passwordSetAt) {
-      return new Fields(
-          integration,
-          requestId,
-          requestIds,
-          grantee,
-          grantedAt,
-          expiresAt,
-          cleanupAt,
-          passwordSetAt,
-          revokedAt,
-          approvals);
+      return copy(expiresAt, cleanupAt, passwordSetAt, revokedAt);
     }
 
     /**
@@ -133,6 +113,11 @@ public final class LeaseCodec {
      * @return the fields
      */
     public Fields withRevokedAt(Instant revokedAt) {
+      return copy(expiresAt, cleanupAt, passwordSetAt, revokedAt);
+    }
+
+    private Fields copy(
+        Instant expiresAt, Instant cleanupAt, Instant passwordSetAt, Instant revokedAt) {
       return new Fields(
           integration,
           requestId,

@@ -632,23 +632,17 @@ public final class Renderer {
    * @return the statement
    */
   public static Statement guardAbsent(String db, String user) {
-    return Statement.of(
+    return conflictIf(
         db,
-        "DO $grantsmith$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles"
-            + " WHERE rolname = "
-            + literal(user)
-            + ") THEN RAISE EXCEPTION"
-            + " 'role % was created concurrently', "
-            + literal(user)
-            + " USING ERRCODE = '"
-            + CONFLICT_SQLSTATE
-            + "'; END IF; END $grantsmith$",
+        "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " + literal(user) + ")",
+        "role % was created concurrently",
+        user,
         "check that " + user + " does not exist yet");
   }
 
   /**
    * Fails with {@link #CONFLICT_SQLSTATE} if the comment of {@code user} is no longer {@code
-   * comment}. The DO block's dollar quote is chosen so that the comment cannot end it.
+   * comment}.
    *
    * @param db the database the statement runs in
    * @param user the role
@@ -656,28 +650,43 @@ public final class Renderer {
    * @return the statement
    */
   public static Statement guardComment(String db, String user, String comment) {
-    String expected = comment == null ? "NULL" : literal(comment);
+    return conflictIf(
+        db,
+        "(SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = "
+            + literal(user)
+            + ") IS DISTINCT FROM "
+            + (comment == null ? "NULL" : literal(comment)),
+        "the lease of % changed concurrently",
+        user,
+        "check that the lease of " + user + " is unchanged");
+  }
+
+  /**
+   * A DO block that raises {@code message} (its {@code %} the user) with {@link #CONFLICT_SQLSTATE}
+   * when {@code condition} holds. The dollar quote is chosen so that no literal in the condition
+   * can end it.
+   */
+  private static Statement conflictIf(
+      String db, String condition, String message, String user, String description) {
     String tag = "$grantsmith$";
-    for (int i = 0; expected.contains(tag); i++) {
+    for (int i = 0; condition.contains(tag); i++) {
       tag = "$grantsmith" + i + "$";
     }
     return Statement.of(
         db,
         "DO "
             + tag
-            + " BEGIN IF (SELECT shobj_description(oid,"
-            + " 'pg_authid') FROM pg_roles WHERE rolname = "
-            + literal(user)
-            + ") IS DISTINCT FROM "
-            + expected
-            + " THEN RAISE EXCEPTION"
-            + " 'the lease of % changed concurrently', "
+            + " BEGIN IF "
+            + condition
+            + " THEN RAISE EXCEPTION "
+            + literal(message)
+            + ", "
             + literal(user)
             + " USING ERRCODE = '"
             + CONFLICT_SQLSTATE
             + "'; END IF; END "
             + tag,
-        "check that the lease of " + user + " is unchanged");
+        description);
   }
 
   /**
