@@ -58,10 +58,10 @@ import java.util.Objects;
  */
 public final class ConnectorSetup {
   /** The connector's role name unless another is chosen. */
-  public static final String DEFAULT_CONNECTOR_NAME = "grantsmith_connector";
+  public static final String DEFAULT_CONNECTOR_NAME = Conventions.DEFAULT_CONNECTOR_NAME;
 
   /** The NOLOGIN role whose members are the users the connector manages. */
-  public static final String DEFAULT_MARKER_ROLE = "grantsmith_managed";
+  public static final String DEFAULT_MARKER_ROLE = Conventions.DEFAULT_MARKER_ROLE;
 
   /** The psql variable that holds the connector's password in printed scripts. */
   public static final String PASSWORD_VARIABLE = "connector_password";
@@ -132,6 +132,19 @@ public final class ConnectorSetup {
      */
     public Builder markerRole(String markerRole) {
       this.markerRole = markerRole;
+      return this;
+    }
+
+    /**
+     * Sets the connector's name and the marker role from {@code conventions}, as the {@link
+     * AccessManager} and {@link Discovery} of the same server read them.
+     *
+     * @param conventions the names
+     * @return this builder
+     */
+    public Builder conventions(Conventions conventions) {
+      this.connectorName = conventions.connectorName();
+      this.markerRole = conventions.markerRole();
       return this;
     }
 

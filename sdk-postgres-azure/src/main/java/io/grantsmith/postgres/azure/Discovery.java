@@ -56,7 +56,18 @@ public final class Discovery {
    * @return the discovery
    */
   public static Discovery of(Integration integration, ConnectionSource connector) {
-    return new Discovery(integration, connector, ConnectorSetup.DEFAULT_MARKER_ROLE);
+    return new Discovery(integration, connector, Conventions.defaults().markerRole());
+  }
+
+  /**
+   * The same discovery with the marker role of {@code conventions}, as the {@link ConnectorSetup}
+   * and {@link AccessManager} of the same server read it.
+   *
+   * @param conventions the names
+   * @return a new discovery
+   */
+  public Discovery withConventions(Conventions conventions) {
+    return withMarkerRole(conventions.markerRole());
   }
 
   /**

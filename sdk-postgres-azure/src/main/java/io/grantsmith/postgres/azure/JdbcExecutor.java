@@ -5,6 +5,8 @@ import io.grantsmith.api.ApplyResult;
 import io.grantsmith.api.Executor;
 import io.grantsmith.api.Plan;
 import io.grantsmith.api.Step;
+import io.grantsmith.postgres.azure.internal.Renderer;
+import io.grantsmith.postgres.azure.internal.RetryPolicy;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Applies plans over JDBC: per run of consecutive steps in one database, one transaction on one
@@ -26,7 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * REVOKE that the server only warns about (01007 privilege not granted, 01006 privilege not
  * revoked, when the connector lacks the grant option) fails the transaction of a {@linkplain
  * Step#strict() strict} step. A transaction that fails with SQLSTATE 40001, 40P01 or XX000 is
- * rolled back and retried with backoff; every statement Grantsmith renders is safe to repeat.
+ * rolled back and retried with exponential backoff ({@link RetryPolicy}; an interrupted wait stops
+ * the retries and the failure is thrown); every statement Grantsmith renders is safe to repeat.
  * Decisions are made on SQLSTATE only.
  *
  * <pre>{@code
@@ -40,23 +42,19 @@ public final class JdbcExecutor implements Executor {
   /** The advisory lock key Grantsmith takes in each transaction ("Grantsmi" in ASCII). */
   public static final long LOCK_KEY = 0x4772616E74736D69L;
 
-  private static final String LOCK =
-      "DO $grantsmith$ BEGIN PERFORM pg_advisory_xact_lock(" + LOCK_KEY + "); END $grantsmith$";
+  private static final String LOCK = Renderer.transactionLock(LOCK_KEY);
 
-  private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "XX000");
   private static final Set<String> IGNORED_PRIVILEGE = Set.of("01006", "01007");
 
   /** Statements pgjdbc sends before it waits for replies, for the round-trip count. */
   private static final int STATEMENTS_PER_ROUND_TRIP = 256;
 
   private final ConnectionSource connections;
-  private final int maxAttempts;
-  private final Duration backoff;
+  private final RetryPolicy retry;
 
   private JdbcExecutor(Builder b) {
     this.connections = Objects.requireNonNull(b.connections, "connections");
-    this.maxAttempts = b.maxAttempts;
-    this.backoff = b.backoff;
+    this.retry = RetryPolicy.transactions(b.maxAttempts, b.backoff);
   }
 
   /**
@@ -176,7 +174,7 @@ public final class JdbcExecutor implements Executor {
             .build();
       } catch (SQLException e) {
         String state = sqlState(e);
-        boolean retry = state != null && RETRYABLE.contains(state) && attempt < maxAttempts;
+        boolean retry = this.retry.allows(state, attempt);
         Connection c = open.remove(db);
         if (c != null) {
           rollbackQuietly(c);
@@ -188,8 +186,7 @@ public final class JdbcExecutor implements Executor {
           }
           closeQuietly(c);
         }
-        if (retry) {
-          sleep(attempt);
+        if (retry && this.retry.retryAfter(state, attempt)) {
           continue;
         }
         int i = failedIndex >= 0 && failedIndex < statements.size() ? failedIndex : -1;
@@ -313,16 +310,6 @@ public final class JdbcExecutor implements Executor {
       }
     }
     return e.getSQLState();
-  }
-
-  private void sleep(int attempt) {
-    long base = backoff.toMillis() << Math.min(attempt - 1, 6);
-    long jitter = ThreadLocalRandom.current().nextLong(base / 2 + 1);
-    try {
-      Thread.sleep(base + jitter);
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void rollbackQuietly(Connection c) {

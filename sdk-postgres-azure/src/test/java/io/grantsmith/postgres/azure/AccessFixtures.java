@@ -2,8 +2,11 @@ package io.grantsmith.postgres.azure;
 
 import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.AccessRequest;
+import io.grantsmith.api.Credentials;
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.Secret;
+import io.grantsmith.api.SslMode;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.internal.GroundTruth;
 import java.sql.Connection;
@@ -37,6 +40,26 @@ final class AccessFixtures {
   /** A connector set up by the setup SQL for {@code dbs}. */
   static TestConnector connector(AzurePostgres server, String... dbs) throws SQLException {
     return TestConnector.create(server, dbs);
+  }
+
+  /**
+   * An integration of the server without TLS whose users are dropped at revocation, for a connector
+   * a test sets up itself.
+   */
+  static Integration plainIntegration(AzurePostgres server, String name) {
+    return Integration.builder()
+        .name(name)
+        .hostname(server.host())
+        .port(server.port())
+        .sslMode(SslMode.DISABLE)
+        .userCleanupAfterDays(0)
+        .build();
+  }
+
+  /** Connections as the server's admin, as the connector setup is applied. */
+  static ConnectionSource asAdmin(AzurePostgres server, Integration base) {
+    return ConnectionSource.of(
+        base, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
   }
 
   /** An integration of its own per connector, so that sweeps of other tests leave it alone. */

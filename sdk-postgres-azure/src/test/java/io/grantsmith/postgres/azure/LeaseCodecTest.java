@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.postgres.azure.internal.LeaseCodec;
-import io.grantsmith.postgres.azure.internal.LeaseState;
+import io.grantsmith.postgres.azure.internal.LifecycleQueries;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,8 @@ class LeaseCodecTest {
   void writesOneLineOfJson() {
     String json =
         LeaseCodec.encode(
-            "prod", "REQ-1", List.of("REQ-0", "REQ-1"), "alice", T, T, null, T, null, null);
+            new LeaseCodec.Fields(
+                "prod", "REQ-1", List.of("REQ-0", "REQ-1"), "alice", T, T, null, T, null, null));
     assertThat(json)
         .isEqualTo(
             "{\"grantsmith\":1,\"integration\":\"prod\",\"requestId\":"
@@ -31,7 +32,8 @@ class LeaseCodecTest {
   void escapesStringsAsRfc8259Requires() {
     String json =
         LeaseCodec.encode(
-            "p", "a\"b\\c", List.of(), "x\ny\t\u0001\u2028\ud800z", T, T, T, T, T, null);
+            new LeaseCodec.Fields(
+                "p", "a\"b\\c", List.of(), "x\ny\t\u0001\u2028\ud800z", T, T, T, T, T, null));
     assertThat(json)
         .contains("\"requestId\":\"a\\\"b\\\\c\"")
         .contains("\"grantee\":\"x\\ny\\t\\u0001\\u2028\ufffdz\"")
@@ -40,28 +42,23 @@ class LeaseCodecTest {
 
   @Test
   void recordsWhatTheLeaseApproves() {
+    List<LeaseCodec.Approval> approved =
+        List.of(
+            new LeaseCodec.Approval(
+                AccessLevel.READ_ONLY, ResourceRef.relation("shop", "sa\"les", "orders")),
+            new LeaseCodec.Approval(AccessLevel.ADMIN, ResourceRef.role("auditors")));
     String json =
         LeaseCodec.encode(
-            "p",
-            "R",
-            List.of("R"),
-            "g",
-            T,
-            T,
-            null,
-            T,
-            null,
-            List.of(
-                new LeaseCodec.Approval(
-                    AccessLevel.READ_ONLY, ResourceRef.relation("shop", "sa\"les", "orders")),
-                new LeaseCodec.Approval(AccessLevel.ADMIN, ResourceRef.role("auditors"))));
+            new LeaseCodec.Fields("p", "R", List.of("R"), "g", T, T, null, T, null, approved));
     assertThat(json)
         .endsWith(
             ",\"approved\":[{\"level\":\"read-only\",\"kind\":\"RELATION\","
                 + "\"database\":\"shop\",\"schema\":\"sa\\\"les\",\"name\":\"orders\",\"args\":null},"
                 + "{\"level\":\"admin\",\"kind\":\"ROLE\",\"database\":null,\"schema\":null,"
                 + "\"name\":\"auditors\",\"args\":null}]}");
-    assertThat(LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null, null))
+    assertThat(
+            LeaseCodec.encode(
+                new LeaseCodec.Fields("p", "R", List.of("R"), "g", T, T, null, T, null, null)))
         .doesNotContain("approved");
   }
 
@@ -71,15 +68,16 @@ class LeaseCodecTest {
     for (int i = 0; i < 30; i++) {
       ids.add("R" + i);
     }
-    String json = LeaseCodec.encode("p", "R29", ids, "g", T, T, null, T, null, null);
+    String json =
+        LeaseCodec.encode(new LeaseCodec.Fields("p", "R29", ids, "g", T, T, null, T, null, null));
     assertThat(json).doesNotContain("\"R9\"").contains("\"R10\"").contains("\"R29\"");
   }
 
   @Test
   void theReadQueryGuardsAgainstForeignComments() {
-    assertThat(LeaseState.query(15))
+    assertThat(LifecycleQueries.leases(15, false))
         .contains("left(c.txt, 15) = '{\"grantsmith\":1'")
         .doesNotContain("pg_input_is_valid");
-    assertThat(LeaseState.query(16)).contains("pg_input_is_valid(c.txt, 'jsonb')");
+    assertThat(LifecycleQueries.leases(16, false)).contains("pg_input_is_valid(c.txt, 'jsonb')");
   }
 }

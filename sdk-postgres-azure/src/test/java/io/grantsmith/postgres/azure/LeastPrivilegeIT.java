@@ -10,7 +10,6 @@ import io.grantsmith.api.Plan;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.SecretRef;
-import io.grantsmith.api.SslMode;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
 import java.sql.Connection;
@@ -106,17 +105,8 @@ class LeastPrivilegeIT {
             .connectorName(connector)
             .build();
     assertThat(setup.markerRole()).isEqualTo(AccessManager.MARKER_ROLE);
-    Integration base =
-        Integration.builder()
-            .name("lp-" + connector)
-            .hostname(server.host())
-            .port(server.port())
-            .sslMode(SslMode.DISABLE)
-            .userCleanupAfterDays(0)
-            .build();
-    ConnectionSource admin =
-        ConnectionSource.of(
-            base, Credentials.of(server.adminUser(), Secret.of(server.adminPassword())));
+    Integration base = AccessFixtures.plainIntegration(server, "lp-" + connector);
+    ConnectionSource admin = AccessFixtures.asAdmin(server, base);
     // Steps 1 and 2 run in postgres whatever the list; the list names the databases whose
     // objects the connector gets. (Listing postgres itself now fails: the admin does not own
     // it, the server only warns 01007, and JdbcExecutor refuses that warning; reported.)

@@ -68,4 +68,74 @@ public final class JdbcUrls {
     PGProperty.APPLICATION_NAME.set(p, "grantsmith");
     return p;
   }
+
+  /**
+   * The URL a managed user connects with: {@link #jdbcUrl}, then {@code sslmode} and the user name
+   * (URL-encoded) as query parameters; no password.
+   *
+   * @param host host name or IP
+   * @param port port
+   * @param database database name
+   * @param sslMode the SSL mode
+   * @param user the user name
+   * @return the URL
+   */
+  public static String userJdbcUrl(
+      String host, int port, String database, SslMode sslMode, String user) {
+    return jdbcUrl(host, port, database)
+        + "?sslmode="
+        + sslMode.libpqName()
+        + "&user="
+        + URLEncoder.encode(user, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A libpq connection string ({@code host=... port=... dbname=... user=... sslmode=...}), each
+   * value quoted where libpq needs it; no password.
+   *
+   * @param host host name or IP
+   * @param port port
+   * @param database database name
+   * @param user the user name
+   * @param sslMode the SSL mode
+   * @return the connection string
+   */
+  public static String libpqConnectionString(
+      String host, int port, String database, String user, SslMode sslMode) {
+    return "host="
+        + libpqValue(host)
+        + " port="
+        + port
+        + " dbname="
+        + libpqValue(database)
+        + " user="
+        + libpqValue(user)
+        + " sslmode="
+        + sslMode.libpqName();
+  }
+
+  /**
+   * A libpq connection-string value: as is when it is made of letters, digits and {@code . _ - :}
+   * only, else in single quotes with {@code \} and {@code '} escaped by a backslash.
+   *
+   * @param value the value
+   * @return the value as libpq reads it
+   */
+  public static String libpqValue(String value) {
+    if (!value.isEmpty()
+        && value
+            .chars()
+            .allMatch(
+                c ->
+                    c >= 'a' && c <= 'z'
+                        || c >= 'A' && c <= 'Z'
+                        || c >= '0' && c <= '9'
+                        || c == '.'
+                        || c == '_'
+                        || c == '-'
+                        || c == ':')) {
+      return value;
+    }
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
 }

@@ -32,7 +32,7 @@ public final class LeaseCodec {
   public record Approval(AccessLevel level, ResourceRef resource) {}
 
   /**
-   * The JSON text of a lease.
+   * What a lease records, member by member, in the order they are written.
    *
    * @param integration the integration's name
    * @param requestId the request that created or last changed the lease
@@ -41,13 +41,12 @@ public final class LeaseCodec {
    * @param grantedAt when access was first granted
    * @param expiresAt when it expires
    * @param cleanupAt when the role is dropped, or null
-   * @param passwordSetAt when the password was last set
+   * @param passwordSetAt when the password was last set, or null
    * @param revokedAt when access was revoked, or null
    * @param approvals what the lease approves, or null if unknown (a lease written before approvals
    *     were recorded)
-   * @return the JSON object, one line
    */
-  public static String encode(
+  public record Fields(
       String integration,
       String requestId,
       List<String> requestIds,
@@ -58,6 +57,98 @@ public final class LeaseCodec {
       Instant passwordSetAt,
       Instant revokedAt,
       List<Approval> approvals) {
+    /** Copies the lists. */
+    public Fields {
+      requestIds = List.copyOf(requestIds);
+      approvals = approvals == null ? null : List.copyOf(approvals);
+    }
+
+    /**
+     * What a managed role's lease records now, for a change of some of its members.
+     *
+     * @param state the role's state, whose lease is readable
+     * @param integration the integration's name, if the lease names none
+     * @return the fields
+     */
+    public static Fields of(LeaseState state, String integration) {
+      io.grantsmith.api.Lease l = state.lease().orElseThrow();
+      return new Fields(
+          state.integration().orElse(integration),
+          l.requestId(),
+          state.requestIds(),
+          l.grantee(),
+          l.grantedAt(),
+          l.expiresAt(),
+          l.cleanupAt().orElse(null),
+          state.passwordSetAt().orElse(null),
+          null,
+          state.approvals().orElse(null));
+    }
+
+    /**
+     * These fields with another expiry and cleanup time.
+     *
+     * @param expiresAt the expiry
+     * @param cleanupAt the cleanup time, or null
+     * @return the fields
+     */
+    public Fields withExpiry(Instant expiresAt, Instant cleanupAt) {
+      return copy(expiresAt, cleanupAt, passwordSetAt, revokedAt);
+    }
+
+    /**
+     * These fields with another time the password was set.
+     *
+     * @param passwordSetAt the instant
+     * @return the fields
+     */
+    public Fields withPasswordSetAt(Instant passwordSetAt) {
+      return copy(expiresAt, cleanupAt, passwordSetAt, revokedAt);
+    }
+
+    /**
+     * These fields with the revocation recorded.
+     *
+     * @param revokedAt when access was revoked
+     * @return the fields
+     */
+    public Fields withRevokedAt(Instant revokedAt) {
+      return copy(expiresAt, cleanupAt, passwordSetAt, revokedAt);
+    }
+
+    private Fields copy(
+        Instant expiresAt, Instant cleanupAt, Instant passwordSetAt, Instant revokedAt) {
+      return new Fields(
+          integration,
+          requestId,
+          requestIds,
+          grantee,
+          grantedAt,
+          expiresAt,
+          cleanupAt,
+          passwordSetAt,
+          revokedAt,
+          approvals);
+    }
+  }
+
+  /**
+   * The JSON text of a lease.
+   *
+   * @param lease what the lease records
+   * @return the JSON object, one line
+   */
+  public static String encode(Fields lease) {
+    String integration = lease.integration();
+    String requestId = lease.requestId();
+    List<String> requestIds = lease.requestIds();
+    String grantee = lease.grantee();
+    Instant grantedAt = lease.grantedAt();
+    Instant expiresAt = lease.expiresAt();
+    Instant cleanupAt = lease.cleanupAt();
+    Instant passwordSetAt = lease.passwordSetAt();
+    Instant revokedAt = lease.revokedAt();
+    List<Approval> approvals = lease.approvals();
     StringBuilder out = new StringBuilder(256);
     out.append("{\"grantsmith\":").append(VERSION);
     member(out, "integration", integration);

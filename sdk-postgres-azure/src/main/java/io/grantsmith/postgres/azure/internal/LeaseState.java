@@ -23,9 +23,6 @@ import org.postgresql.PGStatement;
  * query.
  */
 public final class LeaseState {
-  /** The NOLOGIN role whose members are the managed users. */
-  public static final String MARKER_ROLE = "grantsmith_managed";
-
   private final String roleName;
   private final boolean login;
   private final Instant validUntil;
@@ -97,76 +94,41 @@ public final class LeaseState {
   }
 
   /**
-   * The query over the marker's members. The comment is cast to jsonb only when it looks like a
-   * lease (and, on 16+, when {@code pg_input_is_valid} says it is JSON), so a hand-written comment
-   * never breaks the read.
-   *
-   * @param majorVersion the server's major version
-   * @return the SQL
-   */
-  public static String query(int majorVersion) {
-    return query(majorVersion, false);
-  }
-
-  private static String query(int majorVersion, boolean one) {
-    String valid = majorVersion >= 16 ? " AND pg_input_is_valid(c.txt, 'jsonb')" : "";
-    return String.join(
-        "\n",
-        "SELECT r.rolname::text AS rolname, r.rolcanlogin, r.rolvaliduntil, c.txt,",
-        "  x.j ->> 'integration' AS integration, x.j ->> 'requestId' AS request_id,",
-        "  x.j ->> 'grantee' AS grantee, x.j ->> 'grantedAt' AS granted_at,",
-        "  x.j ->> 'expiresAt' AS expires_at, x.j ->> 'cleanupAt' AS cleanup_at,",
-        "  x.j ->> 'passwordSetAt' AS password_set_at, x.j ->> 'revokedAt' AS revoked_at,",
-        "  ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(x.j -> 'requests')",
-        "    = 'array' THEN x.j -> 'requests' ELSE '[]'::jsonb END)) AS requests,",
-        "  CASE WHEN jsonb_typeof(x.j -> 'approved') = 'array' THEN ARRAY(SELECT ARRAY[",
-        "    e ->> 'level', e ->> 'kind', e ->> 'database', e ->> 'schema', e ->> 'name',",
-        "    e ->> 'args'] FROM jsonb_array_elements(x.j -> 'approved') e) END AS approved,",
-        "  (SELECT count(*) FROM pg_stat_activity a WHERE a.usesysid = r.oid)::int AS sessions",
-        "FROM pg_roles r",
-        "CROSS JOIN LATERAL (SELECT shobj_description(r.oid, 'pg_authid') AS txt) c",
-        "CROSS JOIN LATERAL (SELECT CASE WHEN left(c.txt, 15) = '{\"grantsmith\":1'"
-            + " AND right(c.txt, 1) = '}'"
-            + valid
-            + " THEN c.txt::jsonb END AS j) x",
-        "WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles k ON k.oid = m.roleid",
-        // Members holding ADMIN OPTION administer the marker (the connector; on 16+ whoever
-        // created it): they are not managed users.
-        "  WHERE m.member = r.oid AND NOT m.admin_option AND k.rolname = '" + MARKER_ROLE + "')",
-        one ? "AND r.rolname = ?" : "",
-        "ORDER BY r.rolname");
-  }
-
-  /**
-   * Reads every managed role, with one query.
+   * Reads every managed role, with one query ({@link LifecycleQueries#leases}).
    *
    * @param c a connection to any database of the server
+   * @param markerRole the marker role
    * @return the states, by role name
    * @throws SQLException if the query fails
    */
-  public static List<LeaseState> readAll(Connection c) throws SQLException {
-    return read(c, null);
+  public static List<LeaseState> readAll(Connection c, String markerRole) throws SQLException {
+    return read(c, markerRole, null);
   }
 
   /**
    * Reads one managed role, with one query.
    *
    * @param c a connection to any database of the server
+   * @param markerRole the marker role
    * @param role the role's name
    * @return its state, or an empty list if no managed role has that name
    * @throws SQLException if the query fails
    */
-  public static List<LeaseState> readOne(Connection c, String role) throws SQLException {
-    return read(c, java.util.Objects.requireNonNull(role, "role"));
+  public static List<LeaseState> readOne(Connection c, String markerRole, String role)
+      throws SQLException {
+    return read(c, markerRole, java.util.Objects.requireNonNull(role, "role"));
   }
 
-  private static List<LeaseState> read(Connection c, String role) throws SQLException {
+  private static List<LeaseState> read(Connection c, String markerRole, String role)
+      throws SQLException {
     int major = c.getMetaData().getDatabaseMajorVersion();
     List<LeaseState> out = new ArrayList<>();
     // Prepared, so that a pooled session plans it once.
-    try (java.sql.PreparedStatement ps = c.prepareStatement(query(major, role != null))) {
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement(LifecycleQueries.leases(major, role != null))) {
+      ps.setString(1, markerRole);
       if (role != null) {
-        ps.setString(1, role);
+        ps.setString(2, role);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -4,6 +4,7 @@ import static io.grantsmith.postgres.azure.internal.Sql.literal;
 
 import io.grantsmith.api.DefaultPrivilege;
 import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.Plan;
 import io.grantsmith.api.Privilege;
 import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
@@ -32,6 +33,9 @@ import org.postgresql.util.PasswordUtil;
 public final class Renderer {
   /** What stands for a password in redacted SQL. */
   public static final String MASK = "'****'";
+
+  /** The SQLSTATE the lifecycle's guards raise when a role or its lease changed concurrently. */
+  public static final String CONFLICT_SQLSTATE = "GS409";
 
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS'+00'", Locale.ROOT)
@@ -918,5 +922,140 @@ public final class Renderer {
     }
     String noun = kind.name().toLowerCase(Locale.ROOT);
     return count + " " + noun + (noun.endsWith("s") ? "es" : "s");
+  }
+
+  /**
+   * The statement that takes the transaction-scoped advisory lock {@code key}: a DO block, so that
+   * it can be sent in a batch, which takes no rows.
+   *
+   * @param key the lock key
+   * @return the SQL
+   */
+  public static String transactionLock(long key) {
+    return "DO $grantsmith$ BEGIN PERFORM pg_advisory_xact_lock(" + key + "); END $grantsmith$";
+  }
+
+  /**
+   * Creates the NOLOGIN marker role, with its comment, unless it exists.
+   *
+   * @param db the database the statement runs in
+   * @param markerRole the marker role's name
+   * @return the statement
+   */
+  public static Statement ensureMarker(String db, String markerRole) {
+    return Statement.of(
+        db,
+        "DO $grantsmith$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles"
+            + " WHERE rolname = "
+            + literal(markerRole)
+            + ") THEN CREATE ROLE "
+            + Sql.ident(markerRole)
+            + " NOLOGIN; COMMENT ON ROLE "
+            + Sql.ident(markerRole)
+            + " IS 'Members are users managed by Grantsmith'; END IF; END $grantsmith$",
+        "create the marker role " + markerRole + " if it is missing");
+  }
+
+  /**
+   * Fails with {@link #CONFLICT_SQLSTATE} if a role named {@code user} exists.
+   *
+   * @param db the database the statement runs in
+   * @param user the role that must not exist yet
+   * @return the statement
+   */
+  public static Statement guardAbsent(String db, String user) {
+    return conflictIf(
+        db,
+        "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " + literal(user) + ")",
+        "role % was created concurrently",
+        user,
+        "check that " + user + " does not exist yet");
+  }
+
+  /**
+   * Fails with {@link #CONFLICT_SQLSTATE} if the comment of {@code user} is no longer {@code
+   * comment}.
+   *
+   * @param db the database the statement runs in
+   * @param user the role
+   * @param comment the comment it must still have, or null for none
+   * @return the statement
+   */
+  public static Statement guardComment(String db, String user, String comment) {
+    return conflictIf(
+        db,
+        "(SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = "
+            + literal(user)
+            + ") IS DISTINCT FROM "
+            + (comment == null ? "NULL" : literal(comment)),
+        "the lease of % changed concurrently",
+        user,
+        "check that the lease of " + user + " is unchanged");
+  }
+
+  /**
+   * A DO block that raises {@code message} (its {@code %} the user) with {@link #CONFLICT_SQLSTATE}
+   * when {@code condition} holds. The dollar quote is chosen so that no literal in the condition
+   * can end it.
+   */
+  private static Statement conflictIf(
+      String db, String condition, String message, String user, String description) {
+    String tag = "$grantsmith$";
+    for (int i = 0; condition.contains(tag); i++) {
+      tag = "$grantsmith" + i + "$";
+    }
+    return Statement.of(
+        db,
+        "DO "
+            + tag
+            + " BEGIN IF "
+            + condition
+            + " THEN RAISE EXCEPTION "
+            + literal(message)
+            + ", "
+            + literal(user)
+            + " USING ERRCODE = '"
+            + CONFLICT_SQLSTATE
+            + "'; END IF; END "
+            + tag,
+        description);
+  }
+
+  /**
+   * {@code plan} with, at the start of every transaction after the first, a {@linkplain
+   * #guardComment check} that the user's comment is still {@code comment} (what the first
+   * transaction wrote): a concurrent change stops the rest of the plan, and LOGIN is never enabled
+   * over a concurrent revocation.
+   *
+   * @param plan the plan
+   * @param user the managed user
+   * @param comment the comment its first transaction leaves
+   * @return the guarded plan
+   */
+  public static Plan guarded(Plan plan, String user, String comment) {
+    Plan.Builder out = Plan.builder();
+    Step previous = null;
+    for (Step s : plan.steps()) {
+      boolean newRun =
+          previous != null
+              && (s.autocommit()
+                  || previous.autocommit()
+                  || !previous.database().equals(s.database()));
+      if (newRun && !s.autocommit()) {
+        List<Statement> st = new ArrayList<>();
+        st.add(guardComment(s.database(), user, comment));
+        st.addAll(s.statements());
+        out.addStep(
+            Step.builder()
+                .database(s.database())
+                .description(s.description())
+                .addAllStatements(st)
+                .build());
+      } else {
+        out.addStep(s);
+      }
+      previous = s;
+    }
+    return out.build();
   }
 }

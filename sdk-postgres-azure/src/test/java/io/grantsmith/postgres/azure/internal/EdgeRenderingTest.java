@@ -82,12 +82,16 @@ class EdgeRenderingTest {
     for (int i = 1; i <= LeaseCodec.MAX_REQUEST_IDS; i++) {
       twenty.add("R" + i);
     }
-    assertThat(LeaseCodec.encode("p", "R1", twenty, "g", T, T, null, T, null, null))
+    assertThat(
+            LeaseCodec.encode(
+                new LeaseCodec.Fields("p", "R1", twenty, "g", T, T, null, T, null, null)))
         .contains("\"R1\",")
         .contains("\"R20\"]");
     List<String> more = new ArrayList<>(twenty);
     more.add("R21");
-    assertThat(LeaseCodec.encode("p", "R21", more, "g", T, T, null, T, null, null))
+    assertThat(
+            LeaseCodec.encode(
+                new LeaseCodec.Fields("p", "R21", more, "g", T, T, null, T, null, null)))
         .contains("[\"R2\",")
         .contains("\"R21\"]")
         .doesNotContain("\"R1\",");
@@ -99,23 +103,17 @@ class EdgeRenderingTest {
     for (int i = 0; i <= LeaseCodec.MAX_APPROVALS; i++) {
       all.add(new LeaseCodec.Approval(AccessLevel.READ_ONLY, ResourceRef.database("d" + i)));
     }
-    String json = LeaseCodec.encode("p", "R", List.of("R"), "g", T, T, null, T, null, all);
+    String json =
+        LeaseCodec.encode(
+            new LeaseCodec.Fields("p", "R", List.of("R"), "g", T, T, null, T, null, all));
     assertThat(json)
         .doesNotContain("\"d0\"")
         .contains("\"d1\"")
         .contains("\"d" + LeaseCodec.MAX_APPROVALS + "\"");
+    List<LeaseCodec.Approval> latest = all.subList(0, LeaseCodec.MAX_APPROVALS);
     String exact =
         LeaseCodec.encode(
-            "p",
-            "R",
-            List.of("R"),
-            "g",
-            T,
-            T,
-            null,
-            T,
-            null,
-            all.subList(0, LeaseCodec.MAX_APPROVALS));
+            new LeaseCodec.Fields("p", "R", List.of("R"), "g", T, T, null, T, null, latest));
     assertThat(exact).contains("\"d0\"");
   }
 

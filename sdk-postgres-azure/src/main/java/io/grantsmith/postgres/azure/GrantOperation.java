@@ -1,0 +1,275 @@
+package io.grantsmith.postgres.azure;
+
+import io.grantsmith.api.AccessRequest;
+import io.grantsmith.api.ApplyResult;
+import io.grantsmith.api.CatalogSnapshot;
+import io.grantsmith.api.Grant;
+import io.grantsmith.api.GrantsmithException;
+import io.grantsmith.api.Integration;
+import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.Privilege;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.api.Statement;
+import io.grantsmith.api.Step;
+import io.grantsmith.postgres.azure.ManagerRuntime.Attempt;
+import io.grantsmith.postgres.azure.internal.Footprint;
+import io.grantsmith.postgres.azure.internal.LeaseCodec.Approval;
+import io.grantsmith.postgres.azure.internal.LeaseState;
+import io.grantsmith.postgres.azure.internal.Renderer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link AccessManager#grant} and {@link AccessManager#planGrant}: reads the server, expands the
+ * request into a desired state ({@link AccessExpansion}), plans it ({@link Planner}), guards the
+ * plan against concurrent changes and applies it, LOGIN last.
+ */
+final class GrantOperation {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessManager.class);
+
+  private final ManagerRuntime rt;
+  private final Holdings holdings;
+  private final RevokeOperation revoke;
+
+  GrantOperation(ManagerRuntime rt, Holdings holdings, RevokeOperation revoke) {
+    this.rt = rt;
+    this.holdings = holdings;
+    this.revoke = revoke;
+  }
+
+  /** A grant ready to apply, or an expired lease to revoke before anything else. */
+  sealed interface Prepared {
+    /** The user's lease expired but was not revoked: revoke, then prepare again. */
+    record RevokeFirst(Plan revoke) implements Prepared {}
+
+    /**
+     * The grant's plan, after {@code revokeFirst} (empty unless only planned).
+     *
+     * @param revokeFirst the revocation a dry run plans first
+     * @param plan the grant
+     * @param access what it hands out
+     */
+    record Ready(Plan revokeFirst, Plan plan, IssuedAccess access) implements Prepared {}
+  }
+
+  AccessGrant grant(AccessRequest request) {
+    checkIntegration(request);
+    String user = rt.config.userName(request.grantee());
+    return rt.locked(user, () -> attempt(request, user), () -> unrevoked(user));
+  }
+
+  private Attempt<AccessGrant> attempt(AccessRequest request, String user) {
+    Prepared p = prepare(request, user, true);
+    if (p instanceof Prepared.RevokeFirst first) {
+      if (!rt.apply(first.revoke()).dryRun()) {
+        return new Attempt.Again<>();
+      }
+      // Nothing changed on the server: plan the grant as if the revocation had run.
+      p = prepare(request, user, false);
+    }
+    Prepared.Ready ready = (Prepared.Ready) p;
+    ApplyResult result = rt.executor.apply(ready.plan());
+    LOG.info(
+        "Granted {} access to {} as {} until {} (request {})",
+        request.level().label(),
+        request.resources(),
+        user,
+        ready.access().lease().expiresAt(),
+        request.requestId());
+    return new Attempt.Done<>(ready.access().toGrant(rt.config.integration(), result));
+  }
+
+  private static GrantsmithException unrevoked(String user) {
+    return new GrantsmithException(
+        "The expired lease of " + user + " could not be revoked before granting again");
+  }
+
+  Plan planGrant(AccessRequest request) {
+    checkIntegration(request);
+    Prepared.Ready p =
+        (Prepared.Ready) prepare(request, rt.config.userName(request.grantee()), false);
+    return p.revokeFirst().isEmpty() ? p.plan() : p.revokeFirst().then(p.plan());
+  }
+
+  private void checkIntegration(AccessRequest request) {
+    Integration integration = rt.config.integration();
+    InvalidValueException.check(
+        request.integration().name().equals(integration.name()),
+        "AccessRequest.integration",
+        "must be this manager's integration " + integration.name(),
+        request.integration().name());
+  }
+
+  private Prepared prepare(AccessRequest request, String user, boolean forReal) {
+    Instant now = rt.config.clock().instant();
+    String shared = rt.shared();
+    ServerState server = rt.readServer(user);
+    for (ResourceRef r : request.resources()) {
+      r.database()
+          .ifPresent(
+              db ->
+                  InvalidValueException.check(
+                      server.databases().contains(db),
+                      "AccessRequest.resources",
+                      "must name databases the connector can connect to",
+                      r));
+    }
+    SetupCoverage.require(rt, request, server.databases());
+    LeaseState st = server.state(user);
+    CatalogSnapshot sharedSnap = rt.catalog(shared, request.resources(), user);
+    ServerState fresh = server;
+    if (st == null && sharedSnap.role(user).isPresent()) {
+      // Another replica may have created the user between the two reads: read again, after.
+      fresh = rt.readServer(user);
+      st = fresh.state(user);
+      sharedSnap = rt.catalog(shared, request.resources(), user);
+    }
+    if (st == null && sharedSnap.role(user).isPresent()) {
+      throw new GrantsmithException(
+          "Role "
+              + user
+              + " exists but is not managed by Grantsmith"
+              + " (not a member of "
+              + rt.config.marker()
+              + "); refusing to touch it");
+    }
+    Plan revokeFirst = Plan.empty();
+    if (st != null && !st.isActiveAt(now) && st.revokedAt().isEmpty()) {
+      revokeFirst = revoke.revokePlan(st, fresh, now, false);
+      if (forReal) {
+        return new Prepared.RevokeFirst(revokeFirst);
+      }
+      // Plan the grant as if the revocation had happened: a fresh user.
+      st = null;
+    }
+    LeaseState current = st != null && st.isActiveAt(now) ? st : null;
+    AccessExpansion.Catalog catalog = catalog(request, current, user, fresh, sharedSnap);
+    AccessExpansion.Names names =
+        new AccessExpansion.Names(user, rt.connector(), rt.config.marker());
+    GrantDesign design =
+        GrantDesign.of(
+            new GrantDesign.Input(
+                request, rt.config.integration(), rt.config.policy(), names, current, catalog, now),
+            rt.config.passwords()::generate);
+    // Before LOGIN: whatever the existing role holds beyond the approval goes, or nothing
+    // happens (what the connector cannot remove is named, with the statement that removes it).
+    Plan unapproved = st == null ? Plan.empty() : removeUnapproved(user, fresh, design);
+    Plan planned =
+        Planner.builder()
+            .sharedDatabase(shared)
+            .build()
+            .plan(design.desired(), catalog.snapshots().values());
+    List<Statement> first = new ArrayList<>();
+    first.add(
+        st == null
+            ? Renderer.guardAbsent(shared, user)
+            : Renderer.guardComment(shared, user, st.comment().orElse(null)));
+    if (sharedSnap.role(rt.config.marker()).isEmpty()) {
+      first.add(Renderer.ensureMarker(shared, rt.config.marker()));
+    }
+    Plan check =
+        Plan.builder()
+            .addStep(
+                Step.builder()
+                    .database(shared)
+                    .description("check the lease of " + user + " and the marker role")
+                    .addAllStatements(first)
+                    .build())
+            .build();
+    Plan plan =
+        Renderer.guarded(check.then(beforeLogin(planned, unapproved)), user, design.comment());
+    return new Prepared.Ready(
+        revokeFirst,
+        plan,
+        new IssuedAccess(user, design.lease(), design.password(), design.database()));
+  }
+
+  /** The snapshots of the databases the approvals touch, shared first, and their sequences. */
+  private AccessExpansion.Catalog catalog(
+      AccessRequest request,
+      LeaseState current,
+      String user,
+      ServerState server,
+      CatalogSnapshot sharedSnap) {
+    String shared = rt.shared();
+    List<Approval> approvals = AccessExpansion.approvals(current, request);
+    List<ResourceRef> approved = approvals.stream().map(Approval::resource).toList();
+    Map<String, CatalogSnapshot> snaps = new LinkedHashMap<>();
+    snaps.put(shared, sharedSnap);
+    for (String db : AccessExpansion.databases(approvals, server.databases())) {
+      snaps.computeIfAbsent(db, d -> rt.catalog(d, approved, user));
+    }
+    return new AccessExpansion.Catalog(
+        shared, snaps, server.databases(), rt.ownedSequences(approvals, snaps));
+  }
+
+  /**
+   * {@code plan} with {@code extra} run after its first step (which writes the lease, so that the
+   * guards of later transactions hold) and before the rest, LOGIN last among them.
+   */
+  private static Plan beforeLogin(Plan plan, Plan extra) {
+    if (extra.isEmpty() || plan.steps().isEmpty()) {
+      return plan.then(extra);
+    }
+    Plan.Builder out = Plan.builder().addStep(plan.steps().get(0)).addAllSteps(extra.steps());
+    return out.addAllSteps(plan.steps().subList(1, plan.steps().size())).build();
+  }
+
+  /** A privilege and the object it is on. */
+  private record Approved(ResourceRef resource, Privilege privilege) {}
+
+  /**
+   * The plan that removes what an existing role holds beyond the design, each privilege revoked as
+   * its grantor, to run before LOGIN is enabled.
+   *
+   * @throws LeftoverAccessException before any change, if the connector cannot remove some
+   */
+  private Plan removeUnapproved(String user, ServerState server, GrantDesign design) {
+    Set<Approved> approved = new HashSet<>();
+    for (Grant g : design.access().grants()) {
+      for (Privilege p : g.privileges()) {
+        approved.add(new Approved(g.resource(), p));
+      }
+    }
+    Set<String> memberOf = design.access().memberOf();
+    List<String> unreadable = new ArrayList<>();
+    List<Footprint.Held> extra = new ArrayList<>();
+    for (Footprint.Held h : holdings.heldBy(user, server, unreadable)) {
+      boolean ok =
+          switch (h.kind()) {
+            case MEMBERSHIP -> memberOf.contains(h.names().get(0));
+            case PRIVILEGE ->
+                h.resource().isPresent()
+                    && h.grantsmithPrivilege().isPresent()
+                    && approved.contains(
+                        new Approved(h.resource().get(), h.grantsmithPrivilege().get()));
+            default -> true; // what it owns and policies naming it are no privilege granted to it
+          };
+      if (!ok) {
+        extra.add(h);
+      }
+    }
+    Renderer r = new Renderer(server.major());
+    List<Leftover> left = holdings.leftovers(r, user, extra, unreadable, false);
+    if (!left.isEmpty()) {
+      throw new LeftoverAccessException(
+          user,
+          "Refused to enable login of " + user + ": it holds more than the lease approves, and",
+          left);
+    }
+    return holdings.removal(
+        r,
+        extra,
+        db -> "remove the privileges of " + user + " in " + db + " that were not approved",
+        "remove the memberships of " + user + " that were not approved",
+        true);
+  }
+}
