@@ -11,10 +11,19 @@ import java.util.Optional;
 public class ApplyException extends GrantsmithException {
   private static final long serialVersionUID = 1L;
 
+  /** The server's SQLSTATE, or null if there was none. */
   private final String sqlState;
+
+  /** The database whose transaction failed. */
   private final String database;
+
+  /** The step that failed. */
   private final String step;
+
+  /** The failing statement, with passwords redacted. */
   private final String statement;
+
+  /** The databases whose part of the plan was committed before the failure. */
   private final List<String> committedDatabases;
 
   /**

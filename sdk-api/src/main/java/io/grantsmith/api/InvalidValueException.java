@@ -13,7 +13,10 @@ import java.util.Objects;
 public class InvalidValueException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The field whose value was refused. */
   private final String field;
+
+  /** The rule the value broke. */
   private final String rule;
 
   /**

@@ -21,6 +21,10 @@ import net.jqwik.api.Tuple;
 /**
  * jqwik generators for PostgreSQL names and for Grantsmith's model, for property tests.
  *
+ * <p>The testkit's dependency on jqwik is optional: a project that uses this class adds {@code
+ * net.jqwik:jqwik} (the API and its JUnit 5 engine) to its test dependencies. No other class of the
+ * testkit needs jqwik.
+ *
  * <pre>{@code
  * @Property
  * void anyNameRoundTrips(@ForAll("names") String name) { ... }

@@ -10,7 +10,11 @@
  *   <li>{@link io.grantsmith.testkit.GrantsmithAssertions}: fluent assertions that log in as a user
  *       and try for real.
  *   <li>{@link io.grantsmith.testkit.Estate}: fast creation of databases, schemas and tables.
- *   <li>{@link io.grantsmith.testkit.GrantsmithArbitraries}: jqwik generators.
+ *   <li>{@link io.grantsmith.testkit.GrantsmithArbitraries}: jqwik generators; the only class that
+ *       needs jqwik, an optional dependency that its users add themselves.
  * </ul>
+ *
+ * <p>Testcontainers is optional too: {@link io.grantsmith.testkit.AzurePostgresContainer} and the
+ * Docker server need {@code org.testcontainers:testcontainers-postgresql} on the test class path.
  */
 package io.grantsmith.testkit;
