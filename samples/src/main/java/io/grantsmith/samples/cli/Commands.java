@@ -221,12 +221,12 @@ final class Commands {
       String h = host != null ? host : f.hostname;
       if (h == null) {
         throw new GrantsmithCli.UsageException(
-            "missing --host (or \"hostname\" in" + " --integration FILE)");
+            "missing --host (or GRANTSMITH_HOST, or \"hostname\" in --integration FILE)");
       }
       String u = user != null ? user : f.user;
       if (u == null) {
         throw new GrantsmithCli.UsageException(
-            "missing --user (or \"user\" in" + " --integration FILE)");
+            "missing --user (or GRANTSMITH_USER, or \"user\" in --integration FILE)");
       }
       Integration.Builder b =
           Integration.builder()

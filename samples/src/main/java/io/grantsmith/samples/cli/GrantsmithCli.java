@@ -192,6 +192,10 @@ public final class GrantsmithCli implements Runnable {
                       + "?)";
             }
           }
+          String variable = fromEnvironment(e.getArgSpec(), env, a);
+          if (variable != null) {
+            line += " (from the environment variable " + variable + ")";
+          }
           err.println("grantsmith: " + line);
           return BAD_INPUT;
         });
@@ -345,6 +349,33 @@ public final class GrantsmithCli implements Runnable {
       return null;
     }
     return "GRANTSMITH_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /**
+   * The environment variable that gave an option its value, for messages about a bad value.
+   *
+   * @param arg the option, or null
+   * @param env the environment
+   * @param args the command line
+   * @return the variable's name, or null if the value came from the command line or elsewhere
+   */
+  static String fromEnvironment(ArgSpec arg, Map<String, String> env, String[] args) {
+    if (!(arg instanceof OptionSpec)) {
+      return null;
+    }
+    OptionSpec option = (OptionSpec) arg;
+    String variable = envVariable(option.longestName());
+    if (variable == null || env.get(variable) == null || env.get(variable).isEmpty()) {
+      return null;
+    }
+    for (String given : args) {
+      for (String name : option.names()) {
+        if (given.equals(name) || given.startsWith(name + "=")) {
+          return null;
+        }
+      }
+    }
+    return variable;
   }
 
   /** Defaults from the environment: a flag's variable, when set and not empty. */

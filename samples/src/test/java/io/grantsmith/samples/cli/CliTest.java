@@ -414,6 +414,16 @@ class CliTest {
     Result fileFills = run(withFile, "discover");
     assertThat(fileFills.err()).contains("cannot connect to file.invalid:6543");
 
+    Map<String, String> badPort = new HashMap<>(env);
+    badPort.put("GRANTSMITH_PORT", "abc");
+    Result badFromEnv = run(badPort, "discover");
+    assertThat(badFromEnv.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(badFromEnv.err()).contains("--port").contains("GRANTSMITH_PORT");
+    Result badFromFlag = run(env, "discover", "--port=abc");
+    assertThat(badFromFlag.err()).contains("--port").doesNotContain("GRANTSMITH_PORT");
+    Result missingHost = run(Map.of(), "discover");
+    assertThat(missingHost.err()).contains("missing --host").contains("GRANTSMITH_HOST");
+
     Map<String, String> badOutput = new HashMap<>(env);
     badOutput.put("GRANTSMITH_OUTPUT", "xml");
     Result bad = run(badOutput, "discover");
