@@ -144,39 +144,46 @@ final class Commands {
             "JSON file with the integration's settings; keys: name, hostname, port,"
                 + " database, sslMode (libpq spelling), sslRootCert, user, userCleanupAfterDays,"
                 + " credentialRotationDays, customAccessDetails, maxAccessDuration (ISO-8601, e.g."
-                + " PT8H). Flags given override it; a password key is refused.")
+                + " PT8H). Flags given override it; a password key is refused."
+                + " Env: GRANTSMITH_INTEGRATION.")
     Path integrationFile;
 
     @Option(
         names = "--host",
-        description = "Server host name (required unless \"hostname\"" + " is in --integration).")
+        description =
+            "Server host name (required unless \"hostname\" is in --integration)."
+                + " Env: GRANTSMITH_HOST.")
     String host;
 
-    @Option(names = "--port", description = "Port (default 5432).")
+    @Option(names = "--port", description = "Port (default 5432). Env: GRANTSMITH_PORT.")
     Integer port;
 
     @Option(
         names = "--database",
-        description = "Database to connect to first (default" + " postgres).")
+        description = "Database to connect to first (default postgres). Env: GRANTSMITH_DATABASE.")
     String database;
 
     @Option(
         names = "--sslmode",
         converter = SslModeConverter.class,
-        description = "disable|allow|prefer|require|verify-ca|verify-full (default require).")
+        description =
+            "disable|allow|prefer|require|verify-ca|verify-full (default require)."
+                + " Env: GRANTSMITH_SSLMODE.")
     SslMode sslMode;
 
     @Option(
         names = "--user",
         description =
             "Who logs in (the connector; required unless"
-                + " \"user\" is in --integration); password from GRANTSMITH_PASSWORD.")
+                + " \"user\" is in --integration); password from GRANTSMITH_PASSWORD."
+                + " Env: GRANTSMITH_USER.")
     String user;
 
     @Option(
         names = "--integration-name",
         description =
-            "The integration's name; part of" + " managed user names (default grantsmith).")
+            "The integration's name; part of managed user names (default grantsmith)."
+                + " Env: GRANTSMITH_INTEGRATION_NAME.")
     String name;
 
     private Integration integration;
@@ -214,12 +221,12 @@ final class Commands {
       String h = host != null ? host : f.hostname;
       if (h == null) {
         throw new GrantsmithCli.UsageException(
-            "missing --host (or \"hostname\" in" + " --integration FILE)");
+            "missing --host (or GRANTSMITH_HOST, or \"hostname\" in --integration FILE)");
       }
       String u = user != null ? user : f.user;
       if (u == null) {
         throw new GrantsmithCli.UsageException(
-            "missing --user (or \"user\" in" + " --integration FILE)");
+            "missing --user (or GRANTSMITH_USER, or \"user\" in --integration FILE)");
       }
       Integration.Builder b =
           Integration.builder()
@@ -300,10 +307,12 @@ final class Commands {
     }
 
     ConnectionSource source(GrantsmithCli cli) {
+      cli.endpoint = GrantsmithCli.endpoint(integration().hostname(), integration().port());
       return ConnectionSource.of(integration(), credentials(cli));
     }
 
     AccessManager manager(GrantsmithCli cli) {
+      cli.endpoint = GrantsmithCli.endpoint(integration().hostname(), integration().port());
       return AccessManager.builder()
           .integration(integration())
           .credentials(credentials(cli))
@@ -322,7 +331,7 @@ final class Commands {
     @Option(
         names = "--output",
         defaultValue = "text",
-        description = "text or json (one JSON object on stdout).")
+        description = "text or json (one JSON object on stdout). Env: GRANTSMITH_OUTPUT.")
     String output;
 
     boolean json() {
@@ -970,6 +979,7 @@ final class Commands {
               + " --password-file (mode 600), never printed.")
   static final class RotateConnectorPassword extends Base {
     @Mixin ConnectionOptions conn;
+    @Mixin OutputOptions output;
 
     @Option(
         names = "--password-file",
@@ -980,6 +990,7 @@ final class Commands {
 
     @Override
     public Integer call() {
+      boolean json = output.json();
       Credentials current = conn.credentials(cli);
       SecretStore store =
           new SecretStore() {
@@ -1009,7 +1020,16 @@ final class Commands {
           };
       Credentials next =
           conn.manager(cli).rotateConnectorPassword(store, SecretRef.file(file.toString()));
-      out().println("Rotated the password of " + next.username() + "; the new one is in " + file);
+      if (json) {
+        out()
+            .println(
+                Json.write(
+                    Json.object()
+                        .put("username", next.username())
+                        .put("passwordFile", file.toString())));
+      } else {
+        out().println("Rotated the password of " + next.username() + "; the new one is in " + file);
+      }
       return GrantsmithCli.OK;
     }
   }

@@ -46,6 +46,8 @@ public final class Demo {
   public static final String GRANTEE = "alice@example.com";
 
   private final PrintWriter out;
+  private String failure;
+  private double seconds;
 
   /**
    * A demo that narrates to {@code out}.
@@ -54,6 +56,24 @@ public final class Demo {
    */
   public Demo(PrintWriter out) {
     this.out = out;
+  }
+
+  /**
+   * Why the last run failed.
+   *
+   * @return the line printed after {@code DEMO FAILED:}, or null if the last run succeeded
+   */
+  public String failure() {
+    return failure;
+  }
+
+  /**
+   * How long the last {@link #run(int)} took, the server's start included.
+   *
+   * @return seconds
+   */
+  public double seconds() {
+    return seconds;
   }
 
   /** A step that did not behave as described. */
@@ -73,6 +93,7 @@ public final class Demo {
    */
   public int run(int majorVersion) {
     long start = System.nanoTime();
+    failure = null;
     say(
         "Starting an embedded Azure-shaped PostgreSQL "
             + majorVersion
@@ -87,16 +108,12 @@ public final class Demo {
               + server.adminUser()
               + " (not a superuser; member of azure_pg_admin).");
       int code = run(server);
-      say(
-          String.format(
-              "%nDemo %s in %.1f s.",
-              code == 0 ? "succeeded" : "FAILED", (System.nanoTime() - start) / 1e9));
+      seconds = (System.nanoTime() - start) / 1e9;
+      say(String.format("%nDemo %s in %.1f s.", code == 0 ? "succeeded" : "FAILED", seconds));
       return code;
     } catch (RuntimeException e) {
-      out.println();
-      out.println("DEMO FAILED: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      out.flush();
-      return GrantsmithCli.FAILED;
+      seconds = (System.nanoTime() - start) / 1e9;
+      return failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
@@ -108,24 +125,27 @@ public final class Demo {
    * @return 0 if every step behaved as described, 1 otherwise
    */
   public int run(AzurePostgres server) {
+    failure = null;
     try {
       steps(server);
       return GrantsmithCli.OK;
     } catch (DemoFailure e) {
-      out.println();
-      out.println("DEMO FAILED: " + e.getMessage());
-      return GrantsmithCli.FAILED;
+      return failed(e.getMessage());
     } catch (SQLException e) {
-      out.println();
-      out.println("DEMO FAILED: SQLSTATE " + e.getSQLState() + ": " + e.getMessage());
-      return GrantsmithCli.FAILED;
+      return failed("SQLSTATE " + e.getSQLState() + ": " + e.getMessage());
     } catch (RuntimeException e) {
-      out.println();
-      out.println("DEMO FAILED: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      return GrantsmithCli.FAILED;
+      return failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
       out.flush();
     }
+  }
+
+  private int failed(String why) {
+    failure = why;
+    out.println();
+    out.println("DEMO FAILED: " + why);
+    out.flush();
+    return GrantsmithCli.FAILED;
   }
 
   private void steps(AzurePostgres server) throws SQLException {

@@ -3,11 +3,27 @@ package io.grantsmith.samples.cli;
 import io.grantsmith.api.ApplyException;
 import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.postgres.azure.LeftoverAccessException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code grantsmith} command: print the connector setup SQL, verify the setup, discover, plan,
@@ -26,13 +42,18 @@ import picocli.CommandLine.Command;
  * (libpq spelling), {@code sslRootCert}, {@code user}, {@code userCleanupAfterDays}, {@code
  * credentialRotationDays}, {@code customAccessDetails} and {@code maxAccessDuration} (ISO-8601);
  * flags given explicitly override it, and a {@code password} key is refused.
+ *
+ * <p>The connection flags, {@code --output} and {@code --verbose} can also come from environment
+ * variables ({@code GRANTSMITH_HOST} for {@code --host}, and so on: the flag's name in capitals); a
+ * flag wins over its variable, and a variable over the {@code --integration} file.
  */
 @Command(
     name = "grantsmith",
     mixinStandardHelpOptions = true,
-    version = "grantsmith 0.1.0-SNAPSHOT",
+    versionProvider = GrantsmithCli.Version.class,
     description = "Just-in-time access to Azure Database for PostgreSQL.",
     subcommands = {
+      CommandLine.HelpCommand.class,
       Commands.SetupSql.class,
       Commands.VerifySetup.class,
       Commands.Discover.class,
@@ -43,7 +64,8 @@ import picocli.CommandLine.Command;
       Commands.Sweep.class,
       Commands.DriftCmd.class,
       Commands.RotateConnectorPassword.class,
-      DemoCommand.class
+      DemoCommand.class,
+      AutoComplete.GenerateCompletion.class
     },
     footer = {
       "",
@@ -57,7 +79,13 @@ import picocli.CommandLine.Command;
       "  maxAccessDuration (ISO-8601), e.g.",
       "  {\"hostname\": \"db.example.com\", \"user\": \"grantsmith_connector\",",
       "   \"sslMode\": \"verify-full\", \"maxAccessDuration\": \"PT8H\"}",
-      "Flags given explicitly override the file; a \"password\" key is refused."
+      "Flags given explicitly override the file; a \"password\" key is refused.",
+      "Environment: GRANTSMITH_HOST, GRANTSMITH_PORT, GRANTSMITH_DATABASE, GRANTSMITH_SSLMODE,",
+      "  GRANTSMITH_USER, GRANTSMITH_INTEGRATION_NAME, GRANTSMITH_INTEGRATION (the file),",
+      "  GRANTSMITH_OUTPUT and GRANTSMITH_VERBOSE (true) stand for their flags; a flag wins, and",
+      "  a variable wins over the --integration file.",
+      "Shell completion: source bin/grantsmith_completion, or",
+      "  source <(grantsmith generate-completion)."
     })
 public final class GrantsmithCli implements Runnable {
   /** Exit code: success. */
@@ -84,14 +112,43 @@ public final class GrantsmithCli implements Runnable {
   /** The environment variable that holds the password of {@code --user}. */
   public static final String PASSWORD_ENV = "GRANTSMITH_PASSWORD";
 
+  /**
+   * The flags whose value can also come from an environment variable (see {@link #envVariable}).
+   */
+  static final Set<String> ENV_FLAGS =
+      Set.of(
+          "--integration",
+          "--host",
+          "--port",
+          "--database",
+          "--sslmode",
+          "--user",
+          "--integration-name",
+          "--output",
+          "--verbose");
+
   final Map<String, String> env;
   final PrintWriter out;
   final PrintWriter err;
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "On a failure, also print its stack trace (GRANTSMITH_VERBOSE=true).")
+  boolean verbose;
+
+  /** The server a subcommand connects to ({@code host:port}), once it is known; for messages. */
+  String endpoint;
 
   private GrantsmithCli(Map<String, String> env, PrintWriter out, PrintWriter err) {
     this.env = env;
     this.out = out;
     this.err = err;
+  }
+
+  /** For tools that build the command from its class, such as the completion script generator. */
+  private GrantsmithCli() {
+    this(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
   }
 
   /**
@@ -122,12 +179,34 @@ public final class GrantsmithCli implements Runnable {
     CommandLine cmd = new CommandLine(cli);
     cmd.setOut(out);
     cmd.setErr(err);
+    cmd.setDefaultValueProvider(new EnvDefaults(env));
     cmd.setParameterExceptionHandler(
         (e, a) -> {
-          err.println("grantsmith: " + e.getMessage().lines().findFirst().orElse("bad input"));
+          String line = e.getMessage().lines().findFirst().orElse("bad input");
+          if (e instanceof UnmatchedArgumentException) {
+            List<String> suggestions = ((UnmatchedArgumentException) e).getSuggestions();
+            if (!suggestions.isEmpty()) {
+              line +=
+                  " (did you mean "
+                      + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size())))
+                      + "?)";
+            }
+          }
+          String variable = fromEnvironment(e.getArgSpec(), env, a);
+          if (variable != null) {
+            line += " (from the environment variable " + variable + ")";
+          }
+          err.println("grantsmith: " + line);
           return BAD_INPUT;
         });
-    cmd.setExecutionExceptionHandler((e, c, parsed) -> report(e, err));
+    cmd.setExecutionExceptionHandler(
+        (e, c, parsed) -> {
+          int code = report(e, cli.endpoint, err);
+          if (cli.verbose && code != BAD_INPUT) {
+            e.printStackTrace(err);
+          }
+          return code;
+        });
     try {
       return cmd.execute(args);
     } finally {
@@ -150,6 +229,19 @@ public final class GrantsmithCli implements Runnable {
    * @return the exit code
    */
   static int report(Throwable e, PrintWriter err) {
+    return report(e, null, err);
+  }
+
+  /**
+   * Prints one line about a failure and returns its exit code; a connection failure names the
+   * server and the root cause (an unknown host, a refused connection, a timeout).
+   *
+   * @param e the failure
+   * @param endpoint {@code host:port} of the server, or null if not known
+   * @param err where to print
+   * @return the exit code
+   */
+  static int report(Throwable e, String endpoint, PrintWriter err) {
     if (e instanceof UsageException) {
       err.println("grantsmith: " + e.getMessage());
       return BAD_INPUT;
@@ -172,7 +264,13 @@ public final class GrantsmithCli implements Runnable {
             || state != null && state.startsWith("08");
     String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     if (connection) {
-      err.println("grantsmith: cannot connect (SQLSTATE " + state + "): " + message);
+      String cause = rootCause(e);
+      err.println(
+          "grantsmith: cannot connect"
+              + (endpoint != null ? " to " + endpoint : "")
+              + (state != null ? " (SQLSTATE " + state + ")" : "")
+              + ": "
+              + (cause != null ? message.replaceFirst("\\.$", "") + "; cause: " + cause : message));
       return CANNOT_CONNECT;
     }
     if (state != null) {
@@ -203,6 +301,126 @@ public final class GrantsmithCli implements Runnable {
       }
     }
     return null;
+  }
+
+  /**
+   * The innermost cause of a failure in a few words, e.g. {@code unknown host db.example.invalid}
+   * or {@code ConnectException: Connection refused}.
+   *
+   * @param e the failure
+   * @return the description, or null if {@code e} has no cause
+   */
+  static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root == e) {
+      return null;
+    }
+    String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+    if (root instanceof UnknownHostException) {
+      return "unknown host " + message;
+    }
+    return root.getClass().getSimpleName() + ": " + message;
+  }
+
+  /**
+   * {@code host:port} for messages; an IPv6 address in brackets.
+   *
+   * @param host the host name or address
+   * @param port the port
+   * @return e.g. {@code db.example.com:5432}
+   */
+  static String endpoint(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * The environment variable that stands for a flag: {@code GRANTSMITH_} and the flag's name in
+   * capitals with {@code -} as {@code _}, e.g. {@code GRANTSMITH_INTEGRATION_NAME} for {@code
+   * --integration-name}.
+   *
+   * @param flag the flag, e.g. {@code --host}
+   * @return the variable's name, or null if the flag has none (the password is never a flag)
+   */
+  static String envVariable(String flag) {
+    if (!ENV_FLAGS.contains(flag)) {
+      return null;
+    }
+    return "GRANTSMITH_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /**
+   * The environment variable that gave an option its value, for messages about a bad value.
+   *
+   * @param arg the option, or null
+   * @param env the environment
+   * @param args the command line
+   * @return the variable's name, or null if the value came from the command line or elsewhere
+   */
+  static String fromEnvironment(ArgSpec arg, Map<String, String> env, String[] args) {
+    if (!(arg instanceof OptionSpec)) {
+      return null;
+    }
+    OptionSpec option = (OptionSpec) arg;
+    String variable = envVariable(option.longestName());
+    if (variable == null || env.get(variable) == null || env.get(variable).isEmpty()) {
+      return null;
+    }
+    for (String given : args) {
+      for (String name : option.names()) {
+        if (given.equals(name) || given.startsWith(name + "=")) {
+          return null;
+        }
+      }
+    }
+    return variable;
+  }
+
+  /** Defaults from the environment: a flag's variable, when set and not empty. */
+  static final class EnvDefaults implements IDefaultValueProvider {
+    private final Map<String, String> env;
+
+    EnvDefaults(Map<String, String> env) {
+      this.env = env;
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+      if (!(arg instanceof OptionSpec)) {
+        return null;
+      }
+      String variable = envVariable(((OptionSpec) arg).longestName());
+      String value = variable == null ? null : env.get(variable);
+      return value == null || value.isEmpty() ? null : value;
+    }
+  }
+
+  /**
+   * The version of this build, from {@code version.properties}, which the build fills in.
+   *
+   * @return e.g. {@code 0.1.0}
+   */
+  static String version() {
+    Properties p = new Properties();
+    try (InputStream in = GrantsmithCli.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String v = p.getProperty("version", "");
+    return v.isEmpty() || v.startsWith("${") ? "unknown" : v;
+  }
+
+  /** {@code --version}: the version of the build. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"grantsmith " + version()};
+    }
   }
 
   private static String flagFor(String field) {

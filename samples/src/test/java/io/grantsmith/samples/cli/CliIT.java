@@ -360,6 +360,52 @@ class CliIT {
   }
 
   @AzurePostgresTest
+  void rotateConnectorPasswordPrintsJsonWithEverySettingFromTheEnvironment(
+      AzurePostgres server, @TempDir Path dir) throws Exception {
+    Connector c = connector(server);
+    Path file = dir.resolve("connector.pw");
+    Map<String, String> env =
+        Map.of(
+            "GRANTSMITH_PASSWORD", c.password(),
+            "GRANTSMITH_HOST", server.host(),
+            "GRANTSMITH_PORT", String.valueOf(server.port()),
+            "GRANTSMITH_SSLMODE", "disable",
+            "GRANTSMITH_USER", c.name(),
+            "GRANTSMITH_INTEGRATION_NAME", "cli",
+            "GRANTSMITH_OUTPUT", "json");
+    CliTest.Result r =
+        CliTest.run(env, "rotate-connector-password", "--password-file", file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String fresh = Files.readString(file).strip();
+    assertThat(r.out() + r.err()).doesNotContain(fresh).doesNotContain(c.password());
+    assertThat(parse(r.out()))
+        .containsOnly(Map.entry("username", c.name()), Map.entry("passwordFile", file.toString()));
+    // A flag wins over its variable: the wrong port from the flag fails to connect.
+    CliTest.Result flagWins =
+        CliTest.run(
+            Map.of(
+                "GRANTSMITH_PASSWORD", fresh,
+                "GRANTSMITH_HOST", server.host(),
+                "GRANTSMITH_PORT", String.valueOf(server.port()),
+                "GRANTSMITH_SSLMODE", "disable",
+                "GRANTSMITH_USER", c.name()),
+            "discover",
+            "--port",
+            String.valueOf(CliTest.closedPort()));
+    assertThat(flagWins.code()).as(flagWins.err()).isEqualTo(GrantsmithCli.CANNOT_CONNECT);
+    CliTest.Result envOnly =
+        CliTest.run(
+            Map.of(
+                "GRANTSMITH_PASSWORD", fresh,
+                "GRANTSMITH_HOST", server.host(),
+                "GRANTSMITH_PORT", String.valueOf(server.port()),
+                "GRANTSMITH_SSLMODE", "disable",
+                "GRANTSMITH_USER", c.name()),
+            "discover");
+    assertThat(envOnly.code()).as(envOnly.err()).isZero();
+  }
+
+  @AzurePostgresTest
   void verifySetupAndDiscoverPrintJson(AzurePostgres server, TestDatabase db) throws SQLException {
     try (Connection admin = db.adminConnection();
         Statement st = admin.createStatement()) {

@@ -7,10 +7,18 @@ import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.Secret;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -277,5 +285,196 @@ class CliTest {
             "sweep",
             "rotate-connector-password",
             "demo");
+  }
+
+  /** A local port that nothing listens on (it was free a moment ago). */
+  static int closedPort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void versionIsTheBuilds() {
+    Result r = run(Map.of(), "--version");
+    assertThat(r.code()).isZero();
+    assertThat(System.getProperty("grantsmith.version")).as("set by the build").isNotBlank();
+    assertThat(r.out().strip()).isEqualTo("grantsmith " + System.getProperty("grantsmith.version"));
+    assertThat(GrantsmithCli.version()).isEqualTo(System.getProperty("grantsmith.version"));
+  }
+
+  @Test
+  void helpSubcommandExplainsACommand() {
+    Result r = run(Map.of(), "help", "revoke");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("Usage: grantsmith revoke").contains("--username");
+    assertThat(run(Map.of(), "--help").out()).contains("help", "generate-completion");
+  }
+
+  @Test
+  void mistypedCommandsAndOptionsGetASuggestion() {
+    Result command = run(Map.of(), "revok");
+    assertThat(command.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(command.err()).contains("'revok'").contains("did you mean revoke?");
+    assertThat(command.err().lines()).hasSize(1);
+    Result option = run(Map.of(), "setup-sql", "--conector-user", "x");
+    assertThat(option.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(option.err())
+        .contains("'--conector-user'")
+        .contains("did you mean --connector-user?");
+    Result nothingClose = run(Map.of(), "zzzzzzzzzz");
+    assertThat(nothingClose.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(nothingClose.err()).doesNotContain("did you mean");
+  }
+
+  @Test
+  void completionScriptIsGenerated() {
+    Result r = run(Map.of(), "generate-completion");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("complete -F")
+        .contains("grantsmith")
+        .contains("rotate-connector-password")
+        .contains("--host");
+  }
+
+  @Test
+  void unknownHostAndClosedPortSayWhereAndWhy() {
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", "not-the-password");
+    Result unknown = run(env, "discover", "--host", "nosuch.invalid", "--user", "u");
+    assertThat(unknown.code()).as(unknown.err()).isEqualTo(GrantsmithCli.CANNOT_CONNECT);
+    List<String> unknownLines = errorLines(unknown);
+    assertThat(unknownLines).hasSize(1);
+    assertThat(unknownLines.get(0))
+        .contains("cannot connect to nosuch.invalid:5432")
+        .contains("SQLSTATE 08")
+        .contains("unknown host nosuch.invalid");
+    int port = closedPort();
+    Result closed = run(env, "discover", "--host", "127.0.0.1", "--port", "" + port, "--user", "u");
+    assertThat(closed.code()).as(closed.err()).isEqualTo(GrantsmithCli.CANNOT_CONNECT);
+    List<String> closedLines = errorLines(closed);
+    assertThat(closedLines).hasSize(1);
+    assertThat(closedLines.get(0))
+        .contains("cannot connect to 127.0.0.1:" + port)
+        .contains("ConnectException")
+        .doesNotContain("unknown host");
+    assertThat(unknown.err() + closed.err())
+        .doesNotContain("not-the-password")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() {
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", "not-the-password");
+    String port = "" + closedPort();
+    Result flag =
+        run(env, "discover", "--host", "127.0.0.1", "--port", port, "--user", "u", "--verbose");
+    assertThat(flag.code()).isEqualTo(GrantsmithCli.CANNOT_CONNECT);
+    assertThat(flag.err()).contains("\tat ").contains("ConnectException").doesNotContain("not-the");
+    Map<String, String> verboseEnv = new HashMap<>(env);
+    verboseEnv.put("GRANTSMITH_VERBOSE", "true");
+    Result fromEnv =
+        run(verboseEnv, "discover", "--host", "127.0.0.1", "--port", port, "--user", "u");
+    assertThat(fromEnv.err()).contains("\tat ");
+    // Bad input stays one line, verbose or not.
+    Result bad = run(verboseEnv, "discover", "--host", "127.0.0.1", "--user", "u", "--port", "x");
+    assertThat(bad.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(bad.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void settingsComeFromTheEnvironmentFlagsWinAndTheyWinOverTheFile(@TempDir Path dir)
+      throws IOException {
+    int port = closedPort();
+    Map<String, String> env =
+        Map.of(
+            "GRANTSMITH_PASSWORD", "not-the-password",
+            "GRANTSMITH_HOST", "127.0.0.1",
+            "GRANTSMITH_PORT", "" + port,
+            "GRANTSMITH_USER", "u",
+            "GRANTSMITH_SSLMODE", "disable",
+            "GRANTSMITH_OUTPUT", "json");
+    Result fromEnv = run(env, "discover");
+    assertThat(fromEnv.code()).as(fromEnv.err()).isEqualTo(GrantsmithCli.CANNOT_CONNECT);
+    assertThat(fromEnv.err()).contains("cannot connect to 127.0.0.1:" + port);
+
+    Result flagWins = run(env, "discover", "--host", "nosuch.invalid");
+    assertThat(flagWins.err()).contains("cannot connect to nosuch.invalid:" + port);
+
+    Path file = dir.resolve("integration.json");
+    Files.writeString(file, "{\"hostname\": \"file.invalid\", \"port\": 6543, \"user\": \"f\"}");
+    Map<String, String> withFile = new HashMap<>(env);
+    withFile.put("GRANTSMITH_INTEGRATION", file.toString());
+    Result overFile = run(withFile, "discover");
+    assertThat(overFile.err()).contains("cannot connect to 127.0.0.1:" + port);
+    withFile.remove("GRANTSMITH_HOST");
+    withFile.remove("GRANTSMITH_PORT");
+    Result fileFills = run(withFile, "discover");
+    assertThat(fileFills.err()).contains("cannot connect to file.invalid:6543");
+
+    Map<String, String> badPort = new HashMap<>(env);
+    badPort.put("GRANTSMITH_PORT", "abc");
+    Result badFromEnv = run(badPort, "discover");
+    assertThat(badFromEnv.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(badFromEnv.err()).contains("--port").contains("GRANTSMITH_PORT");
+    Result badFromFlag = run(env, "discover", "--port=abc");
+    assertThat(badFromFlag.err()).contains("--port").doesNotContain("GRANTSMITH_PORT");
+    Result missingHost = run(Map.of(), "discover");
+    assertThat(missingHost.err()).contains("missing --host").contains("GRANTSMITH_HOST");
+
+    Map<String, String> badOutput = new HashMap<>(env);
+    badOutput.put("GRANTSMITH_OUTPUT", "xml");
+    Result bad = run(badOutput, "discover");
+    assertThat(bad.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(bad.err()).contains("--output");
+  }
+
+  @Test
+  void helpNeverShowsThePasswordOrTheEnvironmentsValues() {
+    Map<String, String> env =
+        Map.of(
+            "GRANTSMITH_PASSWORD", "Sekr3t-pw-value",
+            "GRANTSMITH_HOST", "host-from-env.example",
+            "GRANTSMITH_USER", "user-from-env");
+    StringBuilder all = new StringBuilder();
+    all.append(run(env, "--help").out());
+    for (String sub :
+        List.of(
+            "setup-sql",
+            "verify-setup",
+            "discover",
+            "plan",
+            "grant",
+            "extend",
+            "revoke",
+            "sweep",
+            "drift",
+            "rotate-connector-password",
+            "demo")) {
+      Result r = run(env, sub, "--help");
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).contains("--verbose");
+      all.append(r.out()).append(r.err());
+    }
+    assertThat(all.toString())
+        .doesNotContain("Sekr3t-pw-value")
+        .doesNotContain("host-from-env")
+        .doesNotContain("user-from-env")
+        .contains("GRANTSMITH_HOST");
+  }
+
+  @Test
+  void onlyConnectionOutputAndVerboseFlagsHaveAVariable() {
+    assertThat(GrantsmithCli.envVariable("--integration-name"))
+        .isEqualTo("GRANTSMITH_INTEGRATION_NAME");
+    assertThat(GrantsmithCli.envVariable("--host")).isEqualTo("GRANTSMITH_HOST");
+    assertThat(GrantsmithCli.envVariable("--password-file")).isNull();
+    assertThat(GrantsmithCli.envVariable("--grantee")).isNull();
+  }
+
+  private static List<String> errorLines(Result r) {
+    return r.err().lines().filter(l -> l.startsWith("grantsmith:")).toList();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DemoIT {
@@ -16,5 +17,18 @@ class DemoIT {
     assertThat(out.toString())
         .contains("(10) Sweep and cleanup", "SQLSTATE 42501", "Demo succeeded")
         .containsPattern("SQLSTATE 28(000|P01)");
+  }
+
+  @Test
+  void demoWithJsonOutputNarratesOnStderrAndPrintsOneObject() {
+    CliTest.Result r = CliTest.run(Map.of(), "demo", "--output", "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("(10) Sweep and cleanup", "Demo succeeded");
+    Map<String, Object> json = CliIT.parse(r.out());
+    assertThat(json)
+        .containsEntry("succeeded", true)
+        .containsEntry("majorVersion", 17)
+        .containsEntry("failure", null)
+        .containsKey("seconds");
   }
 }

@@ -1,4 +1,4 @@
-package io.grantsmith.samples.cli;
+package io.grantsmith.cli.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>A real build takes a minute, so the launcher runs in a copy of the checkout whose {@code mvnw}
  * stands in for Maven: it fails if another build is running (as concurrent real builds overwriting
- * each other's classes and jars do), waits a second, then puts this module's jar and its
- * dependencies where the build would. Everything else is the real script.
+ * each other's classes and jars do), waits a second, then puts this module's unpacked distribution
+ * ({@code target/launcher}) where the build would. Everything else is the real script, and the tool
+ * runs from that distribution's {@code bin/grantsmith}.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class LauncherIT {
@@ -57,7 +58,7 @@ class LauncherIT {
     }
     runAtOnce(copy, bin.toString());
     assertThat(Files.readAllLines(copy.resolve("builds.log"))).hasSize(1);
-    assertThat(copy.resolve("samples/target/.grantsmith-build.lock.d")).doesNotExist();
+    assertThat(copy.resolve("cli-dist/target/.grantsmith-build.lock.d")).doesNotExist();
   }
 
   /** A checkout with the real launcher, a stand-in mvnw and nothing built. */
@@ -67,7 +68,8 @@ class LauncherIT {
     assertThat(launcher).as("the launcher at the repository root").exists();
     Path copy = Files.createDirectories(dir.resolve("checkout"));
     Files.copy(launcher, copy.resolve("grantsmith"));
-    for (String module : List.of("sdk-api", "sdk-testkit", "sdk-postgres-azure", "samples")) {
+    for (String module :
+        List.of("sdk-api", "sdk-testkit", "sdk-postgres-azure", "samples", "cli-dist")) {
       Path src = Files.createDirectories(copy.resolve(module).resolve("src/main/java"));
       Files.writeString(src.resolve("Source.java"), "class Source {}\n");
       Files.writeString(copy.resolve(module).resolve("pom.xml"), "<project/>\n");
@@ -92,9 +94,8 @@ class LauncherIT {
             + " || { echo 'stand-in mvnw: another build is running' >&2; exit 1; }\n"
             + "echo build >>\"$root/builds.log\"\n"
             + "sleep 1\n"
-            + "mkdir -p \"$root/samples/target/lib\"\n"
-            + "cp \"$REAL_LIB\"/*.jar \"$root/samples/target/lib/\"\n"
-            + "cp \"$REAL_JAR\" \"$root/samples/target/\"\n"
+            + "mkdir -p \"$root/cli-dist/target/launcher\"\n"
+            + "cp -R \"$REAL_DIST\"/. \"$root/cli-dist/target/launcher/\"\n"
             + "rmdir \"$root/building\"\n");
     Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createFile(copy.resolve("builds.log"));
@@ -102,21 +103,10 @@ class LauncherIT {
   }
 
   private static void runAtOnce(Path copy, String path) throws Exception {
-    Path target = Path.of("target").toAbsolutePath();
-    Path jar;
-    try (Stream<Path> files = Files.list(target)) {
-      jar =
-          files
-              .filter(
-                  p ->
-                      p.getFileName().toString().matches("samples-.*\\.jar")
-                          && !p.getFileName().toString().matches(".*-(sources|javadoc)\\.jar"))
-              .findFirst()
-              .orElse(null);
-    }
+    Path dist = Path.of("target", "launcher").toAbsolutePath();
     assumeTrue(
-        jar != null && Files.isDirectory(target.resolve("lib")),
-        "the samples jar is built in the package phase, before this test");
+        Files.isRegularFile(dist.resolve("bin/grantsmith")),
+        "the distribution is built in the package phase, before this test");
     List<Process> calls = new ArrayList<>();
     for (int i = 0; i < CALLS; i++) {
       ProcessBuilder pb =
@@ -129,8 +119,7 @@ class LauncherIT {
       Map<String, String> env = pb.environment();
       env.put("PATH", path);
       env.put("JAVA_HOME", System.getProperty("java.home"));
-      env.put("REAL_JAR", jar.toString());
-      env.put("REAL_LIB", target.resolve("lib").toString());
+      env.put("REAL_DIST", dist.toString());
       calls.add(pb.start());
     }
     for (int i = 0; i < CALLS; i++) {
