@@ -131,6 +131,10 @@ public interface ConnectionSource {
     /**
      * Validates the timeouts.
      *
+     * @param connect how long to wait for a connection
+     * @param socket how long to wait for any reply
+     * @param statement the server's {@code statement_timeout}
+     * @param lock the server's {@code lock_timeout}
      * @throws IllegalArgumentException if one is null or negative
      */
     public Timeouts {

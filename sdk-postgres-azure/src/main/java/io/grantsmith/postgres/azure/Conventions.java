@@ -48,6 +48,9 @@ public record Conventions(String markerRole, String connectorName, String userPr
   /**
    * Validates.
    *
+   * @param markerRole the marker role's name
+   * @param connectorName the connector's role name
+   * @param userPrefix the prefix of managed users' names
    * @throws InvalidValueException naming the field if a name is missing, invalid or reserved, or
    *     the marker role is the connector's name
    */

@@ -14,7 +14,9 @@ import java.util.List;
 public class LeftoverAccessException extends GrantsmithException {
   private static final long serialVersionUID = 1L;
 
+  /** The managed user that keeps the leftovers. */
   private final String role;
+
   private final transient List<Leftover> leftovers;
 
   /**
