@@ -148,8 +148,8 @@ final class ManagerRuntime {
     try (Connection c = connections.open(shared())) {
       c.setAutoCommit(false);
       try (java.sql.Statement st = c.createStatement()) {
-        st.execute("SELECT 1");
-        st.execute("SELECT 1");
+        st.execute(LifecycleQueries.PROBE);
+        st.execute(LifecycleQueries.PROBE);
       }
       // Not in a finally: a failure's own SQLSTATE, not the closed connection's, is the answer.
       c.rollback();

@@ -82,6 +82,12 @@ public final class LifecycleQueries {
           + " WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ?)";
 
   /**
+   * A statement that reads nothing, sent twice in one transaction to check that a pooler keeps the
+   * transaction on one server connection. Parameters: none.
+   */
+  public static final String PROBE = "SELECT 1";
+
+  /**
    * Takes the transaction-scoped advisory lock {@code key} if it is free; the transaction's end
    * releases it, so that it never outlives the transaction on a pooled server connection.
    * Parameters: none.
