@@ -23,6 +23,7 @@ import io.grantsmith.postgres.azure.PostgresCatalogReader;
 import io.grantsmith.postgres.azure.SweepResult;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.Estate;
+import io.grantsmith.testkit.PgBouncer;
 import io.grantsmith.testkit.TcpRelay;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,8 @@ public final class Bench {
                               --subset N               statements timed for one-per-round-trip under latency (default 520)
                               --scales 1,4,16          estate multiples for item 9 (default 1,4,16)
                               --out DIR                where results.json and results.md go (default benchmarks/target)
-                              --items 1,4,5            run only these items (default: all; 3 runs with 1, 9 needs --scales)""");
+                              --items 1,4,5            run only these items (default: all; 3 runs with 1, 9 needs --scales,
+                                                   10 runs through a local pgbouncer)""");
           return false;
         }
       }
@@ -280,6 +282,7 @@ public final class Bench {
     guard("5", this::item5);
     guard("7", this::item7);
     guard("8", this::item8);
+    guard("10", this::item10);
     for (int scale : scales) {
       if (scale != 1) {
         guard("9", () -> item1and3(scaled(scale), scale));
@@ -810,6 +813,89 @@ public final class Bench {
         count + " requests" + breakdown);
     report.add(
         "5", "… p99 (" + where + ")", Report.ms(p99), Report.ms(r99), p99 / r99, "—", null, null);
+  }
+
+  /**
+   * Item 10: through a transaction-pooling PgBouncer shaped like Azure's, next to the same on a
+   * direct connection, alternated in one loop so that both see the same machine: the bulk grant of
+   * item 1 and the single request of item 5 (the login checked directly).
+   */
+  private void item10() throws Exception {
+    log("item 10: through PgBouncer, next to direct");
+    try (PgBouncer pooler = PgBouncer.inFrontOf(server)) {
+      Integration pooled =
+          Integration.builder()
+              .from(integration)
+              .hostname(pooler.host())
+              .port(pooler.port())
+              .build();
+      item10(pooler, pooled);
+    }
+  }
+
+  private void item10(PgBouncer pooler, Integration pooled) throws Exception {
+    try (AccessManager viaPooler =
+        AccessManager.builder().integration(pooled).credentials(connector).build()) {
+      Stats bulkDirect = new Stats();
+      Stats bulkPooled = new Stats();
+      for (int i = 0; i < warmup + reps; i++) {
+        for (AccessManager m : List.of(manager, viaPooler)) {
+          long t0 = System.nanoTime();
+          AccessGrant g = m.grant(bulkRequest(m == manager ? integration : pooled, X1));
+          long t = System.nanoTime() - t0;
+          m.revoke(g.username());
+          if (i >= warmup) {
+            (m == manager ? bulkDirect : bulkPooled).add(t);
+          }
+        }
+      }
+      Stats oneDirect = new Stats();
+      Stats onePooled = new Stats();
+      for (int i = 0; i < warmup * 5 + requests; i++) {
+        for (AccessManager m : List.of(manager, viaPooler)) {
+          int n = ids.incrementAndGet();
+          AccessRequest req =
+              AccessRequest.builder()
+                  .requestId("pooled-" + n)
+                  .grantee("pooled" + n + "@example.com")
+                  .integration(m == manager ? integration : pooled)
+                  .addResource(ResourceRef.relation(SMALL, "s1", "t1"))
+                  .level(AccessLevel.READ_ONLY)
+                  .duration(Duration.ofHours(1))
+                  .build();
+          long t0 = System.nanoTime();
+          AccessGrant g = m.grant(req);
+          try (Connection u = server.connect(SMALL, g.username(), g.password().get().reveal());
+              Statement st = u.createStatement()) {
+            st.executeQuery("SELECT count(*) FROM s1.t1").close();
+          }
+          long t = System.nanoTime() - t0;
+          m.revoke(g.username());
+          if (i >= warmup * 5) {
+            (m == manager ? oneDirect : onePooled).add(t);
+          }
+        }
+      }
+      String via = "through " + pooler + ", vs the same direct";
+      report.add(
+          "10",
+          "bulk read-only grant (as item 1), request to done, " + via,
+          Report.ms(bulkPooled.medianMillis()),
+          Report.ms(bulkDirect.medianMillis()),
+          bulkPooled.medianMillis() / bulkDirect.medianMillis(),
+          "—",
+          null,
+          reps + " of each, alternated");
+      report.add(
+          "10",
+          "single request (as item 5, 40-table database) until login works, p50, " + via,
+          Report.ms(onePooled.percentileMillis(50)),
+          Report.ms(oneDirect.percentileMillis(50)),
+          onePooled.percentileMillis(50) / oneDirect.percentileMillis(50),
+          "—",
+          null,
+          requests + " of each, alternated");
+    }
   }
 
   /** Item 6: planning and rendering 100,000 grants against a snapshot without grants. */

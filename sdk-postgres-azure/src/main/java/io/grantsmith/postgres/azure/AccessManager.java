@@ -69,7 +69,10 @@ public final class AccessManager implements AutoCloseable {
   /** The NOLOGIN role whose members are the users Grantsmith manages, unless configured. */
   public static final String MARKER_ROLE = Conventions.DEFAULT_MARKER_ROLE;
 
-  /** The session advisory lock key that one sweep holds in the shared database. */
+  /**
+   * The advisory lock key that one sweep holds in the shared database, transaction-scoped: a
+   * transaction stays open for the whole sweep.
+   */
   public static final long SWEEP_LOCK_KEY = JdbcExecutor.LOCK_KEY + 1;
 
   /** The SQLSTATE a plan fails with when a user's lease changed after it was read. */
@@ -406,8 +409,9 @@ public final class AccessManager implements AutoCloseable {
   /**
    * Revokes every managed user whose lease expired and drops every revoked user whose cleanup time
    * passed (its objects given to the connector and its privileges removed in every database first).
-   * Safe to call from any number of replicas at once: one holds a session advisory lock ({@link
-   * #SWEEP_LOCK_KEY}) on the shared database, the others skip.
+   * Safe to call from any number of replicas at once: one holds a transaction-scoped advisory lock
+   * ({@link #SWEEP_LOCK_KEY}) on the shared database, the others skip; this holds through a
+   * transaction-pooling PgBouncer too.
    *
    * @return what was revoked, dropped, failed, or that the sweep was skipped
    * @throws GrantsmithException if the server cannot be reached

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -57,12 +58,49 @@ public interface ConnectionSource {
     Objects.requireNonNull(integration, "integration");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(timeouts, "timeouts");
-    return database -> {
-      Properties p = JdbcUrls.properties(integration, timeouts);
-      PGProperty.USER.set(p, credentials.username());
-      PGProperty.PASSWORD.set(p, credentials.password().reveal());
-      return DriverManager.getConnection(
-          JdbcUrls.jdbcUrl(integration.hostname(), integration.port(), database), p);
+    ConnectionSource login =
+        database -> {
+          Properties p = JdbcUrls.properties(integration, timeouts);
+          PGProperty.USER.set(p, credentials.username());
+          PGProperty.PASSWORD.set(p, credentials.password().reveal());
+          return DriverManager.getConnection(
+              JdbcUrls.jdbcUrl(integration.hostname(), integration.port(), database), p);
+        };
+    return withTimeouts(login, timeouts);
+  }
+
+  /**
+   * The statement and lock timeouts Grantsmith sets at the start of each transaction it runs on
+   * these connections ({@code SET LOCAL}, so that they hold through a transaction-pooling PgBouncer
+   * too); empty, the default, for the server's or the pool's own settings.
+   *
+   * @return the timeouts, if any
+   */
+  default Optional<Timeouts> timeouts() {
+    return Optional.empty();
+  }
+
+  /**
+   * {@code delegate}'s connections, with {@code timeouts} set in each transaction Grantsmith runs
+   * on them.
+   *
+   * @param delegate where connections come from
+   * @param timeouts the timeouts ({@link #timeouts()})
+   * @return the source
+   */
+  static ConnectionSource withTimeouts(ConnectionSource delegate, Timeouts timeouts) {
+    Objects.requireNonNull(delegate, "delegate");
+    Objects.requireNonNull(timeouts, "timeouts");
+    return new ConnectionSource() {
+      @Override
+      public Connection open(String database) throws SQLException {
+        return delegate.open(database);
+      }
+
+      @Override
+      public Optional<Timeouts> timeouts() {
+        return Optional.of(timeouts);
+      }
     };
   }
 
@@ -124,8 +162,8 @@ public interface ConnectionSource {
    *
    * @param connect how long to wait for a connection
    * @param socket how long to wait for any reply (pgjdbc {@code socketTimeout})
-   * @param statement the server's {@code statement_timeout}
-   * @param lock the server's {@code lock_timeout}
+   * @param statement the server's {@code statement_timeout}, set in each transaction
+   * @param lock the server's {@code lock_timeout}, set in each transaction
    */
   record Timeouts(Duration connect, Duration socket, Duration statement, Duration lock) {
     /**

@@ -42,7 +42,7 @@ final class ConnectorRotation {
     try (Connection lifeline = logins.apply(old).open(shared)) {
       Renderer r = new Renderer(lifeline.getMetaData().getDatabaseMajorVersion());
       ApplyResult applied =
-          rt.executor.apply(
+          rt.execute(
               Plan.builder()
                   .addStep(
                       Step.builder()

@@ -69,7 +69,7 @@ final class ExtendOperation {
                     .addStatement(r.commentOnRole(shared, user, comment))
                     .build())
             .build();
-    rt.executor.apply(plan);
+    rt.execute(plan);
     LOG.info("Extended the lease of {} to {}", user, expiry);
     Lease.Builder b =
         Lease.builder()

@@ -76,7 +76,7 @@ final class GrantOperation {
       p = prepare(request, user, false);
     }
     Prepared.Ready ready = (Prepared.Ready) p;
-    ApplyResult result = rt.executor.apply(ready.plan());
+    ApplyResult result = rt.execute(ready.plan());
     LOG.info(
         "Granted {} access to {} as {} until {} (request {})",
         request.level().label(),

@@ -22,8 +22,11 @@ import java.util.Set;
 /**
  * Applies plans over JDBC: per run of consecutive steps in one database, one transaction on one
  * connection, its statements sent as one batch (pgjdbc sends up to about 256 statements per round
- * trip), guarded by a transaction-scoped advisory lock (taken by the first statement of the batch)
- * so that concurrent callers queue instead of failing with "tuple concurrently updated". A GRANT or
+ * trip), guarded by a transaction-scoped advisory lock (taken at the start of the batch) so that
+ * concurrent callers queue instead of failing with "tuple concurrently updated". The connection
+ * source's {@linkplain ConnectionSource#timeouts() timeouts} are set with {@code SET LOCAL} at the
+ * start of each transaction, in the same batch; nothing outlives the transaction on its server
+ * connection, so the executor works through a transaction-pooling PgBouncer as well. A GRANT or
  * REVOKE that the server only warns about (01007 privilege not granted, 01006 privilege not
  * revoked, when the connector lacks the grant option) fails the transaction of a {@linkplain
  * Step#strict() strict} step. A transaction that fails with SQLSTATE 40001, 40P01 or XX000 is
@@ -50,10 +53,16 @@ public final class JdbcExecutor implements Executor {
   private static final int STATEMENTS_PER_ROUND_TRIP = 256;
 
   private final ConnectionSource connections;
+  private final List<String> timeouts;
   private final RetryPolicy retry;
 
   private JdbcExecutor(Builder b) {
     this.connections = Objects.requireNonNull(b.connections, "connections");
+    this.timeouts =
+        connections
+            .timeouts()
+            .map(t -> Renderer.transactionTimeouts(t.statement(), t.lock()))
+            .orElse(List.of());
     this.retry = RetryPolicy.transactions(b.maxAttempts, b.backoff);
   }
 
@@ -164,7 +173,7 @@ public final class JdbcExecutor implements Executor {
         int trips =
             autocommit
                 ? runAutocommit(c, statements)
-                : runTransaction(c, statements, run.get(0).strict());
+                : runTransaction(c, timeouts, statements, run.get(0).strict());
         return ApplyResult.DatabaseResult.builder()
             .database(db)
             .statements(statements.size())
@@ -182,7 +191,7 @@ public final class JdbcExecutor implements Executor {
               && !autocommit
               && (statements.size() > 1 || IGNORED_PRIVILEGE.contains(state))
               && !isConnectionFailure(state)) {
-            failedIndex = locateFailure(c, statements);
+            failedIndex = locateFailure(c, timeouts, statements);
           }
           closeQuietly(c);
         }
@@ -202,11 +211,18 @@ public final class JdbcExecutor implements Executor {
   }
 
   private static int runTransaction(
-      Connection c, List<io.grantsmith.api.Statement> statements, boolean strict)
+      Connection c,
+      List<String> timeouts,
+      List<io.grantsmith.api.Statement> statements,
+      boolean strict)
       throws SQLException {
     c.setAutoCommit(false);
     try (java.sql.Statement st = c.createStatement()) {
-      // In the batch, not a round trip of its own: a DO block, since a batch takes no rows.
+      // In the batch, not round trips of their own: the timeouts first, so that the lock_timeout
+      // bounds the wait for the lock too; the lock a DO block, since a batch takes no rows.
+      for (String t : timeouts) {
+        st.addBatch(t);
+      }
       st.addBatch(LOCK);
       for (io.grantsmith.api.Statement s : statements) {
         st.addBatch(s.sql());
@@ -217,7 +233,8 @@ public final class JdbcExecutor implements Executor {
       }
     }
     c.commit();
-    return 1 + (statements.size() + STATEMENTS_PER_ROUND_TRIP) / STATEMENTS_PER_ROUND_TRIP;
+    int sent = timeouts.size() + 1 + statements.size();
+    return 1 + (sent + STATEMENTS_PER_ROUND_TRIP - 1) / STATEMENTS_PER_ROUND_TRIP;
   }
 
   private static int runAutocommit(Connection c, List<io.grantsmith.api.Statement> statements)
@@ -260,9 +277,13 @@ public final class JdbcExecutor implements Executor {
    * failed transaction as failed, so the batch is replayed one statement at a time in a transaction
    * that is rolled back. Only on the failure path, and only when the connection still works.
    */
-  private static int locateFailure(Connection c, List<io.grantsmith.api.Statement> statements) {
+  private static int locateFailure(
+      Connection c, List<String> timeouts, List<io.grantsmith.api.Statement> statements) {
     try (java.sql.Statement st = c.createStatement()) {
       c.setAutoCommit(false);
+      for (String t : timeouts) {
+        st.execute(t);
+      }
       for (int i = 0; i < statements.size(); i++) {
         try {
           st.execute(statements.get(i).sql());

@@ -12,6 +12,7 @@ import io.grantsmith.api.ResourceRef;
 import io.grantsmith.postgres.azure.internal.LeaseCodec.Approval;
 import io.grantsmith.postgres.azure.internal.LeaseState;
 import io.grantsmith.postgres.azure.internal.LifecycleQueries;
+import io.grantsmith.postgres.azure.internal.PooledConnectionSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -37,6 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ManagerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(AccessManager.class);
+
+  /** Protocol violation: what PgBouncer answers a client it cannot serve. */
+  private static final String POOLER_REFUSED = "08P01";
+
   private static final Set<String> NOT_MANAGED_DATABASES =
       Set.of("azure_maintenance", "azure_sys", "template0", "template1");
 
@@ -47,6 +53,7 @@ final class ManagerRuntime {
   final ConnectionSource.Pooled pool;
   private final ReentrantLock[] locks;
   private final AtomicReference<String> connector;
+  private final AtomicBoolean transactionsWork;
 
   private ManagerRuntime(
       ManagerConfig config,
@@ -55,7 +62,9 @@ final class ManagerRuntime {
       Executor executor,
       ConnectionSource.Pooled pool,
       ReentrantLock[] locks,
-      AtomicReference<String> connector) {
+      AtomicReference<String> connector,
+      AtomicBoolean transactionsWork) {
+    this.transactionsWork = transactionsWork;
     this.config = config;
     this.credentials = credentials;
     this.connections = connections;
@@ -79,8 +88,16 @@ final class ManagerRuntime {
     ConnectionSource.Pooled pool =
         connections != null
             ? null
-            : ConnectionSource.pooled(
-                db -> ConnectionSource.of(config.integration(), creds.get()).open(db));
+            // Grantsmith leaves nothing in a session (SET LOCAL, transaction-scoped locks): a
+            // connection taken back needs no reset, which through a transaction-pooling
+            // PgBouncer would run on whatever server connection it picks.
+            : new PooledConnectionSource(
+                ConnectionSource.withTimeouts(
+                    db -> ConnectionSource.of(config.integration(), creds.get()).open(db),
+                    ConnectionSource.Timeouts.defaults()),
+                PooledConnectionSource.DEFAULT_MAX_IDLE_PER_DATABASE,
+                PooledConnectionSource.DEFAULT_MAX_IDLE_TIME,
+                false);
     ConnectionSource source = pool != null ? pool : connections;
     Executor ex = executor != null ? executor : JdbcExecutor.builder().connections(source).build();
     String name =
@@ -89,12 +106,14 @@ final class ManagerRuntime {
     for (int k = 0; k < locks.length; k++) {
       locks[k] = new ReentrantLock();
     }
-    return new ManagerRuntime(config, creds, source, ex, pool, locks, new AtomicReference<>(name));
+    return new ManagerRuntime(
+        config, creds, source, ex, pool, locks, new AtomicReference<>(name), new AtomicBoolean());
   }
 
   /** The same runtime sending plans to {@code other}. */
   ManagerRuntime withExecutor(Executor other) {
-    return new ManagerRuntime(config, credentials, connections, other, pool, locks, connector);
+    return new ManagerRuntime(
+        config, credentials, connections, other, pool, locks, connector, transactionsWork);
   }
 
   /** The database where roles and memberships are changed. */
@@ -104,7 +123,50 @@ final class ManagerRuntime {
 
   /** Applies a plan; an empty plan is not sent. */
   ApplyResult apply(Plan plan) {
-    return plan.isEmpty() ? ApplyResult.builder().build() : executor.apply(plan);
+    return plan.isEmpty() ? ApplyResult.builder().build() : execute(plan);
+  }
+
+  /** Sends a plan to the executor, after {@link #checkTransactions} when it is a JDBC one. */
+  ApplyResult execute(Plan plan) {
+    if (executor instanceof JdbcExecutor) {
+      checkTransactions();
+    }
+    return executor.apply(plan);
+  }
+
+  /**
+   * Once per manager, before its first change: a transaction of two statements on the shared
+   * database, rolled back. A pooler that cannot keep a transaction on one server connection
+   * (PgBouncer in statement pooling mode) or refuses the login's parameters ends it with SQLSTATE
+   * 08P01 (protocol violation), which a PostgreSQL server does not send to pgjdbc: Grantsmith then
+   * refuses before any change, naming the pooler and the server's direct port.
+   */
+  void checkTransactions() {
+    if (transactionsWork.get()) {
+      return;
+    }
+    try (Connection c = connections.open(shared())) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute(LifecycleQueries.PROBE);
+        st.execute(LifecycleQueries.PROBE);
+      }
+      // Not in a finally: a failure's own SQLSTATE, not the closed connection's, is the answer.
+      c.rollback();
+      transactionsWork.set(true);
+    } catch (SQLException e) {
+      if (POOLER_REFUSED.equals(e.getSQLState())) {
+        throw new GrantsmithException(
+            "Cannot work through the connection pooler on port "
+                + config.integration().port()
+                + ": it ended a transaction or the login with SQLSTATE 08P01, as PgBouncer does in"
+                + " statement pooling mode. Nothing was changed. Use transaction pooling (Azure's"
+                + " built-in PgBouncer on port 6432 pools by transaction) or connect to the server"
+                + " directly on port 5432.",
+            e);
+      }
+      throw new GrantsmithException("Cannot begin a transaction: SQLSTATE " + e.getSQLState(), e);
+    }
   }
 
   /** One try of a change to a user: done with a value, or to be read and tried again at once. */

@@ -68,7 +68,7 @@ final class PasswordReset {
             .addStatement(r.setPassword(shared, user, password))
             .addStatement(r.commentOnRole(shared, user, comment))
             .build();
-    ApplyResult result = rt.executor.apply(Plan.builder().addStep(step).build());
+    ApplyResult result = rt.execute(Plan.builder().addStep(step).build());
     String database = connectDatabase(user, shared);
     if (!result.dryRun()) {
       LOG.info(

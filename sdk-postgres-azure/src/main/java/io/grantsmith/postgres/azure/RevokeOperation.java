@@ -263,7 +263,7 @@ final class RevokeOperation {
       }
     }
     if (!removable.isEmpty()) {
-      rt.executor.apply(
+      rt.execute(
           holdings.removal(
               r,
               removable,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.grantsmith.api.SslMode;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import io.grantsmith.postgres.azure.internal.Renderer;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -33,8 +34,28 @@ class JdbcUrlsTest {
     Properties p = JdbcUrls.properties(SslMode.REQUIRE, ConnectionSource.Timeouts.defaults());
     assertThat(p.getProperty("connectTimeout")).isEqualTo("10");
     assertThat(p.getProperty("socketTimeout")).isEqualTo("120");
-    assertThat(p.getProperty("options"))
-        .isEqualTo("-c statement_timeout=60000 -c lock_timeout=30000");
+    // No startup options, which a transaction-pooling PgBouncer refuses: the statement and lock
+    // timeouts are set in each transaction.
+    assertThat(p.getProperty("options")).isNull();
+    assertThat(p.getProperty("prepareThreshold")).isEqualTo("0");
+  }
+
+  @Test
+  void theTransactionTimeoutsAreSetLocalInMilliseconds() {
+    assertThat(Renderer.transactionTimeouts(Duration.ofSeconds(60), Duration.ZERO))
+        .containsExactly("SET LOCAL statement_timeout = 60000", "SET LOCAL lock_timeout = 0");
+  }
+
+  @Test
+  void connectionsMadeFromAnIntegrationCarryTheirTimeouts() {
+    ConnectionSource.Timeouts t =
+        new ConnectionSource.Timeouts(
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ZERO);
+    ConnectionSource plain = db -> null;
+    assertThat(plain.timeouts()).isEmpty();
+    assertThat(ConnectionSource.withTimeouts(plain, t).timeouts()).contains(t);
+    assertThat(ConnectionSource.pooled(ConnectionSource.withTimeouts(plain, t)).timeouts())
+        .contains(t);
   }
 
   @Test
@@ -50,7 +71,7 @@ class JdbcUrlsTest {
             entry("connectTimeout", "1"),
             entry("loginTimeout", "1"),
             entry("socketTimeout", "7"),
-            entry("options", "-c statement_timeout=1500 -c lock_timeout=0"),
+            entry("prepareThreshold", "0"),
             entry("ApplicationName", "grantsmith"));
     assertThat(PGProperty.SSL_MODE.getOrNull(p)).isEqualTo("verify-ca");
   }

@@ -38,8 +38,11 @@ class LeastPrivilegeIT {
    */
   static final int MIN_CHECKED = 55;
 
-  /** Rotation's connections: the lifeline, the executor's ALTER ROLE, the proof login. */
-  static final int ROTATION_CHECKED = 3;
+  /**
+   * Rotation's connections: the new manager's check that transactions work (once per manager,
+   * before its first change), the lifeline, the executor's ALTER ROLE, the proof login.
+   */
+  static final int ROTATION_CHECKED = 4;
 
   /** Wraps connection sources so that every connection they open is checked for who it is. */
   static final class Checking {

@@ -150,6 +150,11 @@ class NetworkFaultIT {
                   })
               .build();
 
+      // The manager checks once, before its first change, that a transaction holds on one
+      // connection; a sweep (nothing to sweep yet) runs that check before the reference, so that
+      // the reference counts what each later call exchanges.
+      manager.sweep();
+
       // Reference run, uncut: what is approved, and how many bytes each call exchanges, in its
       // reads (as planGrant/planRevoke do them) and in all.
       cutter.disarm();

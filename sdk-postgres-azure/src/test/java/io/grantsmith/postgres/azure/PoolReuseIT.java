@@ -61,9 +61,11 @@ class PoolReuseIT {
             .as("advisory locks released")
             .isEqualTo("0");
         assertThat(query(c, "SELECT count(*) FROM pg_listening_channels()")).isEqualTo("0");
-        // The driver's server-side prepared statements survive the reset and keep working.
+        // The driver's server-side prepared statements survive the reset and keep working (asked
+        // for here: connections made from an integration have prepareThreshold=0).
         for (int i = 0; i < 8; i++) {
           try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1")) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
             ps.setInt(1, i);
             try (ResultSet rs = ps.executeQuery()) {
               assertThat(rs.next() && rs.getInt(1) == i + 1).isTrue();
@@ -77,6 +79,7 @@ class PoolReuseIT {
             .as("kept")
             .isNotEqualTo("0");
         try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1")) {
+          ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
           ps.setInt(1, 41);
           try (ResultSet rs = ps.executeQuery()) {
             assertThat(rs.next() && rs.getInt(1) == 42).isTrue();

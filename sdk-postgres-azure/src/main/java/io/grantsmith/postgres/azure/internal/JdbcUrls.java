@@ -45,8 +45,11 @@ public final class JdbcUrls {
   }
 
   /**
-   * pgjdbc properties for an SSL mode and timeouts: {@code sslmode} takes libpq's words; statement
-   * and lock timeouts are sent as server options.
+   * pgjdbc properties for an SSL mode and timeouts: {@code sslmode} takes libpq's words; no startup
+   * {@code options} (a transaction-pooling PgBouncer refuses them: the statement and lock timeouts
+   * are set in each transaction instead, see {@link Renderer#transactionTimeouts}) and no named
+   * server-side prepared statements ({@code prepareThreshold=0}: a pooler may hand the next
+   * transaction another server connection, where the name is unknown or taken).
    *
    * @param sslMode the SSL mode
    * @param timeouts the timeouts
@@ -59,12 +62,7 @@ public final class JdbcUrls {
     PGProperty.CONNECT_TIMEOUT.set(p, connectSeconds);
     PGProperty.LOGIN_TIMEOUT.set(p, connectSeconds);
     PGProperty.SOCKET_TIMEOUT.set(p, Long.toString(timeouts.socket().toSeconds()));
-    PGProperty.OPTIONS.set(
-        p,
-        "-c statement_timeout="
-            + timeouts.statement().toMillis()
-            + " -c lock_timeout="
-            + timeouts.lock().toMillis());
+    PGProperty.PREPARE_THRESHOLD.set(p, "0");
     PGProperty.APPLICATION_NAME.set(p, "grantsmith");
     return p;
   }

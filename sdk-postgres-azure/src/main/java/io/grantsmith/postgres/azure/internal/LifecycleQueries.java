@@ -82,23 +82,21 @@ public final class LifecycleQueries {
           + " WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ?)";
 
   /**
-   * Takes the session advisory lock {@code key} if it is free. Parameters: none.
-   *
-   * @param key the lock key
-   * @return the SQL, returning one boolean
+   * A statement that reads nothing, sent twice in one transaction to check that a pooler keeps the
+   * transaction on one server connection. Parameters: none.
    */
-  public static String tryLock(long key) {
-    return "SELECT pg_try_advisory_lock(" + key + ")";
-  }
+  public static final String PROBE = "SELECT 1";
 
   /**
-   * Releases the session advisory lock {@code key}. Parameters: none.
+   * Takes the transaction-scoped advisory lock {@code key} if it is free; the transaction's end
+   * releases it, so that it never outlives the transaction on a pooled server connection.
+   * Parameters: none.
    *
    * @param key the lock key
    * @return the SQL, returning one boolean
    */
-  public static String unlock(long key) {
-    return "SELECT pg_advisory_unlock(" + key + ")";
+  public static String tryTransactionLock(long key) {
+    return "SELECT pg_try_advisory_xact_lock(" + key + ")";
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.grantsmith.postgres.azure.internal;
 
 import io.grantsmith.postgres.azure.ConnectionSource;
+import io.grantsmith.postgres.azure.ConnectionSource.Timeouts;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -63,13 +65,14 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   private final ConnectionSource delegate;
   private final int maxIdlePerDatabase;
   private final long maxIdleNanos;
+  private final boolean resetSessions;
   private final Map<String, Deque<Idle>> idle = new HashMap<>();
   private int idleCount;
   private boolean reapScheduled;
   private boolean closed;
 
   /**
-   * A pool over {@code delegate}.
+   * A pool over {@code delegate} that resets each session it takes back.
    *
    * @param delegate where new connections come from
    * @param maxIdlePerDatabase idle connections kept per database, at least 0
@@ -77,12 +80,32 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
    */
   public PooledConnectionSource(
       ConnectionSource delegate, int maxIdlePerDatabase, Duration maxIdleTime) {
+    this(delegate, maxIdlePerDatabase, maxIdleTime, true);
+  }
+
+  /**
+   * A pool over {@code delegate}.
+   *
+   * @param delegate where new connections come from
+   * @param maxIdlePerDatabase idle connections kept per database, at least 0
+   * @param maxIdleTime how long an idle connection is kept, positive
+   * @param resetSessions whether a connection taken back has its session reset; false only for
+   *     users that leave nothing in a session (Grantsmith's own, whose settings and locks are all
+   *     transaction-scoped), so that no reset runs on a server connection a transaction-pooling
+   *     PgBouncer may since have given to another client
+   */
+  public PooledConnectionSource(
+      ConnectionSource delegate,
+      int maxIdlePerDatabase,
+      Duration maxIdleTime,
+      boolean resetSessions) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     if (maxIdlePerDatabase < 0 || maxIdleTime.isNegative() || maxIdleTime.isZero()) {
       throw new IllegalArgumentException("maxIdlePerDatabase must be >= 0 and maxIdleTime > 0");
     }
     this.maxIdlePerDatabase = maxIdlePerDatabase;
     this.maxIdleNanos = maxIdleTime.toNanos();
+    this.resetSessions = resetSessions;
   }
 
   @Override
@@ -95,6 +118,11 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
       closeQuietly(i.connection);
     }
     return handOut(database, delegate.open(database));
+  }
+
+  @Override
+  public Optional<Timeouts> timeouts() {
+    return delegate.timeouts();
   }
 
   @Override
@@ -150,7 +178,7 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   }
 
   private void giveBack(Handle h) {
-    if (h.doubt || !reset(h.raw) || !keep(h.database, h.raw)) {
+    if (h.doubt || !reset(h.raw, resetSessions) || !keep(h.database, h.raw)) {
       closeQuietly(h.raw);
     }
   }
@@ -175,7 +203,7 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
    * Whether the connection can be handed out again: open, outside any transaction, and its session
    * reset to what a new login has.
    */
-  private static boolean reset(Connection raw) {
+  private static boolean reset(Connection raw, boolean session) {
     try {
       if (raw.isClosed()
           || !raw.isWrapperFor(BaseConnection.class)
@@ -185,8 +213,10 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
       if (!raw.getAutoCommit()) {
         raw.setAutoCommit(true);
       }
-      try (Statement st = raw.createStatement()) {
-        st.execute(RESET);
+      if (session) {
+        try (Statement st = raw.createStatement()) {
+          st.execute(RESET);
+        }
       }
       raw.clearWarnings();
       return raw.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;

@@ -12,6 +12,7 @@ import io.grantsmith.api.RoleSpec;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.Statement;
 import io.grantsmith.api.Step;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -922,6 +923,21 @@ public final class Renderer {
     }
     String noun = kind.name().toLowerCase(Locale.ROOT);
     return count + " " + noun + (noun.endsWith("s") ? "es" : "s");
+  }
+
+  /**
+   * {@code SET LOCAL statement_timeout} and {@code SET LOCAL lock_timeout}, in milliseconds: the
+   * timeouts of the transaction they run in, and of no other, so that they hold through a
+   * transaction-pooling PgBouncer as on a direct connection.
+   *
+   * @param statement the statement timeout, 0 for none
+   * @param lock the lock timeout, 0 for none
+   * @return the two statements
+   */
+  public static List<String> transactionTimeouts(Duration statement, Duration lock) {
+    return List.of(
+        "SET LOCAL statement_timeout = " + statement.toMillis(),
+        "SET LOCAL lock_timeout = " + lock.toMillis());
   }
 
   /**
