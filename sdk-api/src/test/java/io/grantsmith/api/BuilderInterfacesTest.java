@@ -62,7 +62,12 @@ class BuilderInterfacesTest {
     List<Class<?>> interfaces = builderInterfaces();
     assertThat(interfaces.stream().map(Class::getName))
         .containsExactlyInAnyOrder(
+            "io.grantsmith.api.AccessFlow$Builder",
+            "io.grantsmith.api.AccessFlows$Builder",
             "io.grantsmith.api.AccessRequest$Builder",
+            "io.grantsmith.api.Approval$Builder",
+            "io.grantsmith.api.AuditEvent$Builder",
+            "io.grantsmith.api.Authorization$Builder",
             "io.grantsmith.api.ApplyResult$Builder",
             "io.grantsmith.api.ApplyResult$DatabaseResult$Builder",
             "io.grantsmith.api.CatalogSnapshot$Builder",
@@ -81,7 +86,8 @@ class BuilderInterfacesTest {
             "io.grantsmith.api.RoleSpec$Builder",
             "io.grantsmith.api.SecretRef$Builder",
             "io.grantsmith.api.Statement$Builder",
-            "io.grantsmith.api.Step$Builder");
+            "io.grantsmith.api.Step$Builder",
+            "io.grantsmith.api.TimeWindow$Builder");
     // Every public value type that offers builder() returns one of these interfaces.
     for (Class<?> builder : interfaces) {
       Class<?> value = builder.getEnclosingClass();
