@@ -1,11 +1,19 @@
 package io.grantsmith.postgres.azure;
 
+import io.grantsmith.api.AccessFlows;
+import io.grantsmith.api.AccessNotApprovedException;
 import io.grantsmith.api.AccessPolicy;
 import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.ApplyException;
 import io.grantsmith.api.ApplyResult;
+import io.grantsmith.api.Approval;
+import io.grantsmith.api.AuditEvent;
+import io.grantsmith.api.AuditException;
+import io.grantsmith.api.AuditSink;
+import io.grantsmith.api.Authorization;
 import io.grantsmith.api.Credentials;
 import io.grantsmith.api.Executor;
+import io.grantsmith.api.FlowDecision;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Identifiers;
 import io.grantsmith.api.Integration;
@@ -21,7 +29,9 @@ import io.grantsmith.postgres.azure.internal.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -81,9 +91,15 @@ public final class AccessManager implements AutoCloseable {
   private final ManagerRuntime rt;
   private final RevokeOperation revokes;
   private final GrantOperation grants;
+  private final AccessFlows flows;
+  private final AuditTrail configuredAudit;
+  private final AuditTrail audit;
 
-  private AccessManager(ManagerRuntime rt) {
+  private AccessManager(ManagerRuntime rt, AccessFlows flows, AuditTrail audit) {
     this.rt = rt;
+    this.flows = flows;
+    this.configuredAudit = audit;
+    this.audit = rt.executor instanceof DryRunExecutor ? audit.silent() : audit;
     Holdings holdings = new Holdings(rt);
     this.revokes = new RevokeOperation(rt, holdings);
     this.grants = new GrantOperation(rt, holdings, revokes);
@@ -110,8 +126,58 @@ public final class AccessManager implements AutoCloseable {
     private String connector;
     private Conventions conventions = Conventions.defaults();
     private Function<Credentials, ConnectionSource> logins;
+    private AccessFlows flows;
+    private AuditSink auditSink;
+    private boolean auditFailuresBlockGrants;
 
     private Builder() {}
+
+    /**
+     * Sets the access flows that decide who may be granted what (default none). With flows, {@link
+     * AccessManager#grant(AccessRequest, Authorization)} grants only what they approve, and {@link
+     * AccessManager#grant(AccessRequest)}, which names no requester, is refused.
+     *
+     * @param flows the flows, with their identity directory and resource tags
+     * @return this builder
+     */
+    public Builder flows(AccessFlows flows) {
+      this.flows = Objects.requireNonNull(flows, "flows");
+      return this;
+    }
+
+    /**
+     * Sets where the manager's audit events go (default none). Every grant, extension, password
+     * reset, revocation, sweep and connector password rotation publishes its events there, in
+     * order, from the calling thread; a dry run publishes none.
+     *
+     * <p>A sink that fails never stops a revocation, a sweep, an extension or a password reset: the
+     * failure is logged (SLF4J, WARN) and the operation goes on. For grants, see {@link
+     * #auditFailuresBlockGrants}.
+     *
+     * @param sink the sink, e.g. {@code AuditSink.all(jsonLines, webhook)}
+     * @return this builder
+     */
+    public Builder auditSink(AuditSink sink) {
+      this.auditSink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /**
+     * Sets whether a grant is refused when its audit trail cannot be recorded (default false: a
+     * failing sink is logged and the grant goes on). When true, the events published before the
+     * grant changes anything ({@code REQUESTED} and {@code APPROVED}) must be recorded, or the
+     * grant throws {@link AuditException} with nothing changed on the server. The {@code GRANTED}
+     * or {@code FAILED} event after the change is published as every other event is: its failure is
+     * logged and does not undo the grant, whose credentials the caller then holds. Revocations and
+     * sweeps never wait for the audit trail.
+     *
+     * @param block whether audit failures block grants
+     * @return this builder
+     */
+    public Builder auditFailuresBlockGrants(boolean block) {
+      this.auditFailuresBlockGrants = block;
+      return this;
+    }
 
     /**
      * Sets the integration (required).
@@ -254,7 +320,9 @@ public final class AccessManager implements AutoCloseable {
               RetryPolicy.lifecycle(),
               logins != null ? logins : c -> ConnectionSource.of(i, c));
       return new AccessManager(
-          ManagerRuntime.start(config, credentials, connections, executor, connector));
+          ManagerRuntime.start(config, credentials, connections, executor, connector),
+          flows,
+          new AuditTrail(auditSink, auditFailuresBlockGrants, integration.name(), clock));
     }
   }
 
@@ -272,13 +340,15 @@ public final class AccessManager implements AutoCloseable {
 
   /**
    * The same manager sending its plans to another executor, e.g. a {@link DryRunExecutor}. It
-   * shares this manager's connections, credentials and per-user locks.
+   * shares this manager's connections, credentials, per-user locks, access flows and audit sink
+   * (with a {@link DryRunExecutor}, it publishes no audit events).
    *
    * @param other the executor
    * @return a new manager
    */
   public AccessManager withExecutor(Executor other) {
-    return new AccessManager(rt.withExecutor(Objects.requireNonNull(other, "executor")));
+    return new AccessManager(
+        rt.withExecutor(Objects.requireNonNull(other, "executor")), flows, configuredAudit);
   }
 
   /**
@@ -304,16 +374,180 @@ public final class AccessManager implements AutoCloseable {
    * both and keeps the password unless the integration's rotation period has passed. A user whose
    * lease expired but was not yet swept is revoked first.
    *
+   * <p>This form names no requester, so it is for managers without {@linkplain Builder#flows access
+   * flows}: the caller has decided. With flows configured it is refused ({@link
+   * AccessNotApprovedException}, nothing changed); use {@link #grant(AccessRequest,
+   * Authorization)}. Audit events: {@code REQUESTED}, then {@code GRANTED} or {@code FAILED}.
+   *
    * @param request the approved request
    * @return the user name, password (if new or rotated), expiry and how to connect
    * @throws InvalidValueException if the request names something that does not exist, or touches a
    *     database created after the connector setup (nothing is changed then)
+   * @throws AccessNotApprovedException if the manager has access flows (nothing is changed)
    * @throws ApplyException if the server refused a step (what committed is safe: LOGIN comes last;
    *     granting again converges)
    * @throws GrantsmithException if the user name belongs to a role Grantsmith does not manage
    */
   public AccessGrant grant(AccessRequest request) {
-    return grants.grant(request);
+    grants.checkIntegration(Objects.requireNonNull(request, "request"));
+    if (flows != null) {
+      audit.publish(
+          audit.event(AuditEvent.Type.REQUESTED, AuditEvent.Outcome.PENDING, request, null));
+      FlowDecision refused =
+          new FlowDecision.Denied(
+              List.of(
+                  new FlowDecision.Reason(
+                      Optional.empty(),
+                      "requester",
+                      "unknown: this manager has access flows, so a grant must name its requester"
+                          + " and approvals (grant(request, authorization))")));
+      audit.publish(
+          audit
+              .event(AuditEvent.Type.DENIED, AuditEvent.Outcome.REFUSED, request, null)
+              .detail(refused.describe()));
+      throw new AccessNotApprovedException(request.requestId(), refused);
+    }
+    audit.beforeGrant(
+        audit.event(AuditEvent.Type.REQUESTED, AuditEvent.Outcome.PENDING, request, null));
+    return grantAndRecord(request, null, List.of());
+  }
+
+  /**
+   * Grants the request if the {@linkplain Builder#flows access flows} approve it, as {@link
+   * #grant(AccessRequest)} does; decided before any SQL is sent. The flows count only valid
+   * approvals: given for this request's id, not after now, by an approver the flow names, never by
+   * the requester or the grantee (see {@link AccessFlows}). A request they do not approve (denied,
+   * or still missing approvals) is refused with {@link AccessNotApprovedException}, which carries
+   * the decision, and the server is not touched.
+   *
+   * <p>Without flows configured, the request is granted as by {@link #grant(AccessRequest)}; the
+   * authorization's requester is then only recorded in the audit events, and its approvals are not
+   * checked.
+   *
+   * <p>Audit events, in order: {@code REQUESTED} (with the justification as its detail), then
+   * {@code APPROVED} (with the approvers that counted) or {@code DENIED} (with the decision), then,
+   * if approved, {@code GRANTED} or {@code FAILED}. A lease of the grantee that had expired but was
+   * not yet swept is revoked first, recorded as {@code REVOKED} with reason {@code EXPIRED}.
+   *
+   * <pre>{@code
+   * Authorization auth = Authorization.builder()
+   *     .requester("alice@example.com")
+   *     .addApproval(Approval.of("bob@example.com", approvedAt, request.requestId()))
+   *     .justification("INC-7: refund stuck")
+   *     .build();
+   * AccessGrant grant = manager.grant(request, auth);
+   * }</pre>
+   *
+   * @param request the request
+   * @param authorization who asks and the approvals given
+   * @return the user name, password (if new or rotated), expiry and how to connect
+   * @throws AccessNotApprovedException if the flows do not approve the request (nothing changed)
+   * @throws AuditException if {@linkplain Builder#auditFailuresBlockGrants audit failures block
+   *     grants} and the request's events could not be recorded (nothing changed)
+   * @throws InvalidValueException if the request names something that does not exist, or touches a
+   *     database created after the connector setup (nothing is changed then)
+   * @throws ApplyException if the server refused a step (granting again converges)
+   * @throws GrantsmithException if the user name belongs to a role Grantsmith does not manage
+   */
+  public AccessGrant grant(AccessRequest request, Authorization authorization) {
+    grants.checkIntegration(Objects.requireNonNull(request, "request"));
+    Objects.requireNonNull(authorization, "authorization");
+    String requester = authorization.requester();
+    AuditEvent.Builder requested =
+        audit.event(AuditEvent.Type.REQUESTED, AuditEvent.Outcome.PENDING, request, requester);
+    authorization
+        .justification()
+        .or(request::justification)
+        .ifPresent(j -> requested.detail(AuditTrail.clip("justification: " + j)));
+    audit.beforeGrant(requested);
+    List<String> approvers = List.of();
+    if (flows != null) {
+      FlowDecision decision = flows.evaluate(request, authorization, rt.config.clock().instant());
+      if (!(decision instanceof FlowDecision.Approved approved)) {
+        audit.publish(
+            audit
+                .event(AuditEvent.Type.DENIED, AuditEvent.Outcome.REFUSED, request, requester)
+                .detail(AuditTrail.clip(decision.describe())));
+        throw new AccessNotApprovedException(request.requestId(), decision);
+      }
+      approvers = approved.approvals().stream().map(Approval::approver).distinct().toList();
+      audit.beforeGrant(
+          audit
+              .event(AuditEvent.Type.APPROVED, AuditEvent.Outcome.SUCCESS, request, requester)
+              .addAllApprovers(approvers)
+              .detail(AuditTrail.clip(approved.describe())));
+    }
+    return grantAndRecord(request, requester, approvers);
+  }
+
+  /** Grants, then publishes GRANTED or FAILED (and REVOKED for an expired lease revoked first). */
+  private AccessGrant grantAndRecord(
+      AccessRequest request, String requester, List<String> approvers) {
+    Lease expired = null;
+    if (audit.isOn()) {
+      // Only to record it: the grant reads the server again under the user's lock.
+      expired = expiredLease(rt.config.userName(request.grantee()));
+    }
+    AccessGrant g;
+    try {
+      g = grants.grant(request);
+    } catch (RuntimeException e) {
+      audit.publish(
+          audit
+              .event(AuditEvent.Type.FAILED, AuditEvent.Outcome.FAILURE, request, requester)
+              .addAllApprovers(approvers)
+              .detail(AuditTrail.detail(e)));
+      throw e;
+    }
+    if (!g.applyResult().dryRun()) {
+      if (expired != null) {
+        audit.publish(
+            audit
+                .event(AuditEvent.Type.REVOKED, AuditEvent.Outcome.SUCCESS, g.username(), expired)
+                .reason(AuditEvent.Reason.EXPIRED));
+      }
+      audit.publish(
+          audit
+              .event(AuditEvent.Type.GRANTED, AuditEvent.Outcome.SUCCESS, request, requester)
+              .user(g.username())
+              .expiresAt(g.expiresAt())
+              .addAllApprovers(approvers));
+    }
+    return g;
+  }
+
+  /** The lease of {@code user} if it expired and was not revoked; null otherwise or unreadable. */
+  private Lease expiredLease(String user) {
+    try {
+      LeaseState st = rt.readServer(user).state(user);
+      if (st != null
+          && st.revokedAt().isEmpty()
+          && st.lease().map(l -> l.isExpiredAt(rt.config.clock().instant())).orElse(false)) {
+        return st.lease().get();
+      }
+    } catch (RuntimeException e) {
+      // The grant reads the server itself and reports what fails.
+    }
+    return null;
+  }
+
+  /** Whether no managed role {@code user} exists any more; false if that cannot be read. */
+  private boolean isGone(String user) {
+    try {
+      return rt.readServer(user).state(user) == null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The user and lease a name or request id means, for an event; null if none or unreadable. */
+  private LeaseState stateOf(String userOrRequestId) {
+    try {
+      String user = rt.resolve(userOrRequestId);
+      return user == null ? null : rt.readServer(user).state(user);
+    } catch (RuntimeException e) {
+      return null; // the operation reads the server itself and reports what fails
+    }
   }
 
   /**
@@ -339,7 +573,28 @@ public final class AccessManager implements AutoCloseable {
    * @throws ApplyException if the server refused the change
    */
   public Optional<Lease> extend(String userOrRequestId, Duration by) {
-    return new ExtendOperation(rt).extend(userOrRequestId, by);
+    Optional<Lease> lease;
+    try {
+      lease = new ExtendOperation(rt).extend(userOrRequestId, by);
+    } catch (InvalidValueException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      audit.publish(failed("extend " + userOrRequestId + " by " + by, e));
+      throw e;
+    }
+    lease.ifPresent(
+        l ->
+            audit.publish(
+                audit.event(
+                    AuditEvent.Type.EXTENDED, AuditEvent.Outcome.SUCCESS, l.roleName(), l)));
+    return lease;
+  }
+
+  /** A FAILED event for an operation on a user or request id. */
+  private AuditEvent.Builder failed(String operation, RuntimeException e) {
+    return audit
+        .event(AuditEvent.Type.FAILED, AuditEvent.Outcome.FAILURE)
+        .detail(AuditTrail.clip(operation + ": " + AuditTrail.detail(e)));
   }
 
   // ---------------------------------------------------------------- reset password
@@ -370,7 +625,19 @@ public final class AccessManager implements AutoCloseable {
    * @throws ApplyException if the server refused the change
    */
   public AccessGrant resetPassword(String userOrRequestId) {
-    return new PasswordReset(rt).resetPassword(userOrRequestId);
+    AccessGrant g;
+    try {
+      g = new PasswordReset(rt).resetPassword(userOrRequestId);
+    } catch (RuntimeException e) {
+      audit.publish(failed("reset the password of " + userOrRequestId, e));
+      throw e;
+    }
+    if (!g.applyResult().dryRun()) {
+      audit.publish(
+          audit.event(
+              AuditEvent.Type.PASSWORD_RESET, AuditEvent.Outcome.SUCCESS, g.username(), g.lease()));
+    }
+    return g;
   }
 
   // ---------------------------------------------------------------- revoke
@@ -390,7 +657,32 @@ public final class AccessManager implements AutoCloseable {
    *     connector or the server admin, for example): nothing is changed
    */
   public ApplyResult revoke(String userOrRequestId) {
-    return revokes.revoke(userOrRequestId);
+    LeaseState before = audit.isOn() ? stateOf(userOrRequestId) : null;
+    ApplyResult r;
+    try {
+      r = revokes.revoke(userOrRequestId);
+    } catch (RuntimeException e) {
+      AuditEvent.Builder event = failed("revoke " + userOrRequestId, e);
+      if (before != null) {
+        event.user(before.roleName());
+        before.lease().ifPresent(l -> event.requestId(l.requestId()).grantee(l.grantee()));
+      }
+      audit.publish(event);
+      throw e;
+    }
+    if (before != null && !r.dryRun() && !r.databases().isEmpty()) {
+      String user = before.roleName();
+      Lease lease = before.lease().orElse(null);
+      audit.publish(
+          audit
+              .event(AuditEvent.Type.REVOKED, AuditEvent.Outcome.SUCCESS, user, lease)
+              .reason(AuditEvent.Reason.MANUAL));
+      if (isGone(user)) {
+        audit.publish(
+            audit.event(AuditEvent.Type.CLEANED_UP, AuditEvent.Outcome.SUCCESS, user, lease));
+      }
+    }
+    return r;
   }
 
   /**
@@ -417,7 +709,44 @@ public final class AccessManager implements AutoCloseable {
    * @throws GrantsmithException if the server cannot be reached
    */
   public SweepResult sweep() {
-    return new SweepOperation(rt, revokes).sweep();
+    Map<String, Lease> before = new HashMap<>();
+    if (audit.isOn()) {
+      try {
+        leases().forEach(l -> before.put(l.roleName(), l));
+      } catch (RuntimeException e) {
+        // the sweep reads the server itself and reports what fails
+      }
+    }
+    SweepResult r;
+    try {
+      r = new SweepOperation(rt, revokes).sweep();
+    } catch (RuntimeException e) {
+      audit.publish(failed("sweep", e));
+      throw e;
+    }
+    for (String user : r.revoked()) {
+      audit.publish(
+          audit
+              .event(AuditEvent.Type.REVOKED, AuditEvent.Outcome.SUCCESS, user, before.get(user))
+              .reason(AuditEvent.Reason.SWEEP));
+    }
+    for (String user : r.dropped()) {
+      audit.publish(
+          audit.event(
+              AuditEvent.Type.CLEANED_UP, AuditEvent.Outcome.SUCCESS, user, before.get(user)));
+    }
+    r.failed()
+        .forEach(
+            (user, reason) ->
+                audit.publish(
+                    audit
+                        .event(
+                            AuditEvent.Type.FAILED,
+                            AuditEvent.Outcome.FAILURE,
+                            user,
+                            before.get(user))
+                        .detail(AuditTrail.clip("sweep: " + reason))));
+    return r;
   }
 
   // ---------------------------------------------------------------- rotation
@@ -435,7 +764,19 @@ public final class AccessManager implements AutoCloseable {
    * @throws GrantsmithException if the change, the proof or the store failed (after restoring)
    */
   public Credentials rotateConnectorPassword(SecretStore store, SecretRef ref) {
-    return new ConnectorRotation(rt).rotate(store, ref);
+    Credentials next;
+    try {
+      next = new ConnectorRotation(rt).rotate(store, ref);
+    } catch (RuntimeException e) {
+      audit.publish(failed("rotate the connector's password", e));
+      throw e;
+    }
+    audit.publish(
+        audit
+            .event(AuditEvent.Type.PASSWORD_RESET, AuditEvent.Outcome.SUCCESS)
+            .user(next.username())
+            .detail("the connector's password was rotated and stored"));
+    return next;
   }
 
   // ---------------------------------------------------------------- drift

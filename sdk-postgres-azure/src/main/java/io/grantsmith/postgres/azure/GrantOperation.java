@@ -99,7 +99,7 @@ final class GrantOperation {
     return p.revokeFirst().isEmpty() ? p.plan() : p.revokeFirst().then(p.plan());
   }
 
-  private void checkIntegration(AccessRequest request) {
+  void checkIntegration(AccessRequest request) {
     Integration integration = rt.config.integration();
     InvalidValueException.check(
         request.integration().name().equals(integration.name()),
