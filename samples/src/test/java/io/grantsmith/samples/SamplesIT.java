@@ -108,6 +108,41 @@ class SamplesIT {
         });
   }
 
+  @AzurePostgresTest
+  void theApprovedAccessSampleIsRefusedThenGrantedAndAudited(AzurePostgres server)
+      throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gs-audit");
+    java.nio.file.Path auditLog = dir.resolve("audit.jsonl");
+    SampleServer.run(
+        server,
+        (integration, connector) -> {
+          AccessGrant g = ApprovedAccess.grant(integration, connector, auditLog);
+          String pw = g.password().orElseThrow().reveal();
+          assertThat(server)
+              .user(g.username(), pw)
+              .canSelectFrom("shop", "sales.orders")
+              .cannotInsertInto("shop", "sales.orders");
+          List<String> lines;
+          try {
+            lines = java.nio.file.Files.readAllLines(auditLog);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          assertThat(lines).hasSize(5).noneMatch(l -> l.contains(pw));
+          List<String> types =
+              lines.stream()
+                  .map(l -> l.replaceAll(".*\"type\":\"([A-Z_]+)\".*", "$1"))
+                  .toList();
+          assertThat(types).containsExactly("REQUESTED", "DENIED", "REQUESTED", "APPROVED", "GRANTED");
+          assertThat(lines.get(3)).contains("bob@example.com");
+          try (AccessManager manager =
+              AccessManager.builder().integration(integration).credentials(connector).build()) {
+            manager.revoke(g.username());
+          }
+          assertThat(server).user(g.username(), pw).cannotLogin("shop");
+        });
+  }
+
   /** What the role holds in the database, as the server says, but its marker membership. */
   private static List<String> heldIn(AzurePostgres server, String db, String role) {
     return GroundTruth.privilegeFindings(server, db, role).stream()

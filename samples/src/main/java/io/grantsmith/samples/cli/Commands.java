@@ -144,7 +144,8 @@ final class Commands {
             "JSON file with the integration's settings; keys: name, hostname, port,"
                 + " database, sslMode (libpq spelling), sslRootCert, user, userCleanupAfterDays,"
                 + " credentialRotationDays, customAccessDetails, maxAccessDuration (ISO-8601, e.g."
-                + " PT8H). Flags given override it; a password key is refused."
+                + " PT8H), integrationOwners, resourceOwners, resourceTags. Flags given override"
+                + " it; a password key is refused."
                 + " Env: GRANTSMITH_INTEGRATION.")
     Path integrationFile;
 
@@ -188,6 +189,7 @@ final class Commands {
 
     private Integration integration;
     private String resolvedUser;
+    private IntegrationFile file = IntegrationFile.NONE;
 
     /**
      * The integration: the flags over the file over the defaults.
@@ -218,6 +220,7 @@ final class Commands {
     private void resolve() {
       IntegrationFile f =
           integrationFile == null ? IntegrationFile.NONE : IntegrationFile.read(integrationFile);
+      file = f;
       String h = host != null ? host : f.hostname;
       if (h == null) {
         throw new GrantsmithCli.UsageException(
@@ -249,6 +252,20 @@ final class Commands {
       }
       if (f.maxAccessDuration != null) {
         b.maxAccessDuration(f.maxAccessDuration);
+      }
+      if (f.integrationOwners != null) {
+        f.integrationOwners.forEach(
+            (type, values) ->
+                b.addIntegrationOwner(
+                    io.grantsmith.api.IntegrationOwner.of(
+                        type,
+                        java.util.Arrays.stream(values.split(","))
+                            .map(String::strip)
+                            .toArray(String[]::new))));
+      }
+      if (f.resourceOwners != null) {
+        f.resourceOwners.forEach(
+            (tag, type) -> b.addResourceOwner(io.grantsmith.api.ResourceOwner.of(tag, type)));
       }
       Integration built;
       try {
@@ -312,11 +329,34 @@ final class Commands {
     }
 
     AccessManager manager(GrantsmithCli cli) {
+      return builder(cli).build();
+    }
+
+    /** A manager that publishes its audit events to the sink of {@code audit}'s flags. */
+    AccessManager manager(GrantsmithCli cli, AuditOptions audit) {
+      AccessManager.Builder b = builder(cli);
+      io.grantsmith.api.AuditSink sink = audit.sink(cli);
+      if (sink != null) {
+        b.auditSink(sink);
+      }
+      return b.build();
+    }
+
+    AccessManager.Builder builder(GrantsmithCli cli) {
       cli.endpoint = GrantsmithCli.endpoint(integration().hostname(), integration().port());
-      return AccessManager.builder()
-          .integration(integration())
-          .credentials(credentials(cli))
-          .build();
+      return AccessManager.builder().integration(integration()).credentials(credentials(cli));
+    }
+
+    /**
+     * The resource tags of the {@code --integration} file, by resource pattern.
+     *
+     * @return the tags, or null if the file has none
+     */
+    java.util.Map<String, java.util.Map<String, String>> resourceTags() {
+      if (integration == null) {
+        resolve();
+      }
+      return file.resourceTags;
     }
 
     int majorVersion(GrantsmithCli cli) throws SQLException {
@@ -708,6 +748,8 @@ final class Commands {
     @Mixin ConnectionOptions conn;
     @Mixin RequestOptions request;
     @Mixin OutputOptions output;
+    @Mixin FlowOptions flow;
+    @Mixin AuditOptions audit;
 
     @Option(
         names = "--new-password",
@@ -719,12 +761,33 @@ final class Commands {
 
     @Override
     public Integer call() {
+      try (audit) {
+        return grant();
+      }
+    }
+
+    private Integer grant() {
       boolean json = output.json();
       AccessRequest r = request.request(conn.integration());
-      AccessManager manager = conn.manager(cli);
+      if (flow.justification != null) {
+        r = AccessRequest.builder().from(r).justification(flow.justification).build();
+      }
+      io.grantsmith.api.AccessFlows flows = flow.flows(conn.resourceTags());
+      AccessManager.Builder b = conn.builder(cli);
+      if (flows != null) {
+        b.flows(flows);
+      }
+      io.grantsmith.api.AuditSink sink = audit.sink(cli);
+      if (sink != null) {
+        b.auditSink(sink);
+      }
+      AccessManager manager = b.build();
       progress(
           "Granting " + r.level().label() + " on " + r.resources() + " to " + r.grantee() + "...");
-      AccessGrant g = manager.grant(r);
+      AccessGrant g =
+          flow.authorized()
+              ? manager.grant(r, flow.authorization(r, java.time.Instant.now()))
+              : manager.grant(r);
       Optional<Secret> password = g.password();
       if (newPassword && g.passwordKept()) {
         progress("Setting a new password for " + g.username() + "...");
@@ -798,6 +861,7 @@ final class Commands {
   static final class Extend extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
+    @Mixin AuditOptions audit;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -812,7 +876,10 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
-      java.util.Optional<Lease> lease = conn.manager(cli).extend(target.value(), by);
+      java.util.Optional<Lease> lease;
+      try (audit) {
+        lease = conn.manager(cli, audit).extend(target.value(), by);
+      }
       if (lease.isEmpty()) {
         cli.err.println("grantsmith: no active grant for " + target.value());
         return GrantsmithCli.FAILED;
@@ -842,6 +909,7 @@ final class Commands {
   static final class Revoke extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
+    @Mixin AuditOptions audit;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -849,9 +917,11 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
-      AccessManager manager = conn.manager(cli);
       progress("Revoking " + target.value() + " in every database...");
-      ApplyResult r = manager.revoke(target.value());
+      ApplyResult r;
+      try (audit) {
+        r = conn.manager(cli, audit).revoke(target.value());
+      }
       // One entry per database, though a revocation changes some (the shared one) in turns.
       Set<String> dbs = new LinkedHashSet<>();
       r.databases().forEach(d -> dbs.add(d.database()));
@@ -883,13 +953,16 @@ final class Commands {
   static final class Sweep extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
+    @Mixin AuditOptions audit;
 
     @Override
     public Integer call() {
       boolean json = output.json();
-      AccessManager manager = conn.manager(cli);
       progress("Sweeping...");
-      SweepResult r = manager.sweep();
+      SweepResult r;
+      try (audit) {
+        r = conn.manager(cli, audit).sweep();
+      }
       if (json) {
         out()
             .println(
@@ -980,6 +1053,7 @@ final class Commands {
   static final class RotateConnectorPassword extends Base {
     @Mixin ConnectionOptions conn;
     @Mixin OutputOptions output;
+    @Mixin AuditOptions audit;
 
     @Option(
         names = "--password-file",
@@ -1018,8 +1092,12 @@ final class Commands {
               }
             }
           };
-      Credentials next =
-          conn.manager(cli).rotateConnectorPassword(store, SecretRef.file(file.toString()));
+      Credentials next;
+      try (audit) {
+        next =
+            conn.manager(cli, audit)
+                .rotateConnectorPassword(store, SecretRef.file(file.toString()));
+      }
       if (json) {
         out()
             .println(

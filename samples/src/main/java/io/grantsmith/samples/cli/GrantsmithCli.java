@@ -1,5 +1,6 @@
 package io.grantsmith.samples.cli;
 
+import io.grantsmith.api.AccessNotApprovedException;
 import io.grantsmith.api.ApplyException;
 import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.postgres.azure.LeftoverAccessException;
@@ -32,7 +33,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <p>Exit codes: {@value #OK} success; {@value #FAILED} another failure (e.g. a verification that
  * found something missing); {@value #BAD_INPUT} bad input (one line names the flag or value);
  * {@value #REFUSED} the server refused (its SQLSTATE is printed); {@value #CANNOT_CONNECT} the
- * server cannot be reached (SQLSTATE class 08).
+ * server cannot be reached (SQLSTATE class 08); {@value #LEFTOVERS} a managed user holds grants the
+ * connector cannot remove; {@value #DRIFT} {@code drift} found differences; {@value #NOT_APPROVED}
+ * the access flows of {@code grant --flows} do not approve the request (nothing was changed).
  *
  * <p>The password of {@code --user} is read only from the environment variable {@value
  * #PASSWORD_ENV}; it is never a flag and never printed.
@@ -64,6 +67,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       Commands.Sweep.class,
       Commands.DriftCmd.class,
       Commands.RotateConnectorPassword.class,
+      FlowsCommand.class,
       DemoCommand.class,
       AutoComplete.GenerateCompletion.class
     },
@@ -71,12 +75,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "",
       "Exit codes: 0 ok, 1 other failure, 2 bad input, 3 server refused," + " 4 cannot connect,",
       "  5 a managed user holds grants the connector cannot remove (each listed with the",
-      "  statement its grantor must run), 6 drift found (drift).",
+      "  statement its grantor must run), 6 drift found (drift), 7 not approved by the",
+      "  access flows (grant --flows; nothing changed).",
       "The password of --user comes from the environment variable GRANTSMITH_PASSWORD.",
       "Every server subcommand takes --integration FILE, one JSON object with keys",
       "  name, hostname, port, database, sslMode, sslRootCert, user,",
       "  userCleanupAfterDays, credentialRotationDays, customAccessDetails,",
-      "  maxAccessDuration (ISO-8601), e.g.",
+      "  maxAccessDuration (ISO-8601), integrationOwners ({\"entra group\": \"dba-team\"}),",
+      "  resourceOwners ({\"owner\": \"entra user\"}) and resourceTags",
+      "  ({\"orders/sales/*\": {\"owner\": \"bob@example.com\"}}, for grant --flows), e.g.",
       "  {\"hostname\": \"db.example.com\", \"user\": \"grantsmith_connector\",",
       "   \"sslMode\": \"verify-full\", \"maxAccessDuration\": \"PT8H\"}",
       "Flags given explicitly override the file; a \"password\" key is refused.",
@@ -84,6 +91,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "  GRANTSMITH_USER, GRANTSMITH_INTEGRATION_NAME, GRANTSMITH_INTEGRATION (the file),",
       "  GRANTSMITH_OUTPUT and GRANTSMITH_VERBOSE (true) stand for their flags; a flag wins, and",
       "  a variable wins over the --integration file.",
+      "Audit: grant, extend, revoke, sweep and rotate-connector-password take --audit-log FILE",
+      "  (JSON Lines) and --audit-webhook URL (signed with the secret in",
+      "  GRANTSMITH_AUDIT_WEBHOOK_SECRET); 'grantsmith flows check FILE' checks a flows file.",
       "Shell completion: source bin/grantsmith_completion, or",
       "  source <(grantsmith generate-completion)."
     })
@@ -108,6 +118,12 @@ public final class GrantsmithCli implements Runnable {
 
   /** Exit code: {@code drift} found differences. */
   public static final int DRIFT = 6;
+
+  /**
+   * Exit code: the access flows ({@code grant --flows}) do not approve the request; nothing was
+   * changed on the server.
+   */
+  public static final int NOT_APPROVED = 7;
 
   /** The environment variable that holds the password of {@code --user}. */
   public static final String PASSWORD_ENV = "GRANTSMITH_PASSWORD";
@@ -252,6 +268,11 @@ public final class GrantsmithCli implements Runnable {
       err.println(
           "grantsmith: invalid " + (flag != null ? flag + ": " : "value: ") + iv.getMessage());
       return BAD_INPUT;
+    }
+    if (e instanceof AccessNotApprovedException) {
+      // The decision: each missing approval with its eligible approvers, or each denial's reason.
+      err.println("grantsmith: not approved, nothing changed: " + e.getMessage());
+      return NOT_APPROVED;
     }
     if (e instanceof LeftoverAccessException) {
       // Every line: each leftover with the statement its grantor must run.

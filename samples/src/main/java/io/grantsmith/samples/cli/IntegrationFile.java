@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,7 +54,10 @@ final class IntegrationFile {
           "userCleanupAfterDays",
           "credentialRotationDays",
           "customAccessDetails",
-          "maxAccessDuration");
+          "maxAccessDuration",
+          "integrationOwners",
+          "resourceOwners",
+          "resourceTags");
 
   /** The largest file read. */
   static final int MAX_BYTES = 1 << 20;
@@ -88,6 +92,15 @@ final class IntegrationFile {
   @JsonProperty Integer credentialRotationDays;
   @JsonProperty String customAccessDetails;
   @JsonProperty Duration maxAccessDuration;
+
+  /** Attribute type to its values, comma-separated: {@code {"entra group": "dba-team"}}. */
+  @JsonProperty Map<String, String> integrationOwners;
+
+  /** Tag key to the attribute type its values name: {@code {"owner": "entra user"}}. */
+  @JsonProperty Map<String, String> resourceOwners;
+
+  /** Resource pattern ({@code *} for the server) to its tags, for the access flows. */
+  @JsonProperty Map<String, Map<String, String>> resourceTags;
 
   private IntegrationFile(Path path) {
     this.path = path;
