@@ -82,4 +82,20 @@ class ResourcePatternTest {
         "AccessFlow.resources",
         pattern);
   }
+
+  @org.junit.jupiter.api.Test
+  void aBackslashEscapesSlashesStarsAndTheServerAndRolePrefixes() {
+    assertThat(ResourcePattern.parse("a\\/b/*").matches(ResourceRef.schema("a/b", "s"))).isTrue();
+    assertThat(ResourcePattern.parse("a\\/b/*").matches(ResourceRef.schema("a", "b"))).isFalse();
+    assertThat(ResourcePattern.parse("\\server").matches(ResourceRef.database("server"))).isTrue();
+    assertThat(ResourcePattern.parse("server").matches(ResourceRef.database("server"))).isFalse();
+    assertThat(ResourcePattern.parse("role\\:x").matches(ResourceRef.database("role:x"))).isTrue();
+    assertThat(ResourcePattern.parse("role:x").matches(ResourceRef.database("role:x"))).isFalse();
+    assertThat(ResourcePattern.parse("orders/\\*").matches(ResourceRef.schema("orders", "*")))
+        .isTrue();
+    assertThat(ResourcePattern.parse("orders/\\*").matches(ResourceRef.schema("orders", "x")))
+        .isFalse();
+    assertThat(ResourcePattern.path(ResourceRef.relation("a/b", "*", "c\\d")))
+        .isEqualTo("a\\/b/\\*/c\\\\d");
+  }
 }
