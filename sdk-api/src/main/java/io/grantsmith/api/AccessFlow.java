@@ -86,6 +86,14 @@ public abstract class AccessFlow {
     Builder addAllRequesters(Iterable<String> requesters);
 
     /**
+     * Replaces who may request.
+     *
+     * @param requesters identities or groups
+     * @return this builder
+     */
+    Builder requesters(Iterable<String> requesters);
+
+    /**
      * Sets the integration's name.
      *
      * @param integration the {@link Integration#name()} this flow is for
@@ -116,6 +124,14 @@ public abstract class AccessFlow {
      * @return this builder
      */
     Builder addAllResources(Iterable<String> patterns);
+
+    /**
+     * Replaces the resource patterns.
+     *
+     * @param patterns see {@link ResourcePattern}
+     * @return this builder
+     */
+    Builder resources(Iterable<String> patterns);
 
     /**
      * Sets the highest level a request may ask for.
