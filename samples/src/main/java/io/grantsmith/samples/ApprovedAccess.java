@@ -25,15 +25,15 @@ import java.util.Set;
 
 /**
  * Access that needs an approval: the support team may read the sales schema for up to four hours
- * once an integration owner approved; the request is refused until then, and every step goes to
- * an audit file (JSON Lines).
+ * once an integration owner approved; the request is refused until then, and every step goes to an
+ * audit file (JSON Lines).
  */
 public final class ApprovedAccess {
   private ApprovedAccess() {}
 
   /**
-   * The flows of the sample: {@code support} (Alice) may read {@code shop/sales/*}, approved by
-   * any integration owner (the {@code dba} group: Bob).
+   * The flows of the sample: {@code support} (Alice) may read {@code shop/sales/*}, approved by any
+   * integration owner (the {@code dba} group: Bob).
    *
    * @param integration the integration the flow is for
    * @return the flows

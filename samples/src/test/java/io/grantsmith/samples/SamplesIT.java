@@ -130,10 +130,9 @@ class SamplesIT {
           }
           assertThat(lines).hasSize(5).noneMatch(l -> l.contains(pw));
           List<String> types =
-              lines.stream()
-                  .map(l -> l.replaceAll(".*\"type\":\"([A-Z_]+)\".*", "$1"))
-                  .toList();
-          assertThat(types).containsExactly("REQUESTED", "DENIED", "REQUESTED", "APPROVED", "GRANTED");
+              lines.stream().map(l -> l.replaceAll(".*\"type\":\"([A-Z_]+)\".*", "$1")).toList();
+          assertThat(types)
+              .containsExactly("REQUESTED", "DENIED", "REQUESTED", "APPROVED", "GRANTED");
           assertThat(lines.get(3)).contains("bob@example.com");
           try (AccessManager manager =
               AccessManager.builder().integration(integration).credentials(connector).build()) {

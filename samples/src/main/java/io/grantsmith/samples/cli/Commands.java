@@ -761,7 +761,7 @@ final class Commands {
 
     @Override
     public Integer call() {
-      try (audit) {
+      try (AuditOptions a = audit) {
         return grant();
       }
     }
@@ -877,7 +877,7 @@ final class Commands {
     public Integer call() {
       boolean json = output.json();
       java.util.Optional<Lease> lease;
-      try (audit) {
+      try (AuditOptions a = audit) {
         lease = conn.manager(cli, audit).extend(target.value(), by);
       }
       if (lease.isEmpty()) {
@@ -917,10 +917,11 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
-      progress("Revoking " + target.value() + " in every database...");
       ApplyResult r;
-      try (audit) {
-        r = conn.manager(cli, audit).revoke(target.value());
+      try (AuditOptions a = audit) {
+        AccessManager manager = conn.manager(cli, audit);
+        progress("Revoking " + target.value() + " in every database...");
+        r = manager.revoke(target.value());
       }
       // One entry per database, though a revocation changes some (the shared one) in turns.
       Set<String> dbs = new LinkedHashSet<>();
@@ -958,10 +959,11 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
-      progress("Sweeping...");
       SweepResult r;
-      try (audit) {
-        r = conn.manager(cli, audit).sweep();
+      try (AuditOptions a = audit) {
+        AccessManager manager = conn.manager(cli, audit);
+        progress("Sweeping...");
+        r = manager.sweep();
       }
       if (json) {
         out()
@@ -1093,7 +1095,7 @@ final class Commands {
             }
           };
       Credentials next;
-      try (audit) {
+      try (AuditOptions a = audit) {
         next =
             conn.manager(cli, audit)
                 .rotateConnectorPassword(store, SecretRef.file(file.toString()));

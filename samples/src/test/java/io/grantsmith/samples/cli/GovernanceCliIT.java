@@ -75,7 +75,11 @@ class GovernanceCliIT {
             concat(
                 new String[] {"grant"},
                 c.flags(),
-                concat(request, new String[0], "--approved-by", "alice@example.com,carol@example.com")));
+                concat(
+                    request,
+                    new String[0],
+                    "--approved-by",
+                    "alice@example.com,carol@example.com")));
     assertThat(refused.code()).as(refused.err()).isEqualTo(GrantsmithCli.NOT_APPROVED);
     assertThat(refused.err()).contains("not approved").contains("bob@example.com");
     assertThat(refused.out()).isEmpty();
@@ -88,7 +92,13 @@ class GovernanceCliIT {
             concat(
                 new String[] {"grant"},
                 c.flags(),
-                concat(request, new String[0], "--approved-by", "bob@example.com", "--output", "json")));
+                concat(
+                    request,
+                    new String[0],
+                    "--approved-by",
+                    "bob@example.com",
+                    "--output",
+                    "json")));
     assertThat(granted.code()).as(granted.err()).isZero();
     String password = field(granted.out().trim(), "password");
     assertThat(field(granted.out().trim(), "username")).isEqualTo(user);

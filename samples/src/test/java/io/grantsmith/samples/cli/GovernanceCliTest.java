@@ -31,7 +31,8 @@ class GovernanceCliTest {
     return CliIT.concat(
         new String[] {"grant"},
         CONN,
-        CliIT.concat(new String[] {"--grantee", "alice@example.com", "--resource", "shop/sales"}, more));
+        CliIT.concat(
+            new String[] {"--grantee", "alice@example.com", "--resource", "shop/sales"}, more));
   }
 
   @Test
@@ -93,8 +94,6 @@ class GovernanceCliTest {
             new AccessNotApprovedException("REQ-7", denied), new PrintWriter(err, true));
     assertThat(code).isEqualTo(GrantsmithCli.NOT_APPROVED).isEqualTo(7);
     assertThat(err.toString()).contains("REQ-7").contains("sales-read").contains("maxLevel");
-    assertThat(
-            CliTest.run(Map.of(), "--help").out())
-        .contains("7 not approved");
+    assertThat(CliTest.run(Map.of(), "--help").out()).contains("7 not approved");
   }
 }

@@ -246,7 +246,10 @@ class IntegrationFileTest {
           + " \"port\": 6432, \"database\": \"orders\", \"sslMode\": \"verify-full\","
           + " \"sslRootCert\": \"/etc/ca.pem\", \"user\": \"jit_conn\", \"userCleanupAfterDays\": 7,"
           + " \"credentialRotationDays\": 30, \"customAccessDetails\": \"Ask #dba\","
-          + " \"maxAccessDuration\": \"PT8H\"}";
+          + " \"maxAccessDuration\": \"PT8H\","
+          + " \"integrationOwners\": {\"entra group\": \"dba-team, oncall\"},"
+          + " \"resourceOwners\": {\"owner\": \"entra user\"},"
+          + " \"resourceTags\": {\"orders/sales/*\": {\"owner\": \"bob@example.com\"}}}";
 
   @Test
   void everyKeyMapsToTheIntegration() throws IOException {
@@ -263,6 +266,13 @@ class IntegrationFileTest {
     assertThat(i.customAccessDetails()).contains("Ask #dba");
     assertThat(i.maxAccessDuration()).isEqualTo(Duration.ofHours(8));
     assertThat(o.user()).isEqualTo("jit_conn");
+    assertThat(i.integrationOwners())
+        .containsExactly(
+            io.grantsmith.api.IntegrationOwner.of("entra group", "dba-team", "oncall"));
+    assertThat(i.resourceOwners())
+        .containsExactly(io.grantsmith.api.ResourceOwner.of("owner", "entra user"));
+    assertThat(o.resourceTags())
+        .isEqualTo(Map.of("orders/sales/*", Map.of("owner", "bob@example.com")));
     assertThat(IntegrationFile.KEYS)
         .containsExactly(
             "name",
@@ -275,7 +285,10 @@ class IntegrationFileTest {
             "userCleanupAfterDays",
             "credentialRotationDays",
             "customAccessDetails",
-            "maxAccessDuration");
+            "maxAccessDuration",
+            "integrationOwners",
+            "resourceOwners",
+            "resourceTags");
   }
 
   @Test
