@@ -72,7 +72,8 @@ public final class StrictJson {
   public static Map<String, JsonNode> object(
       JsonNode node, String path, Set<String> allowed, Set<String> required) {
     if (node == null || !node.isObject()) {
-      throw new InvalidValueException(path, "must be a JSON object", type(node));
+      throw new InvalidValueException(
+          path.isEmpty() ? "document" : path, "must be a JSON object", type(node));
     }
     Map<String, JsonNode> members = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = node.fields();
