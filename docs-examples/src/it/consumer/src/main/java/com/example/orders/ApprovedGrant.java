@@ -77,7 +77,7 @@ public final class ApprovedGrant {
     try {
       manager.grant(request, Authorization.of("alice@example.com")); // no approval yet
     } catch (AccessNotApprovedException e) {
-      System.out.println(e.decision().describe()); // needs approval: one of [bob@example.com] ...
+      System.out.println(e.decision().describe()); // needs approval: flow sales-read ...
     }
     AccessGrant grant =
         manager.grant(
