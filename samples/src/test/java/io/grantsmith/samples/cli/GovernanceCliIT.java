@@ -142,6 +142,83 @@ class GovernanceCliIT {
     assertThat(events.get(5).get("reason").asText()).isEqualTo("MANUAL");
   }
 
+  /**
+   * The README's command line: the example flows file, an integration file naming the owners, and
+   * Carol (a sales lead, the owner of {@code orders/sales}) approving Alice's read.
+   */
+  @AzurePostgresTest
+  void theReadmeExampleGrantsWithTheExampleFlowsFile(AzurePostgres server) throws Exception {
+    try (Connection admin = server.adminConnection("postgres");
+        Statement st = admin.createStatement()) {
+      if (!st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'orders'").next()) {
+        server.createDatabase("orders");
+      }
+    }
+    try (Connection admin = server.adminConnection("orders");
+        Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA IF NOT EXISTS sales");
+      st.execute("CREATE TABLE IF NOT EXISTS sales.items (id int)");
+    }
+    CliIT.Connector c = CliIT.connector(server);
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", c.password());
+    Path example = Path.of("flows", "orders-flows.json");
+    CliTest.Result check = CliTest.run(env, "flows", "check", example.toString());
+    assertThat(check.code()).as(check.err()).isZero();
+    assertThat(check.out())
+        .contains("3 flow(s), valid")
+        .contains("orders-read")
+        .contains("orders-peek")
+        .contains("orders-write");
+
+    Path integration = dir.resolve("orders-prod.json");
+    Files.writeString(
+        integration,
+        ("{\"name\": \"orders-prod\", \"hostname\": \"%s\", \"port\": %d,"
+                + " \"sslMode\": \"disable\", \"database\": \"orders\", \"user\": \"%s\","
+                + " \"integrationOwners\": {\"okta group\": \"dba-team\"},"
+                + " \"resourceOwners\": {\"owner\": \"okta group\"}}")
+            .formatted(server.host(), server.port(), c.name()));
+    Path audit = dir.resolve("audit.jsonl");
+    String[] grant = {
+      "grant",
+      "--integration",
+      integration.toString(),
+      "--flows",
+      example.toString(),
+      "--requester",
+      "alice@example.com",
+      "--justification",
+      "INC-311: refunds stuck",
+      "--grantee",
+      "alice@example.com",
+      "--resource",
+      "orders/sales",
+      "--duration",
+      "2h",
+      "--request-id",
+      "REQ-1043",
+      "--audit-log",
+      audit.toString(),
+      "--output",
+      "json"
+    };
+    CliTest.Result unapproved = CliTest.run(env, grant);
+    assertThat(unapproved.code()).as(unapproved.err()).isEqualTo(GrantsmithCli.NOT_APPROVED);
+    assertThat(unapproved.err()).contains("orders-read").contains("sales-leads");
+    CliTest.Result approved =
+        CliTest.run(env, concat(grant, new String[0], "--approved-by", "carol@example.com"));
+    assertThat(approved.code()).as(approved.err()).isZero();
+    String user = field(approved.out().trim(), "username");
+    String password = field(approved.out().trim(), "password");
+    assertThat(server).user(user, password).canSelectFrom("orders", "sales.items");
+    assertThat(Files.readString(audit)).contains("approved by flow orders-read");
+    CliTest.Result revoked =
+        CliTest.run(
+            env, "revoke", "--integration", integration.toString(), "--request-id", "REQ-1043");
+    assertThat(revoked.code()).as(revoked.err()).isZero();
+    assertThat(server).user(user, password).cannotLogin("orders");
+  }
+
   /** Every role with its login and comment, and every membership, read as the superuser. */
   static List<String> roles(TestDatabase db) throws SQLException {
     List<String> out = new ArrayList<>();
