@@ -143,6 +143,89 @@ class GovernanceCliIT {
   }
 
   /**
+   * {@code --audit-webhook}: the revocation's events reach a local endpoint, signed with the secret
+   * of the environment, which appears in no payload.
+   */
+  @AzurePostgresTest
+  void revokeWithAnAuditWebhookDeliversSignedEvents(AzurePostgres server, TestDatabase db)
+      throws Exception {
+    try (Connection admin = db.adminConnection();
+        Statement st = admin.createStatement()) {
+      st.execute("CREATE SCHEMA sales");
+      st.execute("CREATE TABLE sales.orders (id int)");
+    }
+    CliIT.Connector c = CliIT.connector(server);
+    String secret = "hook-secret-" + java.util.UUID.randomUUID();
+    Map<String, String> env =
+        Map.of("GRANTSMITH_PASSWORD", c.password(), AuditOptions.SECRET_ENV, secret);
+    List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> signatures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer hook =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext(
+        "/events",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          bodies.add(new String(body, StandardCharsets.UTF_8));
+          signatures.add(
+              exchange
+                  .getRequestHeaders()
+                  .getFirst(io.grantsmith.governance.WebhookAuditSink.SIGNATURE_HEADER));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    hook.start();
+    try {
+      CliTest.Result granted =
+          CliTest.run(
+              env,
+              concat(
+                  new String[] {"grant"},
+                  c.flags(),
+                  "--grantee",
+                  "erin@example.com",
+                  "--resource",
+                  db.name() + "/sales",
+                  "--cleanup-after-days",
+                  "0",
+                  "--request-id",
+                  "REQ-9",
+                  "--output",
+                  "json"));
+      assertThat(granted.code()).as(granted.err()).isZero();
+      String password = field(granted.out().trim(), "password");
+      String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/events";
+      CliTest.Result revoked =
+          CliTest.run(
+              env,
+              concat(
+                  new String[] {"revoke"},
+                  c.flags(),
+                  "--request-id",
+                  "REQ-9",
+                  "--audit-webhook",
+                  url,
+                  "--audit-spool",
+                  dir.resolve("spool").toString()));
+      assertThat(revoked.code()).as(revoked.err()).isZero();
+      assertThat(bodies).hasSize(2);
+      assertThat(bodies.get(0)).contains("\"type\":\"REVOKED\"").contains("REQ-9");
+      assertThat(bodies.get(1)).contains("\"type\":\"CLEANED_UP\"");
+      for (int i = 0; i < bodies.size(); i++) {
+        assertThat(signatures.get(i))
+            .isEqualTo(
+                io.grantsmith.governance.WebhookAuditSink.sign(
+                    io.grantsmith.api.Secret.of(secret),
+                    bodies.get(i).getBytes(StandardCharsets.UTF_8)));
+        assertThat(bodies.get(i)).doesNotContain(secret).doesNotContain(password);
+      }
+      assertThat(revoked.err()).doesNotContain(secret);
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  /**
    * The README's command line: the example flows file, an integration file naming the owners, and
    * Carol (a sales lead, the owner of {@code orders/sales}) approving Alice's read.
    */

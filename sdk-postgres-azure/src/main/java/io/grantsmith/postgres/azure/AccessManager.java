@@ -65,6 +65,12 @@ import java.util.function.Function;
  * manager.close(); // at shutdown
  * }</pre>
  *
+ * <p>With {@linkplain Builder#flows access flows}, {@link #grant(AccessRequest, Authorization)}
+ * grants only what they approve, decided before any SQL is sent. With an {@linkplain
+ * Builder#auditSink audit sink}, every grant, extension, password reset, revocation, sweep and
+ * rotation publishes its {@link AuditEvent}s, in order; a failing sink never stops a revocation or
+ * a sweep (see {@link Builder#auditFailuresBlockGrants} for grants).
+ *
  * <p>A manager built from {@linkplain Builder#credentials credentials} keeps a few idle connections
  * per database for reuse ({@link ConnectionSource#pooled}); {@link #close()} closes them. A manager
  * built from {@linkplain Builder#connections connections} uses them as given.
