@@ -13,9 +13,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
@@ -41,10 +43,11 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * <p>The ground truth is a login: after the sequence, each person with a lease logs in to both
  * databases and tries {@code SELECT} and {@code INSERT} (rolled back) on every table, which must
  * succeed exactly where one of their active grants reaches the table at a level allowing it and
- * fail with SQLSTATE 42501 elsewhere; a database where they hold nothing may refuse the login
- * (SQLSTATE 42501 or class 28) instead. A revoked person can no longer log in anywhere with the
- * last password handed out. The counts of the summary (cases, logins, attempts allowed and refused,
- * revocations, sweeps) are asserted at the end.
+ * fail with SQLSTATE 42501 elsewhere, and {@code CREATE TABLE} (rolled back) in every schema, which
+ * must succeed exactly where they hold ADMIN on the schema; a database where they hold nothing may
+ * refuse the login (SQLSTATE 42501 or class 28) instead. A revoked person can no longer log in
+ * anywhere with the last password handed out. The counts of the summary (cases, logins, attempts
+ * allowed and refused, revocations, sweeps) are asserted at the end.
  */
 class BundleMembershipPropertiesIT {
   static final int TRIES = 36;
@@ -99,6 +102,7 @@ class BundleMembershipPropertiesIT {
   static final AtomicInteger REFUSED = new AtomicInteger();
   static final AtomicInteger WRITES_ALLOWED = new AtomicInteger();
   static final AtomicInteger REVOKED_CHECKED = new AtomicInteger();
+  static final AtomicInteger CREATES_ALLOWED = new AtomicInteger();
 
   private static synchronized Env env(int n) throws Exception {
     List<PostgresVersion> versions = PostgresVersion.configured();
@@ -142,7 +146,8 @@ class BundleMembershipPropertiesIT {
       System.out.printf(
           "BUNDLE properties: %d cases on PG%s, %d steps (%d grants, %d revocations, %d sweeps);"
               + " %d logins (%d refused where nothing was held), %d attempts allowed (%d writes),"
-              + " %d refused; %d revoked people refused a login%n",
+              + " %d refused; %d creates allowed (ADMIN on the schema);"
+              + " %d revoked people refused a login%n",
           CASES.get(),
           ENVS.keySet(),
           STEPS.get(),
@@ -154,6 +159,7 @@ class BundleMembershipPropertiesIT {
           ALLOWED.get(),
           WRITES_ALLOWED.get(),
           REFUSED.get(),
+          CREATES_ALLOWED.get(),
           REVOKED_CHECKED.get());
       assertThat(CASES.get()).as("cases").isEqualTo(TRIES);
       assertThat(GRANTS.get()).as("grants").isGreaterThanOrEqualTo(TRIES);
@@ -162,6 +168,7 @@ class BundleMembershipPropertiesIT {
       assertThat(REVOKED_CHECKED.get()).as("revoked people checked").isPositive();
       assertThat(LOGINS.get()).as("logins").isPositive();
       assertThat(WRITES_ALLOWED.get()).as("writes allowed").isPositive();
+      assertThat(CREATES_ALLOWED.get()).as("creates allowed").isPositive();
       assertThat(ALLOWED.get()).as("attempts allowed").isGreaterThan(WRITES_ALLOWED.get());
       assertThat(REFUSED.get()).as("attempts refused").isPositive();
     } finally {
@@ -184,7 +191,10 @@ class BundleMembershipPropertiesIT {
     Arbitrary<Step> grant =
         Combinators.combine(
                 person,
-                Arbitraries.of(AccessLevel.READ_ONLY, AccessLevel.READ_WRITE),
+                Arbitraries.frequency(
+                    Tuple.of(3, AccessLevel.READ_ONLY),
+                    Tuple.of(3, AccessLevel.READ_WRITE),
+                    Tuple.of(1, AccessLevel.ADMIN)),
                 target.list().ofMinSize(1).ofMaxSize(2).uniqueElements())
             .as(GrantStep::new);
     Arbitrary<Step> revoke = person.map(RevokeStep::new);
@@ -203,9 +213,12 @@ class BundleMembershipPropertiesIT {
     String run = "c" + n + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     // The union of each person's grants since their last revocation.
     List<Map<Table, AccessLevel>> held = new ArrayList<>();
+    // The schemas (database index and name) where each person may create: ADMIN on the schema.
+    List<Set<String>> creators = new ArrayList<>();
     List<Login> logins = new ArrayList<>();
     for (int p = 0; p < PEOPLE; p++) {
       held.add(new HashMap<>());
+      creators.add(new HashSet<>());
       logins.add(null);
     }
     Map<Integer, Boolean> active = new LinkedHashMap<>();
@@ -244,6 +257,13 @@ class BundleMembershipPropertiesIT {
             }
           }
         }
+        if (g.level() == AccessLevel.ADMIN) {
+          for (Target target : g.targets()) {
+            if (target.table() == null) {
+              creators.get(g.person()).add(target.db() + "." + target.schema());
+            }
+          }
+        }
         active.put(g.person(), true);
       } else if (step instanceof RevokeStep r) {
         REVOKES.incrementAndGet();
@@ -252,6 +272,7 @@ class BundleMembershipPropertiesIT {
           env.manager.revoke(login.user());
         }
         held.get(r.person()).clear();
+        creators.get(r.person()).clear();
         active.put(r.person(), false);
       } else {
         SWEEPS.incrementAndGet();
@@ -264,7 +285,7 @@ class BundleMembershipPropertiesIT {
         continue;
       }
       if (Boolean.TRUE.equals(active.get(p))) {
-        check(env, p, login, held.get(p));
+        check(env, p, login, held.get(p), creators.get(p));
       } else {
         for (String db : env.dbs) {
           try (Connection c = env.server.connect(db, login.user(), login.password())) {
@@ -284,9 +305,7 @@ class BundleMembershipPropertiesIT {
   }
 
   private static AccessLevel max(AccessLevel a, AccessLevel b) {
-    return a == AccessLevel.READ_WRITE || b == AccessLevel.READ_WRITE
-        ? AccessLevel.READ_WRITE
-        : AccessLevel.READ_ONLY;
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static List<Table> tables() {
@@ -302,7 +321,8 @@ class BundleMembershipPropertiesIT {
   }
 
   /** Logs in as person p to each database and tries every table against what p holds. */
-  private static void check(Env env, int p, Login login, Map<Table, AccessLevel> held)
+  private static void check(
+      Env env, int p, Login login, Map<Table, AccessLevel> held, Set<String> creators)
       throws SQLException {
     for (int d = 0; d < DATABASES; d++) {
       int db = d;
@@ -335,10 +355,27 @@ class BundleMembershipPropertiesIT {
             attempt(
                 st,
                 "INSERT INTO " + name + " VALUES (1)",
-                level == AccessLevel.READ_WRITE,
+                level != null && level != AccessLevel.READ_ONLY,
                 "person " + p + " inserts into " + name + " in database " + d + " holding " + held);
-            if (level == AccessLevel.READ_WRITE) {
+            if (level != null && level != AccessLevel.READ_ONLY) {
               WRITES_ALLOWED.incrementAndGet();
+            }
+          } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+          }
+        }
+        for (String schema : SCHEMAS) {
+          boolean admin = creators.contains(d + "." + schema);
+          c.setAutoCommit(false);
+          try {
+            attempt(
+                st,
+                "CREATE TABLE " + schema + ".probe (x int)",
+                admin,
+                "person " + p + " creates in " + schema + " in database " + d + " holding " + held);
+            if (admin) {
+              CREATES_ALLOWED.incrementAndGet();
             }
           } finally {
             c.rollback();
