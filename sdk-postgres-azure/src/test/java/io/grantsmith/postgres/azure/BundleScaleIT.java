@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (SQLSTATE 42501). One person in the middle is revoked: that person can no longer log in, while
  * the neighbours on either side, the first, the last and the sampled ones still read every table,
  * and the lease list holds one active lease fewer. Each version runs on a server of its own, which
- * is closed with its roles at the end.
+ * is closed with its roles at the end. The system property {@code grantsmith.bundle.people} sets
+ * another number of people (for a shorter run while developing); the time per version is printed.
  */
 class BundleScaleIT {
   static final int PEOPLE = Integer.getInteger("grantsmith.bundle.people", 10_000);
