@@ -223,6 +223,25 @@ final class Bundles {
       read = state.get(0)[0];
     }
     boolean full = read == null || read.contains("\"" + BundleKey.DROPPING_AT + "\"");
+    Lacking lacking = lacking(name, key, full);
+    InvalidValueException.check(
+        lacking.found(), "AccessRequest.resources", "must name objects that exist", key.resource());
+    return new Sync(b, read, lacking.missing());
+  }
+
+  /**
+   * What a bundle lacks of its key.
+   *
+   * @param missing the objects and what they lack
+   * @param found whether the key's resource exists
+   */
+  record Lacking(List<Missing> missing, boolean found) {}
+
+  /**
+   * What bundle {@code name} lacks of {@code key} in its database, with one query; with {@code
+   * full}, read as if it held nothing.
+   */
+  Lacking lacking(String name, BundleKey key, boolean full) {
     ResourceRef r = key.resource();
     String db = key.database();
     List<Missing> missing = new ArrayList<>();
@@ -273,9 +292,7 @@ final class Bundles {
               + e.getSQLState(),
           e);
     }
-    InvalidValueException.check(
-        found, "AccessRequest.resources", "must name objects that exist", r);
-    return new Sync(b, read, missing);
+    return new Lacking(missing, found);
   }
 
   private static ResourceRef object(String db, Object[] row) {

@@ -4,6 +4,7 @@ import io.grantsmith.api.CatalogSnapshot;
 import io.grantsmith.api.Grant;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.Privilege;
 import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.postgres.azure.internal.BundleKey;
@@ -121,7 +122,31 @@ final class DriftOperation {
     Map<String, List<Footprint.Held>> held =
         held(server, all.stream().map(Bundles.Held::name).toList(), false);
     Map<ResourceRef, List<ResourceRef>> sequences = new HashMap<>();
+    Bundles bundles = new Bundles(rt);
     for (Bundles.Held b : all) {
+      if (b.key() != null && server.databases().contains(b.key().database())) {
+        // What the key approves and the bundle lacks (a table created since the last grant for
+        // it among them): its members do not have it.
+        for (Bundles.Missing m : bundles.lacking(b.name(), b.key(), false).missing()) {
+          for (Privilege p : m.privileges()) {
+            report.addDrift(
+                Drift.builder()
+                    .role(b.name())
+                    .kind(Drift.Kind.MISSING_PRIVILEGE)
+                    .database(b.key().database())
+                    .object(m.object().toString())
+                    .privilege(p.keyword())
+                    .detail(
+                        p.keyword()
+                            + " on "
+                            + m.object()
+                            + " is in the key of the bundle "
+                            + b.name()
+                            + " but not held; the next grant for it adds it")
+                    .build());
+          }
+        }
+      }
       for (String member : b.members()) {
         if (!managed.contains(member)) {
           report.addDrift(

@@ -147,6 +147,8 @@ final class SweepOperation {
       } catch (ApplyException e) {
         // A grant claimed the bundle (conflict) or it could not be dropped: the next sweep sees.
         LOG.info("Sweep left the bundle {}: SQLSTATE {}", b.name(), e.sqlState().orElse("unknown"));
+      } catch (RuntimeException e) {
+        LOG.warn("Sweep could not handle the bundle {}: {}", b.name(), e.getMessage());
       }
     }
   }
