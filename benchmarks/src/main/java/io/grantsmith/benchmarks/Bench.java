@@ -62,6 +62,8 @@ public final class Bench {
   private static final String CONNECTOR = "bench_connector";
   private static final String X1 = "bench_x1";
   private static final String SMALL = "bench_small";
+  private static final String WIDE = "bench_wide";
+  private static final int WIDE_TABLES = 5000;
   private static final int SCHEMAS = 200;
   private static final int TABLES = 25;
   private static final String ROLE = "__role__";
@@ -74,6 +76,7 @@ public final class Bench {
   private int requests = 200;
   private int bigRequests = 50;
   private int leases = 1000;
+  private int holders = 20;
   private int perStatementSubset = 520;
   private List<Integer> scales = List.of(1, 4, 16);
   private java.util.Set<String> only = java.util.Set.of();
@@ -121,6 +124,7 @@ public final class Bench {
         case "--requests" -> requests = Integer.parseInt(args[++i]);
         case "--big-requests" -> bigRequests = Integer.parseInt(args[++i]);
         case "--leases" -> leases = Integer.parseInt(args[++i]);
+        case "--holders" -> holders = Integer.parseInt(args[++i]);
         case "--subset" -> perStatementSubset = Integer.parseInt(args[++i]);
         case "--scales" -> {
           List<Integer> s = new ArrayList<>();
@@ -143,6 +147,7 @@ public final class Bench {
                               --requests N             single requests timed in item 5 (default 200)
                               --big-requests N         single requests timed in item 5 on the 5,000-table database (default 50)
                               --leases N               expired leases swept in item 8 (default 1000)
+                              --holders N              people holding the 5,000-table schema before item 11 times (default 20)
                               --subset N               statements timed for one-per-round-trip under latency (default 520)
                               --scales 1,4,16          estate multiples for item 9 (default 1,4,16)
                               --out DIR                where results.json and results.md go (default benchmarks/target)
@@ -204,6 +209,9 @@ public final class Bench {
 
   private void setUp() throws Exception {
     List<String> dbs = new ArrayList<>(List.of("postgres", X1, SMALL));
+    if (only.isEmpty() || only.contains("11")) {
+      dbs.add(WIDE);
+    }
     for (int scale : scales) {
       if (scale != 1) {
         dbs.add(scaled(scale));
@@ -211,8 +219,11 @@ public final class Bench {
     }
     for (String db : dbs.subList(1, dbs.size())) {
       server.createDatabase(db);
-      int schemas = db.equals(SMALL) ? 4 : SCHEMAS * (db.equals(X1) ? 1 : scaleOf(db));
-      int tables = db.equals(SMALL) ? 10 : TABLES;
+      int schemas =
+          db.equals(SMALL) || db.equals(WIDE)
+              ? (db.equals(SMALL) ? 4 : 1)
+              : SCHEMAS * (db.equals(X1) ? 1 : scaleOf(db));
+      int tables = db.equals(SMALL) ? 10 : db.equals(WIDE) ? WIDE_TABLES : TABLES;
       long t0 = System.nanoTime();
       Estate.builder().inDatabase(db).schemas(schemas).tables(tables).create(server);
       log(
@@ -283,6 +294,7 @@ public final class Bench {
     guard("7", this::item7);
     guard("8", this::item8);
     guard("10", this::item10);
+    guard("11", this::item11);
     for (int scale : scales) {
       if (scale != 1) {
         guard("9", () -> item1and3(scaled(scale), scale));
@@ -1160,8 +1172,8 @@ public final class Bench {
         Report.ms(sweep),
         Report.ms(floor),
         sweep / floor,
-        "—",
-        null,
+        "≤ 2×",
+        sweep / floor <= 2.0,
         String.format(
             Locale.ROOT,
             "%.1f ms per lease; revoked %d, dropped %d, failed %d%s",
@@ -1172,5 +1184,103 @@ public final class Bench {
             r.failed().isEmpty()
                 ? ""
                 : " (" + firstLine(r.failed().values().iterator().next()) + ")"));
+  }
+
+  /**
+   * Item 11 (issue 16): with people's access held by shared bundle roles, the Nth person's
+   * read-only grant on a schema of 5,000 tables (its bundle made by earlier people) against a
+   * one-table grant for a new person, and revoking one of those people against the same one-table
+   * grant. The two grants alternate in one loop, so that both see the same machine.
+   */
+  private void item11() throws Exception {
+    ResourceRef schema = ResourceRef.schema(WIDE, "s1");
+    ResourceRef table = ResourceRef.relation(WIDE, "s1", "t1");
+    log("item 11: " + holders + " people granted the " + WIDE_TABLES + "-table schema first");
+    long t0 = System.nanoTime();
+    AccessGrant first = manager.grant(personRequest("wide-first", schema));
+    double firstMillis = (System.nanoTime() - t0) / 1e6;
+    List<String> holding = new ArrayList<>();
+    holding.add(first.username());
+    for (int i = 1; i < holders; i++) {
+      holding.add(manager.grant(personRequest("wide-holder" + i, schema)).username());
+    }
+    // A first one-table grant, so that its bundle is there too.
+    manager.revoke(manager.grant(personRequest("one-first", table)).username());
+    Stats wide = new Stats();
+    Stats one = new Stats();
+    List<String> timed = new ArrayList<>();
+    for (int i = 0; i < warmup + reps; i++) {
+      t0 = System.nanoTime();
+      AccessGrant g = manager.grant(personRequest("wide" + i, schema));
+      long tw = System.nanoTime() - t0;
+      t0 = System.nanoTime();
+      AccessGrant o = manager.grant(personRequest("one" + i, table));
+      long to = System.nanoTime() - t0;
+      manager.revoke(o.username());
+      holding.add(g.username());
+      if (i >= warmup) {
+        wide.add(tw);
+        one.add(to);
+        timed.add(g.username());
+      }
+    }
+    // Revoking one of the people holding the schema, while the others keep it.
+    Stats revoke = new Stats();
+    int othersAtFirst = holding.size() - 1;
+    for (String user : timed) {
+      t0 = System.nanoTime();
+      manager.revoke(user);
+      revoke.add(System.nanoTime() - t0);
+      holding.remove(user);
+    }
+    for (String user : holding) {
+      manager.revoke(user);
+    }
+    double w = wide.medianMillis();
+    double o = one.medianMillis();
+    double r = revoke.medianMillis();
+    report.add(
+        "11",
+        String.format(
+            Locale.ROOT,
+            "read-only grant on a schema of %,d tables for the Nth person (bundle already there,"
+                + " N = %d to %d), request to done, vs a one-table grant for a new person",
+            WIDE_TABLES,
+            holders + warmup + 1,
+            holders + warmup + reps),
+        Report.ms(w),
+        Report.ms(o),
+        w / o,
+        "≤ 3×",
+        w / o <= 3.0,
+        String.format(
+            Locale.ROOT,
+            "the first person's grant of the schema (bundle made): %s; the one-table grant"
+                + " names s1.t1 of the same database",
+            Report.ms(firstMillis)));
+    report.add(
+        "11",
+        "revoking one of those people (LOGIN off, sessions ended, memberships removed, role"
+            + " dropped) vs the one-table grant",
+        Report.ms(r),
+        Report.ms(o),
+        r / o,
+        "≤ 2×",
+        r / o <= 2.0,
+        "AccessManager.revoke with cleanup period 0; the other "
+            + othersAtFirst
+            + " people still held the schema at the first of these revocations");
+  }
+
+  private AccessRequest personRequest(String who, ResourceRef resource) {
+    int n = ids.incrementAndGet();
+    return AccessRequest.builder()
+        .requestId("person-" + n)
+        .grantee(who + "-" + n + "@example.com")
+        .integration(integration)
+        .addResource(resource)
+        .level(AccessLevel.READ_ONLY)
+        .duration(Duration.ofHours(1))
+        .build();
   }
 }

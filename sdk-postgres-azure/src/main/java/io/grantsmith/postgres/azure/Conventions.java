@@ -42,6 +42,7 @@ public record Conventions(String markerRole, String connectorName, String userPr
   public static final int MAX_USER_PREFIX = 16;
 
   private static final int NAME_HASH_CHARS = 8;
+  private static final int BUNDLE_HASH_CHARS = 12;
   private static final Conventions DEFAULTS =
       new Conventions(DEFAULT_MARKER_ROLE, DEFAULT_CONNECTOR_NAME, DEFAULT_USER_PREFIX);
 
@@ -114,6 +115,68 @@ public record Conventions(String markerRole, String connectorName, String userPr
    */
   public Conventions withUserPrefix(String userPrefix) {
     return new Conventions(markerRole, connectorName, userPrefix);
+  }
+
+  /**
+   * The NOLOGIN role whose members are Grantsmith's bundle roles: the marker role's name followed
+   * by {@code _bundles}, shortened (with a hash of the marker's name) to fit 63 bytes.
+   *
+   * @return e.g. {@code grantsmith_managed_bundles}
+   */
+  public String bundleMarkerRole() {
+    String suffix = "_bundles";
+    String name = markerRole + suffix;
+    if (name.getBytes(StandardCharsets.UTF_8).length <= Identifiers.MAX_BYTES) {
+      return name;
+    }
+    String hash = "_" + sha256(markerRole).substring(0, NAME_HASH_CHARS);
+    return userPrefix + "m" + hash + suffix;
+  }
+
+  /**
+   * The name of the shared NOLOGIN bundle role that holds the privileges described by {@code key}:
+   * the user prefix, {@code b_}, {@code label} in lower case with every run of characters but
+   * {@code [a-z0-9]} replaced by one {@code _} (shortened to fit 63 bytes), {@code _} and the first
+   * 12 hex digits of SHA-256({@code key}). Equal keys give equal names; a managed user's name
+   * (which ends with {@code _} and 8 hex digits) never equals one.
+   *
+   * @param label a readable hint of what the bundle holds, e.g. {@code shop sales}
+   * @param key the bundle's canonical key text
+   * @return e.g. {@code gs_b_shop_sales_1f3a9c0e5b7d}
+   */
+  public String bundleName(String label, String key) {
+    Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(key, "key");
+    String body = sanitized(label);
+    int max = Identifiers.MAX_BYTES - userPrefix.length() - 2 - 1 - BUNDLE_HASH_CHARS;
+    if (body.length() > max) {
+      body = body.substring(0, max);
+    }
+    return userPrefix + "b_" + body + "_" + sha256(key).substring(0, BUNDLE_HASH_CHARS);
+  }
+
+  private static String sanitized(String text) {
+    StringBuilder s = new StringBuilder();
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < lower.length(); i++) {
+      char c = lower.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+      char out = ok ? c : '_';
+      if (out != '_' || s.length() == 0 || s.charAt(s.length() - 1) != '_') {
+        s.append(out);
+      }
+    }
+    return s.toString();
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e);
+    }
   }
 
   /**

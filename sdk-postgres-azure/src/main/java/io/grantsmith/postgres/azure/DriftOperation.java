@@ -4,9 +4,14 @@ import io.grantsmith.api.CatalogSnapshot;
 import io.grantsmith.api.Grant;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.InvalidValueException;
+import io.grantsmith.api.Privilege;
+import io.grantsmith.api.ResourceKind;
+import io.grantsmith.api.ResourceRef;
+import io.grantsmith.postgres.azure.internal.BundleKey;
 import io.grantsmith.postgres.azure.internal.Footprint;
 import io.grantsmith.postgres.azure.internal.LeaseCodec.Approval;
 import io.grantsmith.postgres.azure.internal.LeaseState;
+import io.grantsmith.postgres.azure.internal.LifecycleQueries;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,7 +63,15 @@ final class DriftOperation {
         grants = new ArrayList<>();
         AccessExpansion.Names names =
             new AccessExpansion.Names(st.roleName(), rt.connector(), marker);
-        for (Approval a : st.approvals().get()) {
+        Bundles.Split split =
+            Bundles.split(
+                st.approvals().get(),
+                rt.config.policy(),
+                server.major(),
+                rt.config.conventions(),
+                server.databases());
+        memberOf.addAll(split.names());
+        for (Approval a : split.direct()) {
           try {
             AccessExpansion.Access access =
                 AccessExpansion.expand(List.of(a), names, rt.config.policy(), catalog);
@@ -75,15 +88,170 @@ final class DriftOperation {
         report.addDrift(d);
       }
     }
+    bundleDrift(server, states, report);
     DriftReport out = report.build();
     LOG.info(
         "Drift: {} difference(s) over {} managed user(s)", out.drift().size(), out.roles().size());
     return out;
   }
 
+  /**
+   * Of the bundles the integration's users are members of: what they hold beyond their keys
+   * (whoever granted it), and their members that are not managed users (a managed user's
+   * memberships are judged against its own lease).
+   */
+  private void bundleDrift(
+      ServerState server, List<LeaseState> states, DriftReport.Builder report) {
+    Set<String> ours = new TreeSet<>();
+    for (LeaseState st : states) {
+      ours.add(st.roleName());
+    }
+    List<Bundles.Held> all = new ArrayList<>();
+    for (Bundles.Held b : new Bundles(rt).readAll()) {
+      if (b.members().stream().anyMatch(ours::contains)) {
+        all.add(b);
+      }
+    }
+    if (all.isEmpty()) {
+      return;
+    }
+    Set<String> managed = new TreeSet<>();
+    for (LeaseState st : server.states()) {
+      managed.add(st.roleName());
+    }
+    Map<String, List<Footprint.Held>> held =
+        held(server, all.stream().map(Bundles.Held::name).toList(), false);
+    Map<ResourceRef, List<ResourceRef>> sequences = new HashMap<>();
+    Bundles bundles = new Bundles(rt);
+    for (Bundles.Held b : all) {
+      if (b.key() != null && server.databases().contains(b.key().database())) {
+        // What the key approves and the bundle lacks (a table created since the last grant for
+        // it among them): its members do not have it.
+        for (Bundles.Missing m : bundles.lacking(b.name(), b.key(), false).missing()) {
+          for (Privilege p : m.privileges()) {
+            report.addDrift(
+                Drift.builder()
+                    .role(b.name())
+                    .kind(Drift.Kind.MISSING_PRIVILEGE)
+                    .database(b.key().database())
+                    .object(m.object().toString())
+                    .privilege(p.keyword())
+                    .detail(
+                        p.keyword()
+                            + " on "
+                            + m.object()
+                            + " is in the key of the bundle "
+                            + b.name()
+                            + " but not held; the next grant for it adds it")
+                    .build());
+          }
+        }
+      }
+      for (String member : b.members()) {
+        if (!managed.contains(member)) {
+          report.addDrift(
+              Drift.builder()
+                  .role(member)
+                  .kind(Drift.Kind.UNAPPROVED_MEMBERSHIP)
+                  .object("role " + b.name())
+                  .privilege("member")
+                  .detail(
+                      "member of the bundle "
+                          + b.name()
+                          + " but not a managed user with an active lease")
+                  .build());
+        }
+      }
+      for (Footprint.Held h : held.getOrDefault(b.name(), List.of())) {
+        if (h.kind() == Footprint.Kind.MEMBERSHIP) {
+          continue;
+        }
+        boolean ok =
+            b.key() != null
+                && h.kind() == Footprint.Kind.PRIVILEGE
+                && h.resource().isPresent()
+                && h.grantsmithPrivilege().isPresent()
+                && inScope(b.key(), h.resource().get(), sequences)
+                && b.key().on(h.resource().get().kind()).contains(h.grantsmithPrivilege().get());
+        if (!ok) {
+          Drift.Builder d =
+              Drift.builder()
+                  .role(b.name())
+                  .kind(
+                      h.kind() == Footprint.Kind.OWNER
+                          ? Drift.Kind.OWNED_AFTER_LEASE
+                          : Drift.Kind.UNAPPROVED_PRIVILEGE)
+                  .database(h.database())
+                  .object(h.object())
+                  .privilege(h.what())
+                  .detail(
+                      h.what()
+                          + " on "
+                          + h.object()
+                          + " in "
+                          + h.database()
+                          + " is beyond what the bundle "
+                          + b.name()
+                          + " holds by its key");
+          if (h.grantor() != null) {
+            d.grantor(h.grantor());
+          }
+          report.addDrift(d.build());
+        }
+      }
+    }
+  }
+
+  /** Whether {@code o} is in the scope of {@code key}, as a grant expands it. */
+  private boolean inScope(
+      BundleKey key, ResourceRef o, Map<ResourceRef, List<ResourceRef>> sequences) {
+    ResourceRef r = key.resource();
+    String db = key.database();
+    if (!o.database().map(db::equals).orElse(false)) {
+      return false;
+    }
+    if (o.kind() == ResourceKind.DATABASE) {
+      return true;
+    }
+    if (o.schema().isEmpty() || !AccessExpansion.managedSchema(o.schema().get())) {
+      return false;
+    }
+    switch (r.kind()) {
+      case DATABASE:
+        return true;
+      case SCHEMA:
+        return o.schema().equals(r.schema());
+      default:
+        break;
+    }
+    if (o.equals(r) || o.kind() == ResourceKind.SCHEMA && o.schema().equals(r.schema())) {
+      return true;
+    }
+    if (r.kind() == ResourceKind.RELATION && o.kind() == ResourceKind.SEQUENCE) {
+      return sequences
+          .computeIfAbsent(
+              r,
+              x ->
+                  rt.query(
+                      db,
+                      LifecycleQueries.OWNED_SEQUENCES,
+                      "read the sequences of " + x,
+                      rs -> ResourceRef.sequence(db, rs.getString(1), rs.getString(2)),
+                      x.schema().get(),
+                      x.name().get()))
+          .contains(o);
+    }
+    return false;
+  }
+
   /** What the users hold, by role: one read per database. */
   private Map<String, List<Footprint.Held>> held(ServerState server, List<LeaseState> states) {
-    List<String> roles = states.stream().map(LeaseState::roleName).toList();
+    return held(server, states.stream().map(LeaseState::roleName).toList(), true);
+  }
+
+  /** What {@code roles} hold, by role: one read per database. */
+  private Map<String, List<Footprint.Held>> held(
+      ServerState server, List<String> roles, boolean memberships) {
     Map<String, List<Footprint.Held>> held = new HashMap<>();
     if (roles.isEmpty()) {
       return held;
@@ -92,7 +260,7 @@ final class DriftOperation {
     for (String db : server.databases()) {
       try (Connection c = rt.connections.open(db)) {
         List<Footprint.Held> here = new ArrayList<>(Footprint.read(c, roles, db.equals(shared)));
-        if (db.equals(shared)) {
+        if (db.equals(shared) && memberships) {
           here.addAll(Footprint.memberships(c, roles));
         }
         for (Footprint.Held h : here) {

@@ -56,6 +56,8 @@ record GrantDesign(
    * @param current the lease the grant widens (active, not revoked), or null for a fresh user
    * @param catalog the catalogs
    * @param now the current instant
+   * @param bundles how the approvals are held: the bundles the user is to be a member of and the
+   *     approvals granted to it directly; null to grant every approval directly
    */
   record Input(
       AccessRequest request,
@@ -64,7 +66,8 @@ record GrantDesign(
       Names names,
       LeaseState current,
       Catalog catalog,
-      Instant now) {}
+      Instant now,
+      Bundles.Split bundles) {}
 
   /**
    * The grant's desired state, lease and password.
@@ -81,7 +84,11 @@ record GrantDesign(
     String user = in.names().user();
     List<Approval> approvals = AccessExpansion.approvals(current, request);
     boolean legacy = AccessExpansion.earlier(current) == null;
-    Access access = AccessExpansion.expand(approvals, in.names(), in.policy(), in.catalog());
+    List<Approval> direct = in.bundles() == null ? approvals : in.bundles().direct();
+    Access access = AccessExpansion.expand(direct, in.names(), in.policy(), in.catalog());
+    if (in.bundles() != null) {
+      access.memberOf().addAll(in.bundles().names());
+    }
     if (legacy) {
       // A lease written before approvals were recorded: keep what the user holds.
       for (CatalogSnapshot s : in.catalog().snapshots().values()) {

@@ -38,11 +38,13 @@ final class GrantOperation {
   private final ManagerRuntime rt;
   private final Holdings holdings;
   private final RevokeOperation revoke;
+  private final Bundles bundles;
 
   GrantOperation(ManagerRuntime rt, Holdings holdings, RevokeOperation revoke) {
     this.rt = rt;
     this.holdings = holdings;
     this.revoke = revoke;
+    this.bundles = new Bundles(rt);
   }
 
   /** A grant ready to apply, or an expired lease to revoke before anything else. */
@@ -124,13 +126,19 @@ final class GrantOperation {
     }
     SetupCoverage.require(rt, request, server.databases());
     LeaseState st = server.state(user);
-    CatalogSnapshot sharedSnap = rt.catalog(shared, request.resources(), user);
+    // What the request itself grants directly (roles; before 16, levels that create objects):
+    // only those resources need their objects read; bundles are read by what they lack.
+    List<ResourceRef> directNow =
+        split(AccessExpansion.approvals(null, request), server).direct().stream()
+            .map(Approval::resource)
+            .toList();
+    CatalogSnapshot sharedSnap = rt.catalog(shared, directNow, user);
     ServerState fresh = server;
     if (st == null && sharedSnap.role(user).isPresent()) {
       // Another replica may have created the user between the two reads: read again, after.
       fresh = rt.readServer(user);
       st = fresh.state(user);
-      sharedSnap = rt.catalog(shared, request.resources(), user);
+      sharedSnap = rt.catalog(shared, directNow, user);
     }
     if (st == null && sharedSnap.role(user).isPresent()) {
       throw new GrantsmithException(
@@ -151,13 +159,26 @@ final class GrantOperation {
       st = null;
     }
     LeaseState current = st != null && st.isActiveAt(now) ? st : null;
-    AccessExpansion.Catalog catalog = catalog(request, current, user, fresh, sharedSnap);
+    List<Approval> approvals = AccessExpansion.approvals(current, request);
+    Bundles.Split split = split(approvals, fresh);
+    List<Bundles.Sync> syncs = new ArrayList<>();
+    for (Bundles.Bundle b : split.bundles()) {
+      syncs.add(bundles.read(b));
+    }
+    AccessExpansion.Catalog catalog = catalog(approvals, split.direct(), user, fresh, sharedSnap);
     AccessExpansion.Names names =
         new AccessExpansion.Names(user, rt.connector(), rt.config.marker());
     GrantDesign design =
         GrantDesign.of(
             new GrantDesign.Input(
-                request, rt.config.integration(), rt.config.policy(), names, current, catalog, now),
+                request,
+                rt.config.integration(),
+                rt.config.policy(),
+                names,
+                current,
+                catalog,
+                now,
+                split),
             rt.config.passwords()::generate);
     // Before LOGIN: whatever the existing role holds beyond the approval goes, or nothing
     // happens (what the connector cannot remove is named, with the statement that removes it).
@@ -165,6 +186,7 @@ final class GrantOperation {
     Plan planned =
         Planner.builder()
             .sharedDatabase(shared)
+            .bundleRoles(split.names())
             .build()
             .plan(design.desired(), catalog.snapshots().values());
     List<Statement> first = new ArrayList<>();
@@ -175,6 +197,8 @@ final class GrantOperation {
     if (sharedSnap.role(rt.config.marker()).isEmpty()) {
       first.add(Renderer.ensureMarker(shared, rt.config.marker()));
     }
+    Renderer r = new Renderer(fresh.major());
+    first.addAll(bundles.sharedStatements(r, syncs));
     Plan check =
         Plan.builder()
             .addStep(
@@ -184,31 +208,45 @@ final class GrantOperation {
                     .addAllStatements(first)
                     .build())
             .build();
+    // The bundles are brought up to date after the lease is written (so that the guards of
+    // later transactions hold) and before LOGIN.
+    Plan bundleObjects = Plan.builder().addAllSteps(bundles.objectSteps(r, syncs)).build();
     Plan plan =
-        Renderer.guarded(check.then(beforeLogin(planned, unapproved)), user, design.comment());
+        Renderer.guarded(
+            check.then(beforeLogin(planned, bundleObjects.then(unapproved))),
+            user,
+            design.comment());
     return new Prepared.Ready(
         revokeFirst,
         plan,
         new IssuedAccess(user, design.lease(), design.password(), design.database()));
   }
 
-  /** The snapshots of the databases the approvals touch, shared first, and their sequences. */
+  /** How {@code approvals} are held on this server. */
+  private Bundles.Split split(List<Approval> approvals, ServerState server) {
+    return Bundles.split(
+        approvals, rt.config.policy(), server.major(), rt.config.conventions(), server.databases());
+  }
+
+  /**
+   * The snapshots of the databases the approvals touch, shared first (whatever the user holds
+   * there, and every object only for the approvals granted directly), and their sequences.
+   */
   private AccessExpansion.Catalog catalog(
-      AccessRequest request,
-      LeaseState current,
+      List<Approval> approvals,
+      List<Approval> direct,
       String user,
       ServerState server,
       CatalogSnapshot sharedSnap) {
     String shared = rt.shared();
-    List<Approval> approvals = AccessExpansion.approvals(current, request);
-    List<ResourceRef> approved = approvals.stream().map(Approval::resource).toList();
+    List<ResourceRef> approved = direct.stream().map(Approval::resource).toList();
     Map<String, CatalogSnapshot> snaps = new LinkedHashMap<>();
     snaps.put(shared, sharedSnap);
     for (String db : AccessExpansion.databases(approvals, server.databases())) {
       snaps.computeIfAbsent(db, d -> rt.catalog(d, approved, user));
     }
     return new AccessExpansion.Catalog(
-        shared, snaps, server.databases(), rt.ownedSequences(approvals, snaps));
+        shared, snaps, server.databases(), rt.ownedSequences(direct, snaps));
   }
 
   /**

@@ -54,10 +54,12 @@ public final class Planner {
 
   private final String sharedDatabase;
   private final int maxObjectsPerStatement;
+  private final Set<String> bundleRoles;
 
   private Planner(Builder b) {
     this.sharedDatabase = b.sharedDatabase;
     this.maxObjectsPerStatement = b.maxObjectsPerStatement;
+    this.bundleRoles = Set.copyOf(b.bundleRoles);
   }
 
   /**
@@ -73,8 +75,24 @@ public final class Planner {
   public static final class Builder {
     private String sharedDatabase = "postgres";
     private int maxObjectsPerStatement = 1000;
+    private final Set<String> bundleRoles = new HashSet<>();
 
     private Builder() {}
+
+    /**
+     * Sets the roles that are shared bundles: a role spec's membership in one of them is granted
+     * {@code WITH INHERIT TRUE, SET FALSE} on 16+ (the member uses the bundle's privileges but
+     * cannot act as it), a plain membership before 16 (default: none).
+     *
+     * @param roles role names
+     * @return this builder
+     */
+    public Builder bundleRoles(Collection<String> roles) {
+      for (String role : roles) {
+        this.bundleRoles.add(io.grantsmith.api.Identifiers.check("Planner.bundleRoles", role));
+      }
+      return this;
+    }
 
     /**
      * Sets the database whose session changes roles, memberships and database privileges (default
@@ -240,7 +258,10 @@ public final class Planner {
       }
       for (String role : new TreeSet<>(spec.memberOf())) {
         if (!current.contains(List.of(role, name))) {
-          rest.add(r.grantRole(db, role, name, false));
+          rest.add(
+              bundleRoles.contains(role)
+                  ? r.grantBundle(db, role, name)
+                  : r.grantRole(db, role, name, false));
         }
       }
       for (Membership m : any.membershipsOf(name)) {

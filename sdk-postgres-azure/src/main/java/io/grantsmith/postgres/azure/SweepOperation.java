@@ -1,14 +1,18 @@
 package io.grantsmith.postgres.azure;
 
+import io.grantsmith.api.ApplyException;
 import io.grantsmith.api.ApplyResult;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Lease;
+import io.grantsmith.api.Plan;
+import io.grantsmith.api.Step;
 import io.grantsmith.postgres.azure.internal.LeaseState;
 import io.grantsmith.postgres.azure.internal.LifecycleQueries;
 import io.grantsmith.postgres.azure.internal.Renderer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +30,12 @@ final class SweepOperation {
 
   private final ManagerRuntime rt;
   private final RevokeOperation revoke;
+  private final Bundles bundles;
 
   SweepOperation(ManagerRuntime rt, RevokeOperation revoke) {
     this.rt = rt;
     this.revoke = revoke;
+    this.bundles = new Bundles(rt);
   }
 
   SweepResult sweep() {
@@ -52,6 +58,7 @@ final class SweepOperation {
             sweepOne(st, now, result);
           }
         }
+        sweepBundles(now, result);
       } finally {
         c.rollback();
       }
@@ -60,7 +67,11 @@ final class SweepOperation {
     }
     SweepResult r = result.build();
     LOG.info(
-        "Sweep revoked {}, dropped {}, failed {}", r.revoked(), r.dropped(), r.failed().keySet());
+        "Sweep revoked {}, dropped {}, failed {}, dropped bundles {}",
+        r.revoked(),
+        r.dropped(),
+        r.failed().keySet(),
+        r.droppedBundles());
     return r;
   }
 
@@ -87,6 +98,58 @@ final class SweepOperation {
     } catch (RuntimeException e) {
       LOG.warn("Sweep could not handle {}: {}", user, e.getMessage());
       result.putFailed(user, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * Bundles without members: the first sweep that finds one records since when (in its comment), a
+   * sweep after the cleanup period (the integration's, else none) drops it; a bundle with members
+   * again loses the record. A grant that claims a bundle meanwhile wins: the sweep's guards fail
+   * with the conflict SQLSTATE and it leaves the bundle to the next sweep.
+   */
+  private void sweepBundles(Instant now, SweepResult.Builder result) {
+    var days = rt.config.integration().userCleanupAfterDays();
+    Duration cleanup = days.isPresent() ? Duration.ofDays(days.getAsInt()) : Duration.ZERO;
+    String shared = rt.shared();
+    ServerState server = null;
+    for (Bundles.Held b : bundles.readAll()) {
+      try {
+        boolean due =
+            b.members().isEmpty()
+                && (b.droppingAt() != null
+                    || b.unusedSince() != null && !now.isBefore(b.unusedSince().plus(cleanup)));
+        if (due) {
+          if (server == null) {
+            server = rt.readServer(b.name());
+          }
+          rt.execute(bundles.dropPlan(new Renderer(server.major()), b, now, server));
+          result.addDroppedBundle(b.name());
+          LOG.info("Dropped the unused bundle {}", b.name());
+          continue;
+        }
+        String comment = Bundles.usageComment(b, now);
+        if (comment != null) {
+          if (server == null) {
+            server = rt.readServer(b.name());
+          }
+          rt.execute(
+              Plan.builder()
+                  .addStep(
+                      Step.builder()
+                          .database(shared)
+                          .description("record whether the bundle " + b.name() + " is in use")
+                          .addStatement(Renderer.guardBundle(shared, b.name(), b.comment()))
+                          .addStatement(
+                              new Renderer(server.major()).commentOnRole(shared, b.name(), comment))
+                          .build())
+                  .build());
+        }
+      } catch (ApplyException e) {
+        // A grant claimed the bundle (conflict) or it could not be dropped: the next sweep sees.
+        LOG.info("Sweep left the bundle {}: SQLSTATE {}", b.name(), e.sqlState().orElse("unknown"));
+      } catch (RuntimeException e) {
+        LOG.warn("Sweep could not handle the bundle {}: {}", b.name(), e.getMessage());
+      }
     }
   }
 

@@ -59,6 +59,14 @@ public abstract class SweepResult {
     Builder skipped(boolean skipped);
 
     /**
+     * Adds a bundle role the sweep dropped.
+     *
+     * @param role the bundle
+     * @return this builder
+     */
+    Builder addDroppedBundle(String role);
+
+    /**
      * Builds.
      *
      * @return the result
@@ -109,6 +117,13 @@ public abstract class SweepResult {
    *
    * @return false unless skipped
    */
+  /**
+   * The shared bundle roles dropped because they had no members for the cleanup period.
+   *
+   * @return their names
+   */
+  public abstract List<String> droppedBundles();
+
   @Value.Default
   public boolean skipped() {
     return false;

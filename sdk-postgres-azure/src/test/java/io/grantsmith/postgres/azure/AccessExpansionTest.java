@@ -114,7 +114,7 @@ class AccessExpansionTest {
       AccessRequest request, LeaseState current, Supplier<Secret> pw) {
     return GrantDesign.of(
         new GrantDesign.Input(
-            request, INTEGRATION, AccessPolicy.standard(), NAMES, current, catalog(), NOW),
+            request, INTEGRATION, AccessPolicy.standard(), NAMES, current, catalog(), NOW, null),
         pw);
   }
 

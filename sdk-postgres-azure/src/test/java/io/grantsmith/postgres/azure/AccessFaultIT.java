@@ -209,7 +209,9 @@ class AccessFaultIT {
     KillingSource source = new KillingSource(tc.connections(), server);
     List<Secret> generated = new CopyOnWriteArrayList<>();
     AccessManager manager = manager(tc, integration, source, generated);
-    // Every grant below is of a new user: the plan of the first has the shape of them all.
+    // Every grant below is of a new user whose bundles exist (the first grant creates them): the
+    // plan of the first has the shape of them all.
+    manager.grant(request(integration, "fault-grant-bundles", db1, db2));
     int calls = executorCalls(manager.planGrant(request(integration, "fault-grant-1", db1, db2)));
     assertThat(calls).as("executor calls of the grant").isPositive();
     Map<Integer, String> states = new TreeMap<>();

@@ -46,13 +46,16 @@ public final class LifecycleQueries {
           + " WHERE tn.nspname = ? AND t.relname = ?)";
 
   /**
-   * The first database, by name, other than the shared one where a role holds CONNECT, else the
-   * shared one if it holds it there. Parameters: the role, the shared database.
+   * The first database, by name, other than the shared one where a role holds CONNECT itself or
+   * through a role it is a direct member of (its bundles), else the shared one if it holds it
+   * there. Parameters: the role, the shared database.
    */
   public static final String CONNECT_DATABASE =
-      "SELECT d.datname::text FROM pg_database d"
+      "WITH u AS (SELECT oid FROM pg_roles WHERE rolname = ?)"
+          + " SELECT d.datname::text FROM pg_database d"
           + " CROSS JOIN LATERAL aclexplode(d.datacl) a"
-          + " WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)"
+          + " WHERE (a.grantee = (SELECT oid FROM u) OR a.grantee IN (SELECT m.roleid"
+          + " FROM pg_auth_members m WHERE m.member = (SELECT oid FROM u)))"
           + " AND a.privilege_type = 'CONNECT'"
           + " ORDER BY d.datname::text = ?, d.datname LIMIT 1";
 

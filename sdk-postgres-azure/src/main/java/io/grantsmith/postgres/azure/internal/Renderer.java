@@ -240,6 +240,27 @@ public final class Renderer {
   }
 
   /**
+   * {@code GRANT role TO member} for a bundle role: on 16+ {@code WITH INHERIT TRUE, SET FALSE}, so
+   * that the member uses the role's privileges but cannot {@code SET ROLE} to it (and so cannot
+   * create objects owned by it); before 16 a plain membership, which PostgreSQL cannot restrict.
+   *
+   * @param db the database the statement runs in
+   * @param role the bundle role
+   * @param member the member
+   * @return the statement
+   */
+  public Statement grantBundle(String db, String role, String member) {
+    return Statement.of(
+        db,
+        "GRANT "
+            + id(role)
+            + " TO "
+            + id(member)
+            + (majorVersion >= 16 ? " WITH INHERIT TRUE, SET FALSE" : ""),
+        "make " + member + " a member of the bundle " + role);
+  }
+
+  /**
    * {@code REVOKE role FROM member}.
    *
    * @param db the database the statement runs in
@@ -970,6 +991,154 @@ public final class Renderer {
             + Sql.ident(markerRole)
             + " IS 'Members are users managed by Grantsmith'; END IF; END $grantsmith$",
         "create the marker role " + markerRole + " if it is missing");
+  }
+
+  /**
+   * Creates the NOLOGIN NOINHERIT role that marks bundle roles (it is made a member of each, with
+   * neither INHERIT nor SET on 16+), with its comment, unless it exists.
+   *
+   * @param db the database the statement runs in
+   * @param bundleMarker the role's name
+   * @return the statement
+   */
+  public static Statement ensureBundleMarker(String db, String bundleMarker) {
+    return Statement.of(
+        db,
+        "DO $grantsmith$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles"
+            + " WHERE rolname = "
+            + literal(bundleMarker)
+            + ") THEN CREATE ROLE "
+            + Sql.ident(bundleMarker)
+            + " NOLOGIN NOINHERIT; COMMENT ON ROLE "
+            + Sql.ident(bundleMarker)
+            + " IS 'Member of the bundle roles managed by Grantsmith'; END IF; END $grantsmith$",
+        "create the bundle marker role " + bundleMarker + " if it is missing");
+  }
+
+  /**
+   * Brings a bundle role to the state a grant planned from: creates it NOLOGIN (the bundle marker
+   * and the connector members of it, its key as comment) if it is missing and was read missing; if
+   * it exists, sets its comment to {@code key} (which ends a recorded "unused" state). Fails with
+   * {@link #CONFLICT_SQLSTATE} if it was dropped since it was read, or its comment is neither what
+   * was read nor {@code key}: the grant reads again.
+   *
+   * @param db the database the statement runs in
+   * @param bundle the bundle role
+   * @param bundleMarker the bundle marker role
+   * @param connector the connector
+   * @param read the comment read, or null if the role was missing
+   * @param key the key's text, the comment of a bundle in use
+   * @return the statement
+   */
+  public Statement ensureBundle(
+      String db, String bundle, String bundleMarker, String connector, String read, String key) {
+    String b = Sql.ident(bundle);
+    String current =
+        "(SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = "
+            + literal(bundle)
+            + ")";
+    String readText = read == null ? "NULL" : literal(read);
+    String body =
+        " BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+            + literal(bundle)
+            + ") THEN "
+            + (read != null
+                ? "RAISE EXCEPTION 'bundle % was dropped concurrently', "
+                    + literal(bundle)
+                    + " USING ERRCODE = '"
+                    + CONFLICT_SQLSTATE
+                    + "'; "
+                : "")
+            + "CREATE ROLE "
+            + b
+            + " NOLOGIN; GRANT "
+            + b
+            + " TO "
+            + Sql.ident(bundleMarker)
+            + (majorVersion >= 16 ? " WITH INHERIT FALSE, SET FALSE" : "")
+            + "; GRANT "
+            + b
+            + " TO "
+            + Sql.ident(connector)
+            + "; COMMENT ON ROLE "
+            + b
+            + " IS "
+            + literal(key)
+            + "; ELSIF "
+            + current
+            + " IS DISTINCT FROM "
+            + literal(key)
+            + " THEN IF "
+            + current
+            + " IS DISTINCT FROM "
+            + readText
+            + " THEN RAISE EXCEPTION 'bundle % changed concurrently', "
+            + literal(bundle)
+            + " USING ERRCODE = '"
+            + CONFLICT_SQLSTATE
+            + "'; END IF; COMMENT ON ROLE "
+            + b
+            + " IS "
+            + literal(key)
+            + "; END IF; END ";
+    return Statement.of(db, "DO " + dollar(body) + "", "create or claim the bundle " + bundle);
+  }
+
+  /**
+   * Fails with {@link #CONFLICT_SQLSTATE} if the comment of bundle role {@code bundle} is no longer
+   * {@code comment} (a sweep began to drop it, or a grant claimed it).
+   *
+   * @param db the database the statement runs in
+   * @param bundle the bundle role
+   * @param comment the comment it must have
+   * @return the statement
+   */
+  public static Statement guardBundle(String db, String bundle, String comment) {
+    return conflictIf(
+        db,
+        "(SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = "
+            + literal(bundle)
+            + ") IS DISTINCT FROM "
+            + literal(comment),
+        "the bundle % changed concurrently",
+        bundle,
+        "check that the bundle " + bundle + " is unchanged");
+  }
+
+  /**
+   * Fails with {@link #CONFLICT_SQLSTATE} if bundle role {@code bundle} has a member other than the
+   * current user, the bundle marker and those administering it ({@link
+   * BundleQueries#notAdministering}).
+   *
+   * @param db the database the statement runs in
+   * @param bundle the bundle role
+   * @param bundleMarker the bundle marker role
+   * @param marker the marker role
+   * @return the statement
+   */
+  public static Statement guardUnused(
+      String db, String bundle, String bundleMarker, String marker) {
+    String oid = "(SELECT oid FROM pg_roles WHERE rolname = " + literal(bundle) + ")";
+    return conflictIf(
+        db,
+        "EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member"
+            + " WHERE m.roleid = "
+            + oid
+            + " AND NOT m.admin_option AND "
+            + BundleQueries.notAdministering(oid, "u", literal(bundleMarker), literal(marker))
+            + ")",
+        "the bundle % gained a member concurrently",
+        bundle,
+        "check that the bundle " + bundle + " has no members");
+  }
+
+  /** {@code $tag$body$tag$} with a tag that the body does not contain. */
+  private static String dollar(String body) {
+    String tag = "$grantsmith$";
+    for (int i = 0; body.contains(tag); i++) {
+      tag = "$grantsmith" + i + "$";
+    }
+    return tag + body + tag;
   }
 
   /**
