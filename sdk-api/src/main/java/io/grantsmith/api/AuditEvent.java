@@ -379,7 +379,15 @@ public abstract class AuditEvent {
     grantee().ifPresent(v -> Texts.printable("AuditEvent.grantee", v, 256));
     user().ifPresent(v -> Identifiers.check("AuditEvent.user", v));
     approvers().forEach(v -> Texts.printable("AuditEvent.approvers", v, 256));
-    resources().forEach(v -> Texts.printable("AuditEvent.resources", v, 1024));
+    // Paths of PostgreSQL names, which may hold any character but NUL.
+    resources()
+        .forEach(
+            v ->
+                InvalidValueException.check(
+                    !v.isEmpty() && v.indexOf('\0') < 0,
+                    "AuditEvent.resources",
+                    "must hold non-empty paths without NUL",
+                    v));
     InvalidValueException.check(
         reason().isEmpty() || type() == Type.REVOKED,
         "AuditEvent.reason",

@@ -524,4 +524,148 @@ final class ModelArbitraries {
                     .addAllMemberships(memberships)
                     .build());
   }
+
+  // ---- governance ------------------------------------------------------------------------------
+
+  static Arbitrary<Approval> approvals() {
+    return Combinators.combine(printable(256), instants(), printable(128)).as(Approval::of);
+  }
+
+  static Arbitrary<Authorization> authorizations() {
+    return Combinators.combine(
+            printable(256),
+            approvals().list().ofMaxSize(3),
+            Arbitraries.strings()
+                .ofMaxLength(1000)
+                .filter(j -> j.indexOf('\0') < 0)
+                .injectNull(0.5))
+        .as(
+            (who, given, why) -> {
+              Authorization.Builder b =
+                  Authorization.builder().requester(who).addAllApprovals(given);
+              if (why != null) {
+                b.justification(why);
+              }
+              return b.build();
+            });
+  }
+
+  static Arbitrary<TimeWindow> timeWindows() {
+    Arbitrary<java.time.LocalTime> times =
+        Arbitraries.integers()
+            .between(0, 24 * 60 - 1)
+            .map(m -> java.time.LocalTime.of(m / 60, m % 60));
+    return Combinators.combine(
+            Arbitraries.of(java.time.DayOfWeek.class).set().ofMinSize(1),
+            times,
+            times,
+            Arbitraries.of("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
+                .map(java.time.ZoneId::of))
+        .as(
+            (days, start, end, zone) ->
+                TimeWindow.builder()
+                    .addAllDays(days)
+                    .start(start)
+                    .end(start.equals(end) ? start.plusMinutes(1) : end)
+                    .zone(zone)
+                    .build());
+  }
+
+  static Arbitrary<Approver> approvers() {
+    return Arbitraries.oneOf(
+        printable(40).map(Approver::identity),
+        printable(40).map(Approver::group),
+        Arbitraries.just(Approver.resourceOwners()),
+        Arbitraries.just(Approver.integrationOwners()));
+  }
+
+  static Arbitrary<ApprovalRule> approvalRules() {
+    Arbitrary<List<Approver>> some = approvers().list().uniqueElements().ofMinSize(1).ofMaxSize(3);
+    return Arbitraries.oneOf(
+        Arbitraries.just(ApprovalRule.automatic()),
+        some.map(ApprovalRule::anyOf),
+        some.map(ApprovalRule::allOf));
+  }
+
+  static Arbitrary<AccessFlow> accessFlows() {
+    return Builders.withBuilder(AccessFlow::builder)
+        .use(integrationNames())
+        .in(AccessFlow.Builder::name)
+        .use(printable(40).set().ofMinSize(1).ofMaxSize(3))
+        .in(AccessFlow.Builder::addAllRequesters)
+        .use(integrationNames())
+        .in(AccessFlow.Builder::integration)
+        .use(
+            Arbitraries.of(
+                    "*",
+                    "orders",
+                    "orders/*",
+                    "orders/sales/*",
+                    "orders/sales/items",
+                    "role:x",
+                    "server",
+                    "a\\/b/*")
+                .set()
+                .ofMinSize(1)
+                .ofMaxSize(3))
+        .in(AccessFlow.Builder::addAllResources)
+        .use(Arbitraries.of(AccessLevel.class))
+        .in(AccessFlow.Builder::maxLevel)
+        .use(Arbitraries.longs().between(1, 90L * 24 * 60).map(Duration::ofMinutes))
+        .in(AccessFlow.Builder::maxDuration)
+        .use(approvalRules())
+        .in(AccessFlow.Builder::approval)
+        .use(Arbitraries.of(true, false))
+        .in(AccessFlow.Builder::justificationRequired)
+        .use(timeWindows())
+        .withProbability(0.5)
+        .in(AccessFlow.Builder::window)
+        .build(AccessFlow.Builder::build);
+  }
+
+  static Arbitrary<AuditEvent> auditEvents() {
+    return Builders.withBuilder(AuditEvent::builder)
+        .use(Arbitraries.create(java.util.UUID::randomUUID))
+        .in(AuditEvent.Builder::id)
+        .use(Arbitraries.of(AuditEvent.Type.class))
+        .in(AuditEvent.Builder::type)
+        .use(instants())
+        .in(AuditEvent.Builder::time)
+        .use(integrationNames())
+        .in(AuditEvent.Builder::integration)
+        .use(printable(128))
+        .withProbability(0.7)
+        .in(AuditEvent.Builder::requestId)
+        .use(printable(256))
+        .withProbability(0.7)
+        .in(AuditEvent.Builder::requester)
+        .use(printable(256))
+        .withProbability(0.7)
+        .in(AuditEvent.Builder::grantee)
+        .use(creatableRoleNames())
+        .withProbability(0.7)
+        .in(AuditEvent.Builder::user)
+        .use(printable(256).list().ofMaxSize(3))
+        .in(AuditEvent.Builder::addAllApprovers)
+        .use(resourceRefs().map(ResourcePattern::path).list().ofMaxSize(3))
+        .in(AuditEvent.Builder::addAllResources)
+        .use(Arbitraries.of(AccessLevel.class))
+        .withProbability(0.7)
+        .in(AuditEvent.Builder::level)
+        .use(instants())
+        .withProbability(0.5)
+        .in(AuditEvent.Builder::expiresAt)
+        .use(Arbitraries.of(AuditEvent.Outcome.class))
+        .in(AuditEvent.Builder::outcome)
+        .use(Arbitraries.strings().ofMaxLength(200).filter(d -> d.indexOf('\0') < 0))
+        .withProbability(0.5)
+        .in(AuditEvent.Builder::detail)
+        .build(
+            b -> {
+              AuditEvent e = b.build();
+              return e.type() == AuditEvent.Type.REVOKED
+                  ? AuditEvent.builder().from(e).reason(AuditEvent.Reason.EXPIRED).build()
+                  : e;
+            });
+  }
 }

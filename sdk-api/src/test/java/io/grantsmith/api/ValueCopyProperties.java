@@ -34,7 +34,12 @@ class ValueCopyProperties {
           CatalogSnapshot.class,
           ApplyResult.class,
           ApplyResult.DatabaseResult.class,
-          DesiredState.class);
+          DesiredState.class,
+          AccessFlow.class,
+          TimeWindow.class,
+          Approval.class,
+          Authorization.class,
+          AuditEvent.class);
 
   @Provide
   Arbitrary<Object> anyValue() {
@@ -58,7 +63,12 @@ class ValueCopyProperties {
         ModelArbitraries.catalogSnapshots(),
         ModelArbitraries.applyResults(),
         ModelArbitraries.databaseResults(),
-        ModelArbitraries.desiredStates());
+        ModelArbitraries.desiredStates(),
+        ModelArbitraries.accessFlows(),
+        ModelArbitraries.timeWindows(),
+        ModelArbitraries.approvals(),
+        ModelArbitraries.authorizations(),
+        ModelArbitraries.auditEvents());
   }
 
   @Property
@@ -120,6 +130,16 @@ class ValueCopyProperties {
       return ImmutableDatabaseResult.builder().from((ApplyResult.DatabaseResult) v).build();
     } else if (v instanceof DesiredState) {
       return DesiredState.builder().from((DesiredState) v).build();
+    } else if (v instanceof AccessFlow) {
+      return AccessFlow.builder().from((AccessFlow) v).build();
+    } else if (v instanceof TimeWindow) {
+      return TimeWindow.builder().from((TimeWindow) v).build();
+    } else if (v instanceof Approval) {
+      return Approval.builder().from((Approval) v).build();
+    } else if (v instanceof Authorization) {
+      return Authorization.builder().from((Authorization) v).build();
+    } else if (v instanceof AuditEvent) {
+      return AuditEvent.builder().from((AuditEvent) v).build();
     }
     throw new AssertionError("no copy for " + v.getClass());
   }

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *         Secret.of(System.getenv("GRANTSMITH_AUDIT_WEBHOOK_SECRET")),
  *         Path.of("/var/spool/grantsmith-audit"))
  *     .build()) {
- *   manager.withAuditSink(sink) ...
+ *   sink.publish(event);
  * }
  * }</pre>
  */
