@@ -165,6 +165,9 @@ public abstract class AccessFlows {
    * @return approved, needs approval, or denied
    */
   public FlowDecision evaluate(AccessRequest request, Authorization authorization, Instant now) {
+    java.util.Objects.requireNonNull(request, "request");
+    java.util.Objects.requireNonNull(authorization, "authorization");
+    java.util.Objects.requireNonNull(now, "now");
     return new FlowEvaluation(this, request, authorization, now).decide();
   }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -142,7 +143,10 @@ final class FlowEvaluation {
   private List<String> resourceOwners(ResourceRef resource) {
     Set<String> owners = new LinkedHashSet<>();
     if (!request.integration().resourceOwners().isEmpty()) {
-      var tags = flows.resourceTags().tags(request.integration(), resource);
+      Map<String, String> tags = flows.resourceTags().tags(request.integration(), resource);
+      if (tags == null) {
+        tags = Map.of();
+      }
       for (ResourceOwner o : request.integration().resourceOwners()) {
         String value = tags.get(o.tagKey());
         if (value != null) {

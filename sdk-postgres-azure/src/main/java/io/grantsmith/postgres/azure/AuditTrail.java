@@ -109,7 +109,15 @@ final class AuditTrail {
     if (sink == null) {
       return;
     }
-    AuditEvent e = event.build();
+    AuditEvent e;
+    try {
+      e = event.build();
+    } catch (RuntimeException invalid) {
+      // A value the event's schema refuses (say, a request id it cannot hold): the operation
+      // goes on, as for a sink that fails.
+      LOG.warn("An audit event could not be built: {}", invalid.getMessage());
+      return;
+    }
     try {
       sink.publish(e);
     } catch (RuntimeException failure) {
@@ -132,7 +140,16 @@ final class AuditTrail {
       publish(event);
       return;
     }
-    AuditEvent e = event.build();
+    AuditEvent e;
+    try {
+      e = event.build();
+    } catch (RuntimeException invalid) {
+      throw new AuditException(
+          "The grant was refused before any change: its audit event could not be built ("
+              + invalid.getMessage()
+              + ")",
+          invalid);
+    }
     try {
       sink.publish(e);
     } catch (AuditException failure) {
