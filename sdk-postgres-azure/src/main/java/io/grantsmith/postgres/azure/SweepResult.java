@@ -113,17 +113,17 @@ public abstract class SweepResult {
   public abstract Map<String, List<Leftover>> leftovers();
 
   /**
-   * Whether nothing was done because another sweep held the lock.
-   *
-   * @return false unless skipped
-   */
-  /**
    * The shared bundle roles dropped because they had no members for the cleanup period.
    *
    * @return their names
    */
   public abstract List<String> droppedBundles();
 
+  /**
+   * Whether nothing was done because another sweep held the lock.
+   *
+   * @return false unless skipped
+   */
   @Value.Default
   public boolean skipped() {
     return false;

@@ -112,11 +112,12 @@ public final class BundleQueries {
   }
 
   /**
-   * Every bundle (a role the bundle marker role is a member of): its comment, the key read from it
-   * with jsonb operators (null members if the comment holds no key), the privileges as {@code
-   * KIND:KEYWORD} texts, its state members, and its members other than the current user, the bundle
-   * marker and those administering it or the marker role (connectors). Parameters: the bundle
-   * marker role, the marker role, the bundle marker role.
+   * Every bundle (a role the bundle marker role is a member of) that the current user is a member
+   * of (the connector that created it): its comment, the key read from it with jsonb operators
+   * (null members if the comment holds no key), the privileges as {@code KIND:KEYWORD} texts, its
+   * state members, and its members other than the current user, the bundle marker and those
+   * administering it or the marker role (connectors). Parameters: the bundle marker role, the
+   * marker role, the bundle marker role.
    *
    * @param majorVersion the server's major version
    * @return the SQL
@@ -148,6 +149,8 @@ public final class BundleQueries {
             + " THEN c.txt::jsonb END AS j) x",
         "WHERE EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles k ON k.oid = m.member",
         "  WHERE m.roleid = r.oid AND k.rolname = ?)",
+        // The bundles this connector manages: it made itself a member of each it created.
+        "  AND pg_has_role(current_user, r.oid, 'MEMBER')",
         "ORDER BY r.rolname");
   }
 }
