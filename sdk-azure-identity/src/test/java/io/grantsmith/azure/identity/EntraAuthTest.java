@@ -100,4 +100,16 @@ class EntraAuthTest {
     assertThat(provider.getProperty("azure.tokenCredentialProviderClassName"))
         .isEqualTo("com.example.Tokens");
   }
+
+  @Test
+  void keyVaultGetsTheSameProvidersCredential() {
+    String token = TestTokens.next();
+    com.azure.core.credential.AccessToken got =
+        io.grantsmith.azure.identity.internal.AzureCredentials.of(
+                EntraAuth.tokenCredentialProvider(TestTokens.class.getName()))
+            .getTokenSync(
+                new com.azure.core.credential.TokenRequestContext()
+                    .addScopes("https://vault.azure.net/.default"));
+    assertThat(got.getToken()).isEqualTo(token);
+  }
 }
