@@ -72,7 +72,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "Exit codes: 0 ok, 1 other failure, 2 bad input, 3 server refused," + " 4 cannot connect,",
       "  5 a managed user holds grants the connector cannot remove (each listed with the",
       "  statement its grantor must run), 6 drift found (drift).",
-      "The password of --user comes from the environment variable GRANTSMITH_PASSWORD.",
+      "The password of --user comes from the environment variable GRANTSMITH_PASSWORD, or",
+      "  from an Azure Key Vault secret (--password-secret keyvault://VAULT/SECRET); with",
+      "  --auth entra the connector logs in with Microsoft Entra tokens and needs none.",
       "Every server subcommand takes --integration FILE, one JSON object with keys",
       "  name, hostname, port, database, sslMode, sslRootCert, user,",
       "  userCleanupAfterDays, credentialRotationDays, customAccessDetails,",
@@ -82,7 +84,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "Flags given explicitly override the file; a \"password\" key is refused.",
       "Environment: GRANTSMITH_HOST, GRANTSMITH_PORT, GRANTSMITH_DATABASE, GRANTSMITH_SSLMODE,",
       "  GRANTSMITH_USER, GRANTSMITH_INTEGRATION_NAME, GRANTSMITH_INTEGRATION (the file),",
-      "  GRANTSMITH_OUTPUT and GRANTSMITH_VERBOSE (true) stand for their flags; a flag wins, and",
+      "  GRANTSMITH_OUTPUT, GRANTSMITH_VERBOSE (true), GRANTSMITH_AUTH,",
+      "  GRANTSMITH_ENTRA_CLIENT_ID and GRANTSMITH_PASSWORD_SECRET stand for their flags; a flag wins, and",
       "  a variable wins over the --integration file.",
       "Shell completion: source bin/grantsmith_completion, or",
       "  source <(grantsmith generate-completion)."
@@ -125,7 +128,10 @@ public final class GrantsmithCli implements Runnable {
           "--user",
           "--integration-name",
           "--output",
-          "--verbose");
+          "--verbose",
+          "--auth",
+          "--entra-client-id",
+          "--password-secret");
 
   final Map<String, String> env;
   final PrintWriter out;
@@ -431,6 +437,12 @@ public final class GrantsmithCli implements Runnable {
       return field;
     }
     switch (field) {
+      case "EntraAuth.clientId":
+        return "--entra-client-id";
+      case "SecretRef":
+      case "SecretRef.location":
+      case "SecretRef.secretName":
+        return "--password-secret";
       case "AccessRequest.grantee":
         return "--grantee";
       case "AccessRequest.requestId":

@@ -333,6 +333,11 @@ public final class ConnectorSetup {
     for (Statement s : roleStatements(Statement.of(database, passwordSql(), "password"))) {
       out.append(s.redacted()).append(";\n");
     }
+    appendDatabaseSteps(out);
+    return out.toString();
+  }
+
+  private void appendDatabaseSteps(StringBuilder out) {
     out.append("-- 2. all privileges on the databases to azure_pg_admin\n")
         .append(Renderer.setupGrantOnAllDatabases())
         .append(";\n")
@@ -348,7 +353,6 @@ public final class ConnectorSetup {
         .append("\\i ")
         .append(GENERATED_FILE)
         .append('\n');
-    return out.toString();
   }
 
   /**
@@ -535,6 +539,13 @@ public final class ConnectorSetup {
    * @return the plan
    */
   public Plan planForEntraAdministrator(Collection<String> databases) {
+    return build(
+        entraRoleStatements(),
+        "1. the marker role " + markerRole + " for the Entra administrator " + connectorName,
+        databases);
+  }
+
+  private List<Statement> entraRoleStatements() {
     Renderer render = new Renderer(majorVersion);
     List<Statement> role = new ArrayList<>();
     role.add(
@@ -552,10 +563,7 @@ public final class ConnectorSetup {
             database,
             render.setupGrantMarker(markerRole, connectorName),
             "let " + connectorName + " administer " + markerRole));
-    return build(
-        role,
-        "1. the marker role " + markerRole + " for the Entra administrator " + connectorName,
-        databases);
+    return role;
   }
 
   /**
@@ -594,32 +602,58 @@ public final class ConnectorSetup {
    * @return the script
    */
   public String scriptForEntraAdministrator(Collection<String> databases) {
-    StringBuilder out = new StringBuilder();
-    out.append("-- Grantsmith connector setup for a connector that logs in with Microsoft Entra")
-        .append(" tokens\n-- (Azure Database for PostgreSQL ")
-        .append(majorVersion)
-        .append(")\n")
-        .append("-- A. An Azure administrator makes the connector's identity a Microsoft Entra\n")
-        .append("--    administrator of the server: in the portal, Security > Authentication >\n")
-        .append("--    Add Microsoft Entra administrators; or with the Azure CLI:\n")
-        .append(
-            "--    az postgres flexible-server microsoft-entra-admin create -g RG -s SERVER \\\n")
-        .append("--      --display-name ")
+    return entraPreamble() + planForEntraAdministrator(databases).toSql() + entraSelfPart();
+  }
+
+  /**
+   * {@link #scriptForEntraAdministrator(Collection)} as a script that finds the databases itself,
+   * as {@link #script()} does, for the server admin's part.
+   *
+   * @return the script
+   */
+  public String scriptForEntraAdministrator() {
+    StringBuilder out = new StringBuilder(entraPreamble());
+    out.append("-- 1. the marker role ")
+        .append(markerRole)
+        .append(" for the Entra administrator ")
         .append(connectorName)
-        .append(" --object-id OBJECT_ID --type ServicePrincipal\n")
-        .append("--    (--type User or Group for a person or a group). Its role name is ")
-        .append(connectorName)
-        .append(".\n")
-        .append("-- B. The server admin runs the rest of this script with psql.\n")
-        .append("\\set ON_ERROR_STOP on\n");
-    out.append(planForEntraAdministrator(databases).toSql());
+        .append('\n');
+    for (Statement s : entraRoleStatements()) {
+      out.append(s.redacted()).append(";\n");
+    }
+    appendDatabaseSteps(out);
+    return out.append(entraSelfPart()).toString();
+  }
+
+  private String entraPreamble() {
+    return "-- Grantsmith connector setup for a connector that logs in with Microsoft Entra"
+        + " tokens\n-- (Azure Database for PostgreSQL "
+        + majorVersion
+        + ")\n"
+        + "-- A. An Azure administrator makes the connector's identity a Microsoft Entra\n"
+        + "--    administrator of the server: in the portal, Security > Authentication >\n"
+        + "--    Add Microsoft Entra administrators; or with the Azure CLI:\n"
+        + "--      az postgres flexible-server microsoft-entra-admin create -g RG -s SERVER\n"
+        + "--        --display-name "
+        + connectorName
+        + " --object-id OBJECT_ID --type ServicePrincipal\n"
+        + "--    (--type User or Group for a person or a group). Its role name is "
+        + connectorName
+        + ".\n"
+        + "-- B. The server admin runs the rest of this script with psql (no password is set).\n"
+        + "\\set ON_ERROR_STOP on\n";
+  }
+
+  private String entraSelfPart() {
     Plan self = planForEntraConnectorItself();
-    if (!self.steps().isEmpty()) {
-      out.append("\n-- C. Then the connector runs once, logged in with its token:\n");
-      for (Step step : self.steps()) {
-        for (Statement s : step.statements()) {
-          out.append("--    ").append(s.redacted()).append(";\n");
-        }
+    if (self.steps().isEmpty()) {
+      return "";
+    }
+    StringBuilder out =
+        new StringBuilder("\n-- C. Then the connector runs once, logged in with its token:\n");
+    for (Step step : self.steps()) {
+      for (Statement s : step.statements()) {
+        out.append("--    ").append(s.redacted()).append(";\n");
       }
     }
     return out.toString();
