@@ -64,6 +64,15 @@ final class AuthOptions {
   String clientId;
 
   @Option(
+      names = "--entra-token-provider",
+      paramLabel = "CLASS",
+      description =
+          "A TokenCredentialProvider class of yours (azure-identity-extensions; on the class"
+              + " path) that gives the Entra credential, instead of a managed identity or the"
+              + " default chain.")
+  String tokenProvider;
+
+  @Option(
       names = "--password-secret",
       paramLabel = "keyvault://VAULT/SECRET",
       description =
@@ -82,6 +91,13 @@ final class AuthOptions {
 
   /** The azure-identity credential: the user-assigned identity if given, else the default chain. */
   EntraAuth entraAuth() {
+    if (tokenProvider != null) {
+      if (clientId != null) {
+        throw new GrantsmithCli.UsageException(
+            "--entra-client-id and --entra-token-provider exclude each other");
+      }
+      return EntraAuth.tokenCredentialProvider(tokenProvider);
+    }
     return clientId != null ? EntraAuth.managedIdentity(clientId) : EntraAuth.developer();
   }
 
@@ -107,8 +123,8 @@ final class AuthOptions {
           "--password-secret and --auth entra exclude each other: an Entra connector has no"
               + " password");
     }
-    if (clientId != null) {
-      entraAuth(); // checks the client id
+    if (clientId != null || tokenProvider != null) {
+      entraAuth(); // checks the client id or class name
     }
     secretRef();
   }

@@ -439,6 +439,8 @@ public final class GrantsmithCli implements Runnable {
     switch (field) {
       case "EntraAuth.clientId":
         return "--entra-client-id";
+      case "EntraAuth.tokenCredentialProviderClassName":
+        return "--entra-token-provider";
       case "SecretRef":
       case "SecretRef.location":
       case "SecretRef.secretName":
