@@ -8,11 +8,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 
 /**
  * Microsoft Entra authentication emulated on a plain PostgreSQL, which has no {@code pgaadauth}
@@ -38,7 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * server's own functions and Entra are used.
  */
 public final class EntraEmulation {
-  private static final Set<String> INSTALLED = ConcurrentHashMap.newKeySet();
+  /** Servers the emulation is installed on, in this JVM (installing again is harmless). */
+  private static final Set<AzurePostgres> INSTALLED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   private final AzurePostgres server;
 
@@ -60,10 +63,9 @@ public final class EntraEmulation {
       throw new UnsupportedOperationException(
           "An external server has Azure's own pgaadauth functions; nothing is emulated there");
     }
-    String key = server.host() + ":" + server.port();
-    if (!INSTALLED.contains(key)) {
+    if (!INSTALLED.contains(server)) {
       synchronized (INSTALLED) {
-        if (!INSTALLED.contains(key)) {
+        if (!INSTALLED.contains(server)) {
           try (Connection c = server.superuserConnection(EntraSql.DATABASE)) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -74,7 +76,7 @@ public final class EntraEmulation {
             throw new IllegalStateException(
                 "Cannot install the Entra emulation (SQLSTATE " + e.getSQLState() + ")", e);
           }
-          INSTALLED.add(key);
+          INSTALLED.add(server);
         }
       }
     }
