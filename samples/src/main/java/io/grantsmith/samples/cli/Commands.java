@@ -187,6 +187,8 @@ final class Commands {
                 + " Env: GRANTSMITH_INTEGRATION_NAME.")
     String name;
 
+    @Mixin AuthOptions auth;
+
     private Integration integration;
     private String resolvedUser;
     private IntegrationFile file = IntegrationFile.NONE;
@@ -312,6 +314,14 @@ final class Commands {
     }
 
     Credentials credentials(GrantsmithCli cli) {
+      auth.check();
+      if (auth.entra()) {
+        throw new GrantsmithCli.UsageException(
+            "--auth entra: the connector " + user() + " has no password");
+      }
+      if (auth.secretRef() != null) {
+        return auth.loadFromVault(user());
+      }
       String pw = cli.env.get(GrantsmithCli.PASSWORD_ENV);
       if (pw == null || pw.isEmpty()) {
         throw new GrantsmithCli.UsageException(
@@ -325,6 +335,10 @@ final class Commands {
 
     ConnectionSource source(GrantsmithCli cli) {
       cli.endpoint = GrantsmithCli.endpoint(integration().hostname(), integration().port());
+      auth.check();
+      if (auth.entra()) {
+        return auth.entraConnections(integration(), user());
+      }
       return ConnectionSource.of(integration(), credentials(cli));
     }
 
@@ -344,6 +358,13 @@ final class Commands {
 
     AccessManager.Builder builder(GrantsmithCli cli) {
       cli.endpoint = GrantsmithCli.endpoint(integration().hostname(), integration().port());
+      auth.check();
+      if (auth.entra()) {
+        return AccessManager.builder()
+            .integration(integration())
+            .connector(user())
+            .connections(ConnectionSource.pooled(auth.entraConnections(integration(), user())));
+      }
       return AccessManager.builder().integration(integration()).credentials(credentials(cli));
     }
 
@@ -514,8 +535,33 @@ final class Commands {
                 + " and objects, default privileges. Does not touch the connector.")
     List<String> late = new ArrayList<>();
 
+    @Option(
+        names = "--auth",
+        paramLabel = "password|entra",
+        converter = AuthOptions.ModeConverter.class,
+        description =
+            "password (default): create the connector with a password; entra: the connector is"
+                + " a Microsoft Entra administrator (added in the portal or through ARM first),"
+                + " the script grants it the rest and sets no password.")
+    AuthOptions.Mode auth;
+
     @Override
     public Integer call() {
+      if (auth == AuthOptions.Mode.ENTRA) {
+        if (!late.isEmpty()) {
+          throw new GrantsmithCli.UsageException(
+              "--database needs no --auth: it does not touch the connector");
+        }
+        ConnectorSetup setup =
+            ConnectorSetup.builder().connectorName(connector).majorVersion(version).build();
+        out()
+            .print(
+                databases.isEmpty()
+                    ? setup.scriptForEntraAdministrator()
+                    : setup.scriptForEntraAdministrator(databases));
+        out().flush();
+        return GrantsmithCli.OK;
+      }
       if (!late.isEmpty() && !databases.isEmpty()) {
         throw new GrantsmithCli.UsageException(
             "--database and --for-database exclude each"
@@ -1059,14 +1105,43 @@ final class Commands {
 
     @Option(
         names = "--password-file",
-        required = true,
         paramLabel = "FILE",
-        description = "Where to write the new password (created or replaced, mode 600).")
+        description =
+            "Where to write the new password (created or replaced, mode 600); required"
+                + " unless --password-secret names the Key Vault secret to write it to.")
     Path file;
 
     @Override
     public Integer call() {
       boolean json = output.json();
+      SecretRef vaultRef = conn.auth.secretRef();
+      if (vaultRef != null) {
+        if (file != null) {
+          throw new GrantsmithCli.UsageException(
+              "--password-file and --password-secret exclude each other");
+        }
+        Credentials next = conn.manager(cli).rotateConnectorPassword(conn.auth.store(), vaultRef);
+        if (json) {
+          out()
+              .println(
+                  Json.write(
+                      Json.object()
+                          .put("username", next.username())
+                          .put("passwordSecret", vaultRef.toString())));
+        } else {
+          out()
+              .println(
+                  "Rotated the password of "
+                      + next.username()
+                      + "; the new one is a new version of "
+                      + vaultRef);
+        }
+        return GrantsmithCli.OK;
+      }
+      if (file == null) {
+        throw new GrantsmithCli.UsageException(
+            "missing --password-file (or --password-secret keyvault://VAULT/SECRET)");
+      }
       Credentials current = conn.credentials(cli);
       SecretStore store =
           new SecretStore() {

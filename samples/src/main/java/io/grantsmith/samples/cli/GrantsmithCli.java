@@ -77,7 +77,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "  5 a managed user holds grants the connector cannot remove (each listed with the",
       "  statement its grantor must run), 6 drift found (drift), 7 not approved by the",
       "  access flows (grant --flows; nothing changed).",
-      "The password of --user comes from the environment variable GRANTSMITH_PASSWORD.",
+      "The password of --user comes from the environment variable GRANTSMITH_PASSWORD, or",
+      "  from an Azure Key Vault secret (--password-secret keyvault://VAULT/SECRET); with",
+      "  --auth entra the connector logs in with Microsoft Entra tokens and needs none.",
       "Every server subcommand takes --integration FILE, one JSON object with keys",
       "  name, hostname, port, database, sslMode, sslRootCert, user,",
       "  userCleanupAfterDays, credentialRotationDays, customAccessDetails,",
@@ -89,7 +91,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "Flags given explicitly override the file; a \"password\" key is refused.",
       "Environment: GRANTSMITH_HOST, GRANTSMITH_PORT, GRANTSMITH_DATABASE, GRANTSMITH_SSLMODE,",
       "  GRANTSMITH_USER, GRANTSMITH_INTEGRATION_NAME, GRANTSMITH_INTEGRATION (the file),",
-      "  GRANTSMITH_OUTPUT and GRANTSMITH_VERBOSE (true) stand for their flags; a flag wins, and",
+      "  GRANTSMITH_OUTPUT, GRANTSMITH_VERBOSE (true), GRANTSMITH_AUTH,",
+      "  GRANTSMITH_ENTRA_CLIENT_ID and GRANTSMITH_PASSWORD_SECRET stand for their flags; a flag wins, and",
       "  a variable wins over the --integration file.",
       "Audit: grant, extend, revoke, sweep and rotate-connector-password take --audit-log FILE",
       "  (JSON Lines) and --audit-webhook URL (signed with the secret in",
@@ -141,7 +144,10 @@ public final class GrantsmithCli implements Runnable {
           "--user",
           "--integration-name",
           "--output",
-          "--verbose");
+          "--verbose",
+          "--auth",
+          "--entra-client-id",
+          "--password-secret");
 
   final Map<String, String> env;
   final PrintWriter out;
@@ -452,6 +458,14 @@ public final class GrantsmithCli implements Runnable {
       return field;
     }
     switch (field) {
+      case "EntraAuth.clientId":
+        return "--entra-client-id";
+      case "EntraAuth.tokenCredentialProviderClassName":
+        return "--entra-token-provider";
+      case "SecretRef":
+      case "SecretRef.location":
+      case "SecretRef.secretName":
+        return "--password-secret";
       case "AccessRequest.grantee":
         return "--grantee";
       case "AccessRequest.requestId":

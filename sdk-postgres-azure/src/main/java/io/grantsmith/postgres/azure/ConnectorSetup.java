@@ -333,6 +333,11 @@ public final class ConnectorSetup {
     for (Statement s : roleStatements(Statement.of(database, passwordSql(), "password"))) {
       out.append(s.redacted()).append(";\n");
     }
+    appendDatabaseSteps(out);
+    return out.toString();
+  }
+
+  private void appendDatabaseSteps(StringBuilder out) {
     out.append("-- 2. all privileges on the databases to azure_pg_admin\n")
         .append(Renderer.setupGrantOnAllDatabases())
         .append(";\n")
@@ -348,7 +353,6 @@ public final class ConnectorSetup {
         .append("\\i ")
         .append(GENERATED_FILE)
         .append('\n');
-    return out.toString();
   }
 
   /**
@@ -452,6 +456,13 @@ public final class ConnectorSetup {
   }
 
   private Plan build(Statement passwordStatement, Collection<String> databases) {
+    return build(
+        roleStatements(passwordStatement),
+        "1. create the connector " + connectorName + " and the marker role " + markerRole,
+        databases);
+  }
+
+  private Plan build(List<Statement> role, String roleDescription, Collection<String> databases) {
     Objects.requireNonNull(databases, "databases");
     List<String> dbs = new ArrayList<>();
     for (String d : databases) {
@@ -465,9 +476,8 @@ public final class ConnectorSetup {
         Step.builder()
             .database(database)
             .strict(false)
-            .description(
-                "1. create the connector " + connectorName + " and the marker role " + markerRole)
-            .addAllStatements(roleStatements(passwordStatement))
+            .description(roleDescription)
+            .addAllStatements(role)
             .build());
     plan.addAllSteps(Renderer.setupDatabaseSteps(database, dbs));
     return plan.build();
@@ -513,6 +523,140 @@ public final class ConnectorSetup {
             render.setupGrantMarker(markerRole, connectorName),
             "let " + connectorName + " administer " + markerRole));
     return out;
+  }
+
+  /**
+   * The setup for a connector that logs in with Microsoft Entra tokens, for an executor that logs
+   * in as the server admin. The connector's role is not created, altered or given a password here:
+   * it is the role of a Microsoft Entra administrator of the server, which an Azure administrator
+   * adds in the portal or through ARM first (only Entra administrators may create Entra roles). The
+   * plan makes it a member of {@code azure_pg_admin}, creates the marker role and gives the
+   * connector ADMIN OPTION on it, and grants the same database, schema and object privileges to
+   * {@code azure_pg_admin} as {@link #plan(Secret, Collection)} does. On PostgreSQL 16 and later
+   * the connector then runs {@link #planForEntraConnectorItself()} once.
+   *
+   * @param databases the databases to set up (those of {@link #EXCLUDED} are ignored)
+   * @return the plan
+   */
+  public Plan planForEntraAdministrator(Collection<String> databases) {
+    return build(
+        entraRoleStatements(),
+        "1. the marker role " + markerRole + " for the Entra administrator " + connectorName,
+        databases);
+  }
+
+  private List<Statement> entraRoleStatements() {
+    Renderer render = new Renderer(majorVersion);
+    List<Statement> role = new ArrayList<>();
+    role.add(
+        Statement.of(
+            database,
+            Renderer.setupGrantAzurePgAdmin(connectorName),
+            "make " + connectorName + " a member of azure_pg_admin"));
+    role.add(
+        Statement.of(
+            database,
+            Renderer.setupCreateRoleIfMissing(markerRole),
+            "create the marker role " + markerRole + " unless it exists"));
+    role.add(
+        Statement.of(
+            database,
+            render.setupGrantMarker(markerRole, connectorName),
+            "let " + connectorName + " administer " + markerRole));
+    return role;
+  }
+
+  /**
+   * The part of the {@linkplain #planForEntraAdministrator Entra connector's setup} that the
+   * connector runs itself, logged in with its token: on PostgreSQL 16 and later it asks for
+   * membership (SET and INHERIT) in every role it creates ({@code createrole_self_grant}), which
+   * the server admin cannot set for a role it did not create; empty before 16.
+   *
+   * @return the plan, for an executor that logs in as the connector
+   */
+  public Plan planForEntraConnectorItself() {
+    Plan.Builder plan = Plan.builder();
+    if (majorVersion >= 16) {
+      plan.addStep(
+          Step.builder()
+              .database(database)
+              .description("make " + connectorName + " a member of every role it creates")
+              .addStatement(
+                  Statement.of(
+                      database,
+                      Renderer.setupCreateroleSelfGrant(connectorName),
+                      "make "
+                          + connectorName
+                          + " a member of every role it creates, so it may end their sessions"))
+              .build());
+    }
+    return plan.build();
+  }
+
+  /**
+   * {@link #planForEntraAdministrator} and {@link #planForEntraConnectorItself} as one psql script
+   * with the Azure administrator's step first, as {@code grantsmith setup-sql --auth entra} prints
+   * it. It needs no password.
+   *
+   * @param databases the databases to set up
+   * @return the script
+   */
+  public String scriptForEntraAdministrator(Collection<String> databases) {
+    return entraPreamble() + planForEntraAdministrator(databases).toSql() + entraSelfPart();
+  }
+
+  /**
+   * {@link #scriptForEntraAdministrator(Collection)} as a script that finds the databases itself,
+   * as {@link #script()} does, for the server admin's part.
+   *
+   * @return the script
+   */
+  public String scriptForEntraAdministrator() {
+    StringBuilder out = new StringBuilder(entraPreamble());
+    out.append("-- 1. the marker role ")
+        .append(markerRole)
+        .append(" for the Entra administrator ")
+        .append(connectorName)
+        .append('\n');
+    for (Statement s : entraRoleStatements()) {
+      out.append(s.redacted()).append(";\n");
+    }
+    appendDatabaseSteps(out);
+    return out.append(entraSelfPart()).toString();
+  }
+
+  private String entraPreamble() {
+    return "-- Grantsmith connector setup for a connector that logs in with Microsoft Entra"
+        + " tokens\n-- (Azure Database for PostgreSQL "
+        + majorVersion
+        + ")\n"
+        + "-- A. An Azure administrator makes the connector's identity a Microsoft Entra\n"
+        + "--    administrator of the server: in the portal, Security > Authentication >\n"
+        + "--    Add Microsoft Entra administrators; or with the Azure CLI:\n"
+        + "--      az postgres flexible-server microsoft-entra-admin create -g RG -s SERVER\n"
+        + "--        --display-name "
+        + connectorName
+        + " --object-id OBJECT_ID --type ServicePrincipal\n"
+        + "--    (--type User or Group for a person or a group). Its role name is "
+        + connectorName
+        + ".\n"
+        + "-- B. The server admin runs the rest of this script with psql (no password is set).\n"
+        + "\\set ON_ERROR_STOP on\n";
+  }
+
+  private String entraSelfPart() {
+    Plan self = planForEntraConnectorItself();
+    if (self.steps().isEmpty()) {
+      return "";
+    }
+    StringBuilder out =
+        new StringBuilder("\n-- C. Then the connector runs once, logged in with its token:\n");
+    for (Step step : self.steps()) {
+      for (Statement s : step.statements()) {
+        out.append("--    ").append(s.redacted()).append(";\n");
+      }
+    }
+    return out.toString();
   }
 
   /**

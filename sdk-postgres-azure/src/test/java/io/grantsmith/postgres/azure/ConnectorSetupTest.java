@@ -221,4 +221,41 @@ class ConnectorSetupTest {
         .isEqualTo(
             "left(n.nspname, 3) <> 'pg_' AND n.nspname NOT IN ('information_schema', 'cron')");
   }
+
+  @Test
+  void anEntraAdministratorsSetupCreatesNoRoleAndSetsNoPassword() {
+    ConnectorSetup s =
+        ConnectorSetup.builder().majorVersion(16).connectorName("grantsmith-mi").build();
+    Plan plan = s.planForEntraAdministrator(List.of("shop", "azure_sys"));
+    List<String> first =
+        plan.steps().get(0).statements().stream().map(Statement::sql).collect(Collectors.toList());
+    assertThat(first)
+        .containsExactly(
+            Renderer.setupGrantAzurePgAdmin("grantsmith-mi"),
+            Renderer.setupCreateRoleIfMissing("grantsmith_managed"),
+            new Renderer(16).setupGrantMarker("grantsmith_managed", "grantsmith-mi"));
+    assertThat(plan.toSql())
+        .doesNotContain("PASSWORD")
+        .doesNotContain("CREATE ROLE \"grantsmith-mi\"")
+        .doesNotContain("ALTER ROLE \"grantsmith-mi\"")
+        .contains("ON DATABASE shop")
+        .doesNotContain("azure_sys");
+    assertThat(s.planForEntraConnectorItself().statements())
+        .extracting(Statement::sql)
+        .containsExactly(Renderer.setupCreateroleSelfGrant("grantsmith-mi"));
+    assertThat(
+            ConnectorSetup.builder()
+                .majorVersion(15)
+                .connectorName("grantsmith-mi")
+                .build()
+                .planForEntraConnectorItself()
+                .steps())
+        .isEmpty();
+    assertThat(s.scriptForEntraAdministrator())
+        .contains("Microsoft Entra administrator")
+        .contains("\\i " + ConnectorSetup.GENERATED_FILE)
+        .contains("--    " + Renderer.setupCreateroleSelfGrant("grantsmith-mi") + ";")
+        .doesNotContain("PASSWORD")
+        .doesNotContain(":'connector_password'");
+  }
 }

@@ -1,0 +1,132 @@
+package io.grantsmith.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The CLI's Entra and Key Vault options, without a server. */
+class CliEntraTest {
+
+  @Test
+  void setupSqlForAnEntraConnectorSetsNoPasswordAndNamesThePortalStep() {
+    CliTest.Result r =
+        CliTest.run(
+            Map.of(),
+            "setup-sql",
+            "--auth",
+            "entra",
+            "--connector-user",
+            "grantsmith-mi",
+            "--server-version",
+            "16",
+            "--for-database",
+            "app");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("Microsoft Entra administrator")
+        .contains("az postgres flexible-server microsoft-entra-admin create")
+        .contains("GRANT azure_pg_admin TO \"grantsmith-mi\"")
+        .contains("createrole_self_grant")
+        .doesNotContain("PASSWORD")
+        .doesNotContain("CREATE ROLE \"grantsmith-mi\"");
+    CliTest.Result all =
+        CliTest.run(Map.of(), "setup-sql", "--auth", "entra", "--connector-user", "grantsmith-mi");
+    assertThat(all.code()).isZero();
+    assertThat(all.out()).contains("\\i grantsmith-setup-databases.sql").doesNotContain("PASSWORD");
+  }
+
+  @Test
+  void badEntraAndKeyVaultInputIsRefusedBeforeAnyConnectionNamingTheFlag() {
+    CliTest.Result r =
+        CliTest.run(
+            Map.of(),
+            "verify-setup",
+            "--host",
+            "db.invalid",
+            "--user",
+            "grantsmith-mi",
+            "--auth",
+            "entra",
+            "--entra-client-id",
+            "not-a-uuid");
+    assertThat(r.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(r.err()).contains("--entra-client-id").contains("not-a-uuid");
+
+    CliTest.Result secret =
+        CliTest.run(
+            Map.of(),
+            "verify-setup",
+            "--host",
+            "db.invalid",
+            "--user",
+            "c",
+            "--password-secret",
+            "vault://x/y");
+    assertThat(secret.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(secret.err()).contains("--password-secret").contains("keyvault://VAULT/SECRET");
+
+    CliTest.Result both =
+        CliTest.run(
+            Map.of(),
+            "verify-setup",
+            "--host",
+            "db.invalid",
+            "--user",
+            "c",
+            "--auth",
+            "entra",
+            "--password-secret",
+            "keyvault://ops-vault/pg");
+    assertThat(both.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(both.err()).contains("exclude each other");
+
+    CliTest.Result mode =
+        CliTest.run(Map.of(), "verify-setup", "--host", "h", "--user", "c", "--auth", "kerberos");
+    assertThat(mode.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(mode.err()).contains("password or entra");
+
+    CliTest.Result env =
+        CliTest.run(
+            Map.of(
+                "GRANTSMITH_AUTH",
+                "entra",
+                "GRANTSMITH_PASSWORD_SECRET",
+                "keyvault://ops-vault/pg"),
+            "verify-setup",
+            "--host",
+            "h",
+            "--user",
+            "c");
+    assertThat(env.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(env.err()).contains("exclude each other");
+  }
+
+  @Test
+  void rotationToKeyVaultExcludesAPasswordFile() {
+    CliTest.Result r =
+        CliTest.run(
+            Map.of(),
+            "rotate-connector-password",
+            "--host",
+            "h",
+            "--user",
+            "c",
+            "--password-secret",
+            "keyvault://ops-vault/pg",
+            "--password-file",
+            "/tmp/x");
+    assertThat(r.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(r.err()).contains("--password-file and --password-secret exclude each other");
+    CliTest.Result none =
+        CliTest.run(
+            Map.of("GRANTSMITH_PASSWORD", "x"),
+            "rotate-connector-password",
+            "--host",
+            "h",
+            "--user",
+            "c");
+    assertThat(none.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(none.err()).contains("missing --password-file");
+  }
+}

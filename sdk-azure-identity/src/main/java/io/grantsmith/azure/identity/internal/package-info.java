@@ -1,0 +1,2 @@
+/** Implementation of the Entra connector and the Key Vault store; not for users. */
+package io.grantsmith.azure.identity.internal;
