@@ -208,8 +208,8 @@ public abstract class AccessRequest {
 
   @Value.Check
   void check() {
-    printable("AccessRequest.requestId", requestId(), 128);
-    printable("AccessRequest.grantee", grantee(), 256);
+    Texts.printable("AccessRequest.requestId", requestId(), 128);
+    Texts.printable("AccessRequest.grantee", grantee(), 256);
     InvalidValueException.check(
         !resources().isEmpty(),
         "AccessRequest.resources",
@@ -239,16 +239,5 @@ public abstract class AccessRequest {
             d ->
                 InvalidValueException.check(
                     d >= 0, "AccessRequest.cleanupAfterDays", "must be at least 0", d));
-  }
-
-  private static void printable(String field, String value, int max) {
-    InvalidValueException.check(!value.isBlank(), field, "must not be blank", value);
-    InvalidValueException.check(
-        value.length() <= max, field, "must be at most " + max + " characters", value);
-    InvalidValueException.check(
-        value.chars().noneMatch(Character::isISOControl),
-        field,
-        "must not hold control characters",
-        value);
   }
 }

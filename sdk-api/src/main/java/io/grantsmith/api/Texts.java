@@ -1,6 +1,6 @@
 package io.grantsmith.api;
 
-/** Checks shared by the governance values. */
+/** Checks of free text shared by the values. */
 final class Texts {
   private Texts() {}
 
