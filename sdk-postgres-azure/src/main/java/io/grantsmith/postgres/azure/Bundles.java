@@ -12,6 +12,7 @@ import io.grantsmith.api.Statement;
 import io.grantsmith.api.Step;
 import io.grantsmith.postgres.azure.internal.BundleKey;
 import io.grantsmith.postgres.azure.internal.BundleQueries;
+import io.grantsmith.postgres.azure.internal.Footprint;
 import io.grantsmith.postgres.azure.internal.LeaseCodec.Approval;
 import io.grantsmith.postgres.azure.internal.LifecycleQueries;
 import io.grantsmith.postgres.azure.internal.Renderer;
@@ -189,8 +190,9 @@ final class Bundles {
    * @param bundle the bundle
    * @param read its comment as read, or null if it did not exist
    * @param missing what it lacks of its key now
+   * @param beyond whether it may hold something beyond its key (read item by item if so)
    */
-  record Sync(Bundle bundle, String read, List<Missing> missing) {}
+  record Sync(Bundle bundle, String read, List<Missing> missing, boolean beyond) {}
 
   /**
    * Reads a bundle for a grant: its comment, then what it lacks of its key in its database (all of
@@ -223,10 +225,10 @@ final class Bundles {
       read = state.get(0)[0];
     }
     boolean full = read == null || read.contains("\"" + BundleKey.DROPPING_AT + "\"");
-    Lacking lacking = lacking(name, key, full);
+    Lacking lacking = lacking(name, key, full, read != null);
     InvalidValueException.check(
         lacking.found(), "AccessRequest.resources", "must name objects that exist", key.resource());
-    return new Sync(b, read, lacking.missing());
+    return new Sync(b, read, lacking.missing(), lacking.beyond());
   }
 
   /**
@@ -234,14 +236,16 @@ final class Bundles {
    *
    * @param missing the objects and what they lack
    * @param found whether the key's resource exists
+   * @param beyond whether the bundle may hold something beyond its key (false unless asked)
    */
-  record Lacking(List<Missing> missing, boolean found) {}
+  record Lacking(List<Missing> missing, boolean found, boolean beyond) {}
 
   /**
    * What bundle {@code name} lacks of {@code key} in its database, with one query; with {@code
-   * full}, read as if it held nothing.
+   * full}, read as if it held nothing; with {@code beyond}, also whether it may hold more than its
+   * key ({@link BundleQueries#BEYOND}, a second query on the same connection).
    */
-  Lacking lacking(String name, BundleKey key, boolean full) {
+  Lacking lacking(String name, BundleKey key, boolean full, boolean beyond) {
     ResourceRef r = key.resource();
     String db = key.database();
     List<Missing> missing = new ArrayList<>();
@@ -282,6 +286,24 @@ final class Bundles {
         lacks.forEach(k -> privs.add(Privilege.fromKeyword(k)));
         missing.add(new Missing(object(db, row), privs));
       }
+      if (beyond) {
+        beyond =
+            ManagerRuntime.rows(
+                    c,
+                    BundleQueries.BEYOND,
+                    rs -> rs.getBoolean("beyond"),
+                    name,
+                    r.kind().name(),
+                    r.schema().orElse(null),
+                    r.name().orElse(null),
+                    r.arguments().orElse(null),
+                    keywords(key.on(ResourceKind.DATABASE)),
+                    keywords(key.on(ResourceKind.SCHEMA)),
+                    keywords(key.on(ResourceKind.RELATION)),
+                    keywords(key.on(ResourceKind.SEQUENCE)),
+                    keywords(key.on(ResourceKind.FUNCTION)))
+                .get(0);
+      }
     } catch (SQLException e) {
       throw new GrantsmithException(
           "Cannot read what the bundle "
@@ -292,7 +314,66 @@ final class Bundles {
               + e.getSQLState(),
           e);
     }
-    return new Lacking(missing, found);
+    return new Lacking(missing, found, beyond);
+  }
+
+  /**
+   * Whether {@code h}, held by a bundle, is in its {@code key}: a privilege of the key's set for
+   * its kind, on an object in the key's scope. Ownership, policies, memberships in other roles and
+   * whatever has no key are beyond it.
+   *
+   * @param sequences the sequences of relations read so far, filled as needed
+   */
+  boolean withinKey(
+      BundleKey key, Footprint.Held h, Map<ResourceRef, List<ResourceRef>> sequences) {
+    return key != null
+        && h.kind() == Footprint.Kind.PRIVILEGE
+        && h.resource().isPresent()
+        && h.grantsmithPrivilege().isPresent()
+        && inScope(key, h.resource().get(), sequences)
+        && key.on(h.resource().get().kind()).contains(h.grantsmithPrivilege().get());
+  }
+
+  /** Whether {@code o} is in the scope of {@code key}, as a grant expands it. */
+  private boolean inScope(
+      BundleKey key, ResourceRef o, Map<ResourceRef, List<ResourceRef>> sequences) {
+    ResourceRef r = key.resource();
+    String db = key.database();
+    if (!o.database().map(db::equals).orElse(false)) {
+      return false;
+    }
+    if (o.kind() == ResourceKind.DATABASE) {
+      return true;
+    }
+    if (o.schema().isEmpty() || !AccessExpansion.managedSchema(o.schema().get())) {
+      return false;
+    }
+    switch (r.kind()) {
+      case DATABASE:
+        return true;
+      case SCHEMA:
+        return o.schema().equals(r.schema());
+      default:
+        break;
+    }
+    if (o.equals(r) || o.kind() == ResourceKind.SCHEMA && o.schema().equals(r.schema())) {
+      return true;
+    }
+    if (r.kind() == ResourceKind.RELATION && o.kind() == ResourceKind.SEQUENCE) {
+      return sequences
+          .computeIfAbsent(
+              r,
+              x ->
+                  rt.query(
+                      db,
+                      LifecycleQueries.OWNED_SEQUENCES,
+                      "read the sequences of " + x,
+                      rs -> ResourceRef.sequence(db, rs.getString(1), rs.getString(2)),
+                      x.schema().get(),
+                      x.name().get()))
+          .contains(o);
+    }
+    return false;
   }
 
   private static ResourceRef object(String db, Object[] row) {

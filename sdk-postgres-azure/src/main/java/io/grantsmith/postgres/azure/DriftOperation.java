@@ -5,13 +5,10 @@ import io.grantsmith.api.Grant;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.api.Privilege;
-import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
-import io.grantsmith.postgres.azure.internal.BundleKey;
 import io.grantsmith.postgres.azure.internal.Footprint;
 import io.grantsmith.postgres.azure.internal.LeaseCodec.Approval;
 import io.grantsmith.postgres.azure.internal.LeaseState;
-import io.grantsmith.postgres.azure.internal.LifecycleQueries;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -120,14 +117,14 @@ final class DriftOperation {
       managed.add(st.roleName());
     }
     Map<String, List<Footprint.Held>> held =
-        held(server, all.stream().map(Bundles.Held::name).toList(), false);
+        held(server, all.stream().map(Bundles.Held::name).toList(), true);
     Map<ResourceRef, List<ResourceRef>> sequences = new HashMap<>();
     Bundles bundles = new Bundles(rt);
     for (Bundles.Held b : all) {
       if (b.key() != null && server.databases().contains(b.key().database())) {
         // What the key approves and the bundle lacks (a table created since the last grant for
         // it among them): its members do not have it.
-        for (Bundles.Missing m : bundles.lacking(b.name(), b.key(), false).missing()) {
+        for (Bundles.Missing m : bundles.lacking(b.name(), b.key(), false, false).missing()) {
           for (Privilege p : m.privileges()) {
             report.addDrift(
                 Drift.builder()
@@ -163,24 +160,16 @@ final class DriftOperation {
         }
       }
       for (Footprint.Held h : held.getOrDefault(b.name(), List.of())) {
-        if (h.kind() == Footprint.Kind.MEMBERSHIP) {
-          continue;
-        }
-        boolean ok =
-            b.key() != null
-                && h.kind() == Footprint.Kind.PRIVILEGE
-                && h.resource().isPresent()
-                && h.grantsmithPrivilege().isPresent()
-                && inScope(b.key(), h.resource().get(), sequences)
-                && b.key().on(h.resource().get().kind()).contains(h.grantsmithPrivilege().get());
-        if (!ok) {
+        if (!bundles.withinKey(b.key(), h, sequences)) {
           Drift.Builder d =
               Drift.builder()
                   .role(b.name())
                   .kind(
-                      h.kind() == Footprint.Kind.OWNER
-                          ? Drift.Kind.OWNED_AFTER_LEASE
-                          : Drift.Kind.UNAPPROVED_PRIVILEGE)
+                      switch (h.kind()) {
+                        case OWNER -> Drift.Kind.OWNED_AFTER_LEASE;
+                        case MEMBERSHIP -> Drift.Kind.UNAPPROVED_MEMBERSHIP;
+                        default -> Drift.Kind.UNAPPROVED_PRIVILEGE;
+                      })
                   .database(h.database())
                   .object(h.object())
                   .privilege(h.what())
@@ -200,48 +189,6 @@ final class DriftOperation {
         }
       }
     }
-  }
-
-  /** Whether {@code o} is in the scope of {@code key}, as a grant expands it. */
-  private boolean inScope(
-      BundleKey key, ResourceRef o, Map<ResourceRef, List<ResourceRef>> sequences) {
-    ResourceRef r = key.resource();
-    String db = key.database();
-    if (!o.database().map(db::equals).orElse(false)) {
-      return false;
-    }
-    if (o.kind() == ResourceKind.DATABASE) {
-      return true;
-    }
-    if (o.schema().isEmpty() || !AccessExpansion.managedSchema(o.schema().get())) {
-      return false;
-    }
-    switch (r.kind()) {
-      case DATABASE:
-        return true;
-      case SCHEMA:
-        return o.schema().equals(r.schema());
-      default:
-        break;
-    }
-    if (o.equals(r) || o.kind() == ResourceKind.SCHEMA && o.schema().equals(r.schema())) {
-      return true;
-    }
-    if (r.kind() == ResourceKind.RELATION && o.kind() == ResourceKind.SEQUENCE) {
-      return sequences
-          .computeIfAbsent(
-              r,
-              x ->
-                  rt.query(
-                      db,
-                      LifecycleQueries.OWNED_SEQUENCES,
-                      "read the sequences of " + x,
-                      rs -> ResourceRef.sequence(db, rs.getString(1), rs.getString(2)),
-                      x.schema().get(),
-                      x.name().get()))
-          .contains(o);
-    }
-    return false;
   }
 
   /** What the users hold, by role: one read per database. */

@@ -19,6 +19,7 @@ import io.grantsmith.postgres.azure.internal.LeaseState;
 import io.grantsmith.postgres.azure.internal.Renderer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,6 +166,9 @@ final class GrantOperation {
     for (Bundles.Bundle b : split.bundles()) {
       syncs.add(bundles.read(b));
     }
+    // What someone else gave a bundle beyond its key would reach every member: it goes (revoked
+    // as its grantor) before any membership is granted, or nothing happens.
+    Plan beyondKeys = removeBeyondKeys(syncs, fresh);
     AccessExpansion.Catalog catalog = catalog(approvals, split.direct(), user, fresh, sharedSnap);
     AccessExpansion.Names names =
         new AccessExpansion.Names(user, rt.connector(), rt.config.marker());
@@ -212,10 +216,11 @@ final class GrantOperation {
     // later transactions hold) and before LOGIN.
     Plan bundleObjects = Plan.builder().addAllSteps(bundles.objectSteps(r, syncs)).build();
     Plan plan =
-        Renderer.guarded(
-            check.then(beforeLogin(planned, bundleObjects.then(unapproved))),
-            user,
-            design.comment());
+        beyondKeys.then(
+            Renderer.guarded(
+                check.then(beforeLogin(planned, bundleObjects.then(unapproved))),
+                user,
+                design.comment()));
     return new Prepared.Ready(
         revokeFirst,
         plan,
@@ -259,6 +264,64 @@ final class GrantOperation {
     }
     Plan.Builder out = Plan.builder().addStep(plan.steps().get(0)).addAllSteps(extra.steps());
     return out.addAllSteps(plan.steps().subList(1, plan.steps().size())).build();
+  }
+
+  /**
+   * The plan that removes what the request's bundles hold beyond their keys (a privilege someone
+   * granted to a bundle, a membership of the bundle in another role), each revoked as its grantor.
+   * Only bundles whose read found something are read item by item.
+   *
+   * @throws LeftoverAccessException before any change, if the connector cannot remove some (a
+   *     grantor it cannot act as, an object the bundle owns, a policy naming it)
+   */
+  private Plan removeBeyondKeys(List<Bundles.Sync> syncs, ServerState server) {
+    Renderer r = new Renderer(server.major());
+    Plan out = Plan.empty();
+    Map<ResourceRef, List<ResourceRef>> sequences = new HashMap<>();
+    for (Bundles.Sync s : syncs) {
+      if (!s.beyond()) {
+        continue;
+      }
+      String name = s.bundle().name();
+      List<String> unreadable = new ArrayList<>();
+      List<Footprint.Held> extra = new ArrayList<>();
+      List<Footprint.Held> refused = new ArrayList<>();
+      for (Footprint.Held h : holdings.heldBy(name, server, unreadable)) {
+        if (!bundles.withinKey(s.bundle().key(), h, sequences)) {
+          extra.add(h);
+          boolean revocable =
+              h.kind() == Footprint.Kind.PRIVILEGE || h.kind() == Footprint.Kind.MEMBERSHIP;
+          if (!revocable || !h.removable()) {
+            refused.add(h);
+          }
+        }
+      }
+      if (extra.isEmpty() && unreadable.isEmpty()) {
+        continue;
+      }
+      List<Leftover> left = holdings.leftovers(r, name, refused, unreadable, true);
+      if (!left.isEmpty()) {
+        throw new LeftoverAccessException(
+            name,
+            "Refused to grant membership in the bundle "
+                + name
+                + ": it holds more than its key approves, which every member would get, and",
+            left);
+      }
+      LOG.warn(
+          "The bundle {} holds {} item(s) beyond its key; revoking them as their grantors",
+          name,
+          extra.size());
+      out =
+          out.then(
+              holdings.removal(
+                  r,
+                  extra,
+                  db -> "remove what the bundle " + name + " holds in " + db + " beyond its key",
+                  "remove the memberships of the bundle " + name + " in other roles",
+                  true));
+    }
+    return out;
   }
 
   /** A privilege and the object it is on. */

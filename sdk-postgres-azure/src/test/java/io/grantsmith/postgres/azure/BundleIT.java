@@ -223,6 +223,101 @@ class BundleIT {
   }
 
   @AzurePostgresTest
+  void aGrantTakesFromABundleWhatItHoldsBeyondItsKeyOrRefusesNamingTheGrantor(AzurePostgres server)
+      throws Exception {
+    String db = server.createDatabase();
+    estate(server, db);
+    TestConnector tc = AccessFixtures.connector(server, db);
+    Integration integration = integration(tc, 1);
+    AccessManager manager = manager(tc, integration, Clock.systemUTC());
+    ResourceRef app = ResourceRef.schema(db, "app");
+    AccessGrant dora =
+        manager.grant(
+            request(integration, "dora", AccessLevel.READ_ONLY, Duration.ofHours(1), app));
+    String doraPw = dora.password().orElseThrow().reveal();
+    String bundle = bundles(server, db).get(0);
+    String extra = "extra_" + tc.name;
+    // What the connector itself (or a role it acts as) gives the bundle beyond its key: a
+    // privilege and a membership in a role that holds another.
+    try (Connection c = tc.connections().open(db);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + extra + " NOLOGIN");
+    }
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
+      st.execute("GRANT USAGE ON SCHEMA other TO " + extra);
+      st.execute("GRANT SELECT ON other.o TO " + extra);
+      st.execute("GRANT INSERT ON app.secret TO " + tc.name + " WITH GRANT OPTION");
+    }
+    try (Connection c = tc.connections().open(db);
+        Statement st = c.createStatement()) {
+      st.execute("GRANT INSERT ON app.secret TO " + bundle);
+      st.execute("GRANT " + extra + " TO " + bundle);
+    }
+    // Every member has it, the point of the check below.
+    assertThat(server)
+        .user(dora.username(), doraPw)
+        .canInsertInto(db, "app.secret")
+        .canSelectFrom(db, "other.o");
+
+    AccessGrant ed =
+        manager.grant(request(integration, "ed", AccessLevel.READ_ONLY, Duration.ofHours(1), app));
+    for (String[] u :
+        new String[][] {
+          {dora.username(), doraPw}, {ed.username(), ed.password().orElseThrow().reveal()}
+        }) {
+      assertThat(server)
+          .user(u[0], u[1])
+          .canSelectFrom(db, "app.t")
+          .cannotInsertInto(db, "app.secret")
+          .cannotSelectFrom(db, "other.o");
+    }
+    assertThat(manager.drift().drift()).filteredOn(d -> d.role().equals(bundle)).isEmpty();
+
+    // A grantor the connector cannot act as: the grant is refused before any change, naming the
+    // grantor and the statement that removes it; the new person gets nothing.
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
+      st.execute("GRANT INSERT ON app.t TO " + bundle);
+    }
+    String rolesBefore = scalar(server, db, "SELECT count(*) FROM pg_roles");
+    LeftoverAccessException refused =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            LeftoverAccessException.class,
+            () ->
+                manager.grant(
+                    request(integration, "fay", AccessLevel.READ_ONLY, Duration.ofHours(1), app)));
+    assertThat(refused).isNotNull();
+    assertThat(refused.role()).isEqualTo(bundle);
+    assertThat(refused.leftovers())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.grantor()).isEqualTo(server.adminUser());
+              assertThat(l.object()).contains("app.t");
+              assertThat(l.statement()).contains("REVOKE INSERT").contains(bundle);
+            });
+    assertThat(scalar(server, db, "SELECT count(*) FROM pg_roles")).isEqualTo(rolesBefore);
+
+    try (Connection c = server.adminConnection(db);
+        Statement st = c.createStatement()) {
+      st.execute("REVOKE INSERT ON app.t FROM " + bundle);
+    }
+    AccessGrant fay =
+        manager.grant(request(integration, "fay", AccessLevel.READ_ONLY, Duration.ofHours(1), app));
+    assertThat(server)
+        .user(fay.username(), fay.password().orElseThrow().reveal())
+        .canSelectFrom(db, "app.secret")
+        .cannotInsertInto(db, "app.secret")
+        .cannotInsertInto(db, "app.t");
+    try (Connection c = server.superuserConnection(db);
+        Statement st = c.createStatement()) {
+      st.execute("DROP OWNED BY " + extra);
+      st.execute("DROP ROLE " + extra);
+    }
+  }
+
+  @AzurePostgresTest
   void theSweepDropsABundleUnusedForTheCleanupPeriod(AzurePostgres server) throws Exception {
     String db = server.createDatabase();
     estate(server, db);

@@ -75,6 +75,63 @@ public final class BundleQueries {
           "WHERE cardinality(missing) > 0 OR target");
 
   /**
+   * Whether a bundle holds anything beyond its key, whoever granted it, read from the connection's
+   * database: a membership in another role, an owned object or a policy, a privilege in another
+   * database, a privilege with the grant option, on an object out of the key's scope (a column, a
+   * default privilege, a type, ...) or not among the key's privileges for its kind. One query over
+   * the server's dependency records of the bundle; it errs on the side of "yes" (a yes is then read
+   * item by item, as the drift report does). Parameters: the bundle's name; the key's resource
+   * kind, schema, name and identity arguments; the privilege keywords ({@code text[]}) on the
+   * database, schemas, relations, sequences and functions. Column: beyond.
+   */
+  public static final String BEYOND =
+      String.join(
+          "\n",
+          "WITH p AS (SELECT (SELECT oid FROM pg_roles WHERE rolname = ?) AS bid, ?::text AS kind,",
+          "    ?::text AS sch, ?::text AS nam, ?::text AS args, ?::text[] AS dpriv,",
+          "    ?::text[] AS npriv, ?::text[] AS rpriv, ?::text[] AS spriv, ?::text[] AS fpriv,",
+          "    (SELECT oid FROM pg_database WHERE datname = current_database()) AS here),",
+          "tr AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, p",
+          "    WHERE p.kind = 'RELATION' AND n.nspname = p.sch AND c.relname = p.nam),",
+          "dep AS (SELECT s.classid, s.objid, s.objsubid, s.deptype, s.dbid FROM pg_shdepend s, p",
+          "    WHERE s.refclassid = 'pg_authid'::regclass AND s.refobjid = p.bid),",
+          // A schema is in scope if it is managed and the key covers it.
+          "ns AS (SELECT n.oid, n.nspname, n.nspacl FROM pg_namespace n, p",
+          "    WHERE n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'cron')",
+          "      AND (p.kind = 'DATABASE' OR n.nspname = p.sch))",
+          "SELECT EXISTS (SELECT 1 FROM pg_auth_members m, p WHERE m.member = p.bid)",
+          "  OR EXISTS (SELECT 1 FROM dep d, p WHERE d.deptype <> 'a'",
+          "    OR d.dbid <> 0 AND d.dbid <> p.here OR d.objsubid <> 0",
+          "    OR d.classid NOT IN ('pg_database'::regclass, 'pg_namespace'::regclass,",
+          "                         'pg_class'::regclass, 'pg_proc'::regclass)",
+          "    OR d.classid = 'pg_database'::regclass AND (d.objid <> p.here OR EXISTS (SELECT 1",
+          "      FROM pg_database x, aclexplode(x.datacl) a WHERE x.oid = d.objid",
+          "        AND a.grantee = p.bid AND (a.is_grantable OR a.privilege_type <> ALL (p.dpriv))))",
+          "    OR d.classid = 'pg_namespace'::regclass AND EXISTS (SELECT 1",
+          "      FROM pg_namespace x LEFT JOIN ns ON ns.oid = x.oid, aclexplode(x.nspacl) a",
+          "      WHERE x.oid = d.objid AND a.grantee = p.bid AND (ns.oid IS NULL OR a.is_grantable",
+          "        OR a.privilege_type <> ALL (p.npriv)))",
+          "    OR d.classid = 'pg_class'::regclass AND EXISTS (SELECT 1",
+          "      FROM pg_class x LEFT JOIN ns ON ns.oid = x.relnamespace, aclexplode(x.relacl) a",
+          "      WHERE x.oid = d.objid AND a.grantee = p.bid AND (ns.oid IS NULL OR a.is_grantable",
+          "        OR x.relkind NOT IN ('r', 'v', 'm', 'f', 'p', 'S')",
+          "        OR a.privilege_type <> ALL (CASE WHEN x.relkind = 'S' THEN p.spriv"
+              + " ELSE p.rpriv END)",
+          "        OR NOT (p.kind IN ('DATABASE', 'SCHEMA')",
+          "          OR p.kind IN ('RELATION', 'SEQUENCE') AND x.relname = p.nam",
+          "          OR p.kind = 'RELATION' AND x.relkind = 'S' AND x.oid IN (SELECT e.objid",
+          "            FROM pg_depend e WHERE e.classid = 'pg_class'::regclass",
+          "              AND e.refclassid = 'pg_class'::regclass AND e.deptype IN ('a', 'i')",
+          "              AND e.refobjid IN (SELECT oid FROM tr)))))",
+          "    OR d.classid = 'pg_proc'::regclass AND EXISTS (SELECT 1",
+          "      FROM pg_proc x LEFT JOIN ns ON ns.oid = x.pronamespace, aclexplode(x.proacl) a",
+          "      WHERE x.oid = d.objid AND a.grantee = p.bid AND (ns.oid IS NULL OR a.is_grantable",
+          "        OR a.privilege_type <> ALL (p.fpriv)",
+          "        OR NOT (p.kind IN ('DATABASE', 'SCHEMA') OR p.kind = 'FUNCTION'",
+          "          AND x.proname = p.nam AND pg_get_function_identity_arguments(x.oid) = p.args))))",
+          "  AS beyond");
+
+  /**
    * A role's comment and whether it is a bundle (the bundle marker role is a member of it); no row
    * if the role does not exist. Parameters: the bundle marker role, the role.
    */
