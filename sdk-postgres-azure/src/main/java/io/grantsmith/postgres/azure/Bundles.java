@@ -83,6 +83,8 @@ final class Bundles {
    * @param policy what each level means
    * @param major the server's major version
    * @param conventions the names
+   * @param connector the connector, whose bundles these are: on 16+ only the role that created a
+   *     bundle may grant its memberships, so each connector has bundles of its own
    * @param connectable the databases a server approval covers
    */
   static Split split(
@@ -90,6 +92,7 @@ final class Bundles {
       AccessPolicy policy,
       int major,
       Conventions conventions,
+      String connector,
       List<String> connectable) {
     Map<String, Bundle> bundles = new LinkedHashMap<>();
     List<Approval> direct = new ArrayList<>();
@@ -108,7 +111,8 @@ final class Bundles {
           these = null;
           break;
         }
-        these.add(new Bundle(conventions.bundleName(key.label(), key.text()), key));
+        these.add(
+            new Bundle(conventions.bundleName(key.label(), connector + "\n" + key.text()), key));
       }
       if (these == null || targets.isEmpty()) {
         direct.add(a);

@@ -66,6 +66,7 @@ final class DriftOperation {
                 rt.config.policy(),
                 server.major(),
                 rt.config.conventions(),
+                rt.connector(),
                 server.databases());
         memberOf.addAll(split.names());
         for (Approval a : split.direct()) {

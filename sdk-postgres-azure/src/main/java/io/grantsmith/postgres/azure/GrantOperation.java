@@ -230,7 +230,12 @@ final class GrantOperation {
   /** How {@code approvals} are held on this server. */
   private Bundles.Split split(List<Approval> approvals, ServerState server) {
     return Bundles.split(
-        approvals, rt.config.policy(), server.major(), rt.config.conventions(), server.databases());
+        approvals,
+        rt.config.policy(),
+        server.major(),
+        rt.config.conventions(),
+        rt.connector(),
+        server.databases());
   }
 
   /**

@@ -318,6 +318,36 @@ class BundleIT {
   }
 
   @AzurePostgresTest
+  void twoConnectorsOnOneServerEachGrantThroughBundlesOfTheirOwn(AzurePostgres server)
+      throws Exception {
+    String db = server.createDatabase();
+    estate(server, db);
+    ResourceRef app = ResourceRef.schema(db, "app");
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      TestConnector tc = AccessFixtures.connector(server, db);
+      Integration integration = integration(tc, 1);
+      AccessManager manager = manager(tc, integration, Clock.systemUTC());
+      AccessGrant g =
+          manager.grant(
+              request(integration, "gil" + i, AccessLevel.READ_ONLY, Duration.ofHours(1), app));
+      assertThat(server)
+          .user(g.username(), g.password().orElseThrow().reveal())
+          .canSelectFrom(db, "app.t")
+          .cannotInsertInto(db, "app.t");
+      users.add(g.username());
+    }
+    List<String> bundles = bundles(server, db);
+    assertThat(bundles).hasSize(2);
+    // One member each: neither connector's people use the other's bundle.
+    assertThat(members(server, bundles.get(0))).hasSize(1);
+    assertThat(members(server, bundles.get(1))).hasSize(1);
+    List<String> all = new ArrayList<>(members(server, bundles.get(0)));
+    all.addAll(members(server, bundles.get(1)));
+    assertThat(all).containsExactlyInAnyOrderElementsOf(users);
+  }
+
+  @AzurePostgresTest
   void theSweepDropsABundleUnusedForTheCleanupPeriod(AzurePostgres server) throws Exception {
     String db = server.createDatabase();
     estate(server, db);

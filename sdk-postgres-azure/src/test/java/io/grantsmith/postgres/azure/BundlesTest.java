@@ -23,7 +23,8 @@ class BundlesTest {
   private static final ResourceRef SALES = ResourceRef.schema("shop", "sales");
 
   private static Bundles.Split split(int major, Approval... approvals) {
-    return Bundles.split(List.of(approvals), STANDARD, major, NAMES, List.of("postgres", "shop"));
+    return Bundles.split(
+        List.of(approvals), STANDARD, major, NAMES, "connector", List.of("postgres", "shop"));
   }
 
   @Test
@@ -50,10 +51,19 @@ class BundlesTest {
                 ? EnumSet.of(Privilege.EXECUTE)
                 : STANDARD.privileges(level, kind);
     Bundles.Split other =
-        Bundles.split(List.of(a), withExecute, 17, NAMES, List.of("postgres", "shop"));
+        Bundles.split(List.of(a), withExecute, 17, NAMES, "connector", List.of("postgres", "shop"));
     assertThat(other.names()).doesNotContainAnyElementsOf(split(17, a).names());
     assertThat(split(17, new Approval(AccessLevel.READ_WRITE, SALES)).names())
         .doesNotContainAnyElementsOf(split(17, a).names());
+  }
+
+  @Test
+  void eachConnectorHasBundlesOfItsOwn() {
+    List<Approval> a = List.of(new Approval(AccessLevel.READ_ONLY, SALES));
+    List<String> dbs = List.of("postgres", "shop");
+    assertThat(Bundles.split(a, STANDARD, 17, NAMES, "connector_b", dbs).names())
+        .doesNotContainAnyElementsOf(
+            Bundles.split(a, STANDARD, 17, NAMES, "connector", dbs).names());
   }
 
   @Test
