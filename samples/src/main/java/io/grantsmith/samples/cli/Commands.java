@@ -587,8 +587,11 @@ final class Commands {
       mixinStandardHelpOptions = true,
       description = {
         "Check, logged in as the connector (--user), that the setup is complete.",
-        "For each gap it prints the fix, then all fixes as one psql script for the server"
-            + " admin."
+        "For each gap it prints the fix, marked (as the connector) or (as an Azure"
+            + " administrator) when the server admin is not the one to run it; then the server"
+            + " admin's fixes as one psql script, and the connector's own.",
+        "On PostgreSQL 16+ it checks createrole_self_grant in the connector's session; with"
+            + " --auth entra also that the connector is a Microsoft Entra administrator."
       })
   static final class VerifySetup extends Base {
     @Mixin ConnectionOptions conn;
@@ -609,7 +612,8 @@ final class Commands {
               Json.object()
                   .put("missing", f.missing())
                   .put("description", f.description())
-                  .put("sql", f.sql()));
+                  .put("sql", f.sql())
+                  .put("runAs", runAs(f)));
         }
         out()
             .println(
@@ -620,7 +624,8 @@ final class Commands {
                         .putPOJO("checkedDatabases", v.checkedDatabases())
                         .putPOJO("missing", v.missing())
                         .putPOJO("fixes", fixes)
-                        .put("fixSql", v.fixScript())));
+                        .put("fixSql", v.fixScript())
+                        .put("connectorFixSql", v.connectorFixScript())));
       } else {
         out()
             .println(
@@ -632,7 +637,7 @@ final class Commands {
           v.fixes().stream()
               .filter(f -> f.missing().equals(m))
               .findFirst()
-              .ifPresent(f -> out().println("    fix: " + fixLine(f, setup.database())));
+              .ifPresent(f -> out().println("    " + fixLine(f, setup.database())));
         }
         if (!v.fixPlan().isEmpty()) {
           out().println();
@@ -646,13 +651,58 @@ final class Commands {
                       + " user=ADMIN\" -f fix.sql:");
           out().print(v.fixScript());
         }
+        if (!v.connectorFixPlan().isEmpty()) {
+          out().println();
+          out()
+              .println(
+                  "Then run this logged in as the connector "
+                      + v.connector()
+                      + " itself (the server admin cannot; with --auth entra, its token is the"
+                      + " password), e.g. psql \"host="
+                      + conn.integration().hostname()
+                      + " dbname="
+                      + setup.database()
+                      + " user="
+                      + conninfoValue(v.connector())
+                      + "\" -f fix-connector.sql:");
+          out().print(v.connectorFixScript());
+        }
       }
       return v.isOk() ? GrantsmithCli.OK : GrantsmithCli.FAILED;
     }
 
-    /** A one-statement fix as its SQL, a longer one as what it does. */
+    /**
+     * Who runs a fix, for JSON: {@code server-admin}, {@code connector} or {@code
+     * azure-administrator}.
+     */
+    private static String runAs(SetupVerification.Fix f) {
+      return f.runAs().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** A libpq connection string value, quoted when it needs to be. */
+    private static String conninfoValue(String value) {
+      return value.matches("[A-Za-z0-9_.@-]+")
+          ? value
+          : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /**
+     * {@code fix: } and a one-statement fix as its SQL, a longer one as what it does; marked {@code
+     * fix (as the connector): } or {@code fix (as an Azure administrator): } when the server admin
+     * is not the one to run it.
+     */
     private static String fixLine(SetupVerification.Fix f, String adminDatabase) {
+      return (f.runAs() == SetupVerification.Fix.RunAs.SERVER_ADMIN
+              ? "fix: "
+              : "fix (" + f.runAs().label() + "): ")
+          + fixText(f, adminDatabase);
+    }
+
+    private static String fixText(SetupVerification.Fix f, String adminDatabase) {
       List<io.grantsmith.api.Statement> statements = f.plan().statements();
+      if (statements.isEmpty()) {
+        return f.description();
+      }
       if (statements.size() == 1 && !statements.get(0).redacted().contains("\n")) {
         io.grantsmith.api.Statement st = statements.get(0);
         return (st.database().equals(adminDatabase) ? "" : "(in database " + st.database() + ") ")
@@ -1114,6 +1164,14 @@ final class Commands {
     @Override
     public Integer call() {
       boolean json = output.json();
+      if (conn.auth.entra()) {
+        // As AccessManager.rotateConnectorPassword refuses for connections that log in with tokens.
+        throw new GrantsmithCli.UsageException(
+            "--auth entra: cannot rotate the password of the connector "
+                + conn.user()
+                + ": it logs in with Microsoft Entra tokens and has no password; nothing was"
+                + " changed");
+      }
       SecretRef vaultRef = conn.auth.secretRef();
       if (vaultRef != null) {
         if (file != null) {

@@ -65,6 +65,35 @@ class CliEntraIT {
       "--entra-token-provider",
       CliTestTokens.class.getName()
     };
+    if (server.majorVersion() >= 16) {
+      // The script's last part is the connector's own: verify-setup names it, for the connector.
+      String statement =
+          "ALTER ROLE \"" + connector + "\" SET createrole_self_grant = 'set, inherit';";
+      CliTest.Result unfinished =
+          CliTest.run(Map.of(), CliIT.concat(new String[] {"verify-setup"}, conn));
+      assertThat(unfinished.code()).as(unfinished.out() + unfinished.err()).isEqualTo(1);
+      assertThat(unfinished.out())
+          .contains("    fix (as the connector): " + statement + "\n")
+          .contains("Then run this logged in as the connector " + connector + " itself")
+          .doesNotContain("run this as the server admin");
+      CliTest.Result json =
+          CliTest.run(
+              Map.of(), CliIT.concat(new String[] {"verify-setup"}, conn, "--output", "json"));
+      assertThat(CliIT.parse(json.out()))
+          .containsEntry("fixSql", "")
+          .hasEntrySatisfying(
+              "fixes",
+              f -> assertThat(f.toString()).contains("runAs=connector").contains(statement))
+          .hasEntrySatisfying("connectorFixSql", f -> assertThat((String) f).contains(statement));
+      // Run as printed, with psql logged in as the connector: its token is the password.
+      String token = CliTestTokens.next();
+      entra.acceptToken(connector, token);
+      CliIT.runPsql(
+          server,
+          connector,
+          token,
+          unfinished.out().substring(unfinished.out().indexOf("\\set ON_ERROR_STOP on")));
+    }
     CliTest.Result verify =
         CliTest.run(Map.of(), CliIT.concat(new String[] {"verify-setup"}, conn));
     assertThat(verify.out() + verify.err()).contains("Setup OK for " + connector);

@@ -103,6 +103,33 @@ class CliEntraTest {
   }
 
   @Test
+  void rotatingTheConnectorPasswordWithEntraIsRefusedBeforeAnyConnectionNamingTheConnector() {
+    String refusal =
+        "--auth entra: cannot rotate the password of the connector grantsmith-mi: it logs in with"
+            + " Microsoft Entra tokens and has no password; nothing was changed";
+    for (String[] extra :
+        new String[][] {{}, {"--password-file", "/tmp/grantsmith-never-written"}}) {
+      CliTest.Result r =
+          CliTest.run(
+              Map.of("GRANTSMITH_AUTH", "entra"),
+              CliIT.concat(
+                  new String[] {
+                    "rotate-connector-password",
+                    "--host",
+                    "db.example.invalid",
+                    "--user",
+                    "grantsmith-mi"
+                  },
+                  extra));
+      assertThat(r.code()).as(r.err()).isEqualTo(GrantsmithCli.BAD_INPUT);
+      assertThat(r.err()).contains(refusal).doesNotContain("db.example.invalid");
+      assertThat(r.out()).isEmpty();
+    }
+    assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/grantsmith-never-written")))
+        .isFalse();
+  }
+
+  @Test
   void rotationToKeyVaultExcludesAPasswordFile() {
     CliTest.Result r =
         CliTest.run(

@@ -575,6 +575,12 @@ class CliIT {
    * naming psql and the postgresql-client package, when psql is not installed.
    */
   static void runAsAdmin(AzurePostgres server, String script) throws Exception {
+    runPsql(server, server.adminUser(), server.adminPassword(), script);
+  }
+
+  /** Runs a printed psql script as {@code user} with psql, in the database postgres. */
+  static void runPsql(AzurePostgres server, String user, String password, String script)
+      throws Exception {
     Path psql = Psql.executable();
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -588,10 +594,12 @@ class CliIT {
                     + " port="
                     + server.port()
                     + " user="
-                    + server.adminUser()
+                    + "'"
+                    + user.replace("\\", "\\\\").replace("'", "\\'")
+                    + "'"
                     + " dbname=postgres sslmode=disable")
             .redirectErrorStream(true);
-    pb.environment().put("PGPASSWORD", server.adminPassword());
+    pb.environment().put("PGPASSWORD", password);
     Process p = pb.start();
     try (var in = p.getOutputStream()) {
       in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -7,9 +7,11 @@ import io.grantsmith.azure.identity.internal.TokenFailures;
 import io.grantsmith.postgres.azure.ConnectionSource;
 import io.grantsmith.postgres.azure.ConnectionSource.Timeouts;
 import io.grantsmith.postgres.azure.internal.JdbcUrls;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.PGProperty;
 
@@ -32,7 +34,10 @@ import org.postgresql.PGProperty;
  * }</pre>
  *
  * <p>When azure-identity finds no credential, {@link ConnectionSource#open} throws {@link
- * EntraCredentialException}, whose message names the credentials it tried.
+ * EntraCredentialException}, whose message names the credentials it tried. The sources say they
+ * {@linkplain ConnectionSource#logsInWithTokens() log in with tokens}: an {@code AccessManager}
+ * over them refuses to rotate the connector's password (it has none), and the setup verification
+ * also checks that the connector is a Microsoft Entra administrator.
  */
 public final class EntraConnections {
   private EntraConnections() {}
@@ -83,6 +88,22 @@ public final class EntraConnections {
             throw e;
           }
         };
-    return ConnectionSource.withTimeouts(login, timeouts);
+    ConnectionSource timed = ConnectionSource.withTimeouts(login, timeouts);
+    return new ConnectionSource() {
+      @Override
+      public Connection open(String database) throws SQLException {
+        return timed.open(database);
+      }
+
+      @Override
+      public Optional<Timeouts> timeouts() {
+        return timed.timeouts();
+      }
+
+      @Override
+      public boolean logsInWithTokens() {
+        return true;
+      }
+    };
   }
 }

@@ -81,6 +81,20 @@ class EntraSetupScriptIT {
                 .build(),
             connector,
             EntraAuth.tokenCredentialProvider(TestTokens.class.getName()));
+    // Before the connector's own step (part C of the script), verify names it, for the connector.
+    SetupVerification before = setup.verify(tokens, List.of("postgres", db));
+    if (server.majorVersion() >= 16) {
+      assertThat(before.fixes())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.runAs()).isEqualTo(SetupVerification.Fix.RunAs.CONNECTOR);
+                String statement = f.plan().statements().get(0).sql();
+                assertThat(Files.readString(file)).contains("--    " + statement + ";");
+              });
+    } else {
+      assertThat(before.missing()).isEmpty();
+    }
     JdbcExecutor.builder().connections(tokens).build().apply(setup.planForEntraConnectorItself());
     SetupVerification check = setup.verify(tokens, List.of("postgres", db));
     assertThat(check.missing()).isEmpty();

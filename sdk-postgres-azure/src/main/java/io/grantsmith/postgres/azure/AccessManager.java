@@ -767,7 +767,10 @@ public final class AccessManager implements AutoCloseable {
    * @param store where the connector's credentials are kept
    * @param ref the entry in the store
    * @return the new credentials (already stored)
-   * @throws GrantsmithException if the change, the proof or the store failed (after restoring)
+   * @throws GrantsmithException if the change, the proof or the store failed (after restoring), or,
+   *     before anything is read or changed, if the connections {@linkplain
+   *     ConnectionSource#logsInWithTokens() log in with tokens} (an Entra connector has no
+   *     password); the message names the connector
    */
   public Credentials rotateConnectorPassword(SecretStore store, SecretRef ref) {
     Credentials next;

@@ -81,8 +81,23 @@ public interface ConnectionSource {
   }
 
   /**
+   * Whether these connections log in with tokens (Microsoft Entra ID) rather than a password: then
+   * the connector has no password, {@link AccessManager#rotateConnectorPassword} refuses, and
+   * {@link ConnectorSetup#verify(ConnectionSource)} also checks that the connector is an Entra
+   * administrator. False by default; true for the sources {@code
+   * io.grantsmith.azure.identity.EntraConnections} makes, and kept by {@link #withTimeouts} and
+   * {@link #pooled}. A source of your own that logs in with tokens (e.g. {@link #fromDataSources}
+   * over a pool configured with azure-identity-extensions' plugin) overrides it.
+   *
+   * @return true if the connections log in with tokens
+   */
+  default boolean logsInWithTokens() {
+    return false;
+  }
+
+  /**
    * {@code delegate}'s connections, with {@code timeouts} set in each transaction Grantsmith runs
-   * on them.
+   * on them; they log in with tokens if {@code delegate}'s do ({@link #logsInWithTokens()}).
    *
    * @param delegate where connections come from
    * @param timeouts the timeouts ({@link #timeouts()})
@@ -100,6 +115,11 @@ public interface ConnectionSource {
       @Override
       public Optional<Timeouts> timeouts() {
         return Optional.of(timeouts);
+      }
+
+      @Override
+      public boolean logsInWithTokens() {
+        return delegate.logsInWithTokens();
       }
     };
   }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link AccessManager#rotateConnectorPassword}: sets a new password, proves a login with it,
  * stores it, and puts the old one back over a session opened before the change if the proof or the
- * store fails.
+ * store fails. A connector that logs in with tokens is refused before anything is read or sent.
  */
 final class ConnectorRotation {
   private static final Logger LOG = LoggerFactory.getLogger(AccessManager.class);
@@ -34,6 +34,16 @@ final class ConnectorRotation {
   Credentials rotate(SecretStore store, SecretRef ref) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(ref, "ref");
+    if (rt.connections.logsInWithTokens()) {
+      String who = rt.knownConnector();
+      throw new GrantsmithException(
+          "Cannot rotate the password of "
+              + (who != null
+                  ? "the connector " + who
+                  : "the connector of integration " + rt.config.integration().name())
+              + ": it logs in with Microsoft Entra tokens (its ConnectionSource logsInWithTokens())"
+              + " and has no password; nothing was changed");
+    }
     Credentials old = store.load(ref);
     String shared = rt.shared();
     Secret fresh = rt.config.passwords().generate();

@@ -673,10 +673,16 @@ public final class ConnectorSetup {
 
   /**
    * Checks, logged in as the connector, that it can do its job: it may log in and create roles, it
-   * inherits {@code azure_pg_admin}, the marker role exists and it holds it WITH ADMIN OPTION, and
-   * in each database it may grant CONNECT, CREATE and TEMPORARY, and USAGE and CREATE on every
-   * schema and all privileges on every table, sequence and routine in them. Nothing is changed; the
-   * check uses {@code has_*_privilege(..., 'WITH GRANT OPTION')}.
+   * inherits {@code azure_pg_admin}, the marker role exists and it holds it WITH ADMIN OPTION, on
+   * PostgreSQL 16 and later its sessions run with {@code createrole_self_grant} naming {@code set}
+   * and {@code inherit} (read with {@code current_setting} in its own session, so a server-wide
+   * setting counts too; the fix, {@code ALTER ROLE ... SET createrole_self_grant}, is for the
+   * connector to run itself), and in each database it may grant CONNECT, CREATE and TEMPORARY, and
+   * USAGE and CREATE on every schema and all privileges on every table, sequence and routine in
+   * them. When the connections {@linkplain ConnectionSource#logsInWithTokens() log in with tokens}
+   * and the server lists its Entra administrators ({@code pgaadauth_list_principals(true)} in
+   * {@link #database()}), the connector must be one of them. Nothing is changed; the check uses
+   * {@code has_*_privilege(..., 'WITH GRANT OPTION')}.
    *
    * @param connector connections as the connector
    * @param databases the databases to check; empty for all it can see

@@ -209,6 +209,14 @@ final class ManagerRuntime {
     }
   }
 
+  /**
+   * The connector's role name if it is known without asking the server (configured, from the
+   * credentials, or read before), else null.
+   */
+  String knownConnector() {
+    return connector.get();
+  }
+
   /** The connector's role name: as configured, else {@code current_user}, read once. */
   String connector() {
     String c = connector.get();

@@ -242,6 +242,70 @@ class ConnectorSetupIT {
   }
 
   @AzurePostgresTest
+  void verifyChecksCreateroleSelfGrantFrom16OnWithAFixTheConnectorRunsItself(
+      AzurePostgres server, TestDatabase db) throws SQLException {
+    ConnectorSetup setup = setup(server);
+    String me = setup.connectorName();
+    String password = "Conn-" + UUID.randomUUID();
+    applySetup(server, setup, password);
+    ConnectionSource connector = as(server, me, password);
+    if (server.majorVersion() < 16) {
+      // No such setting before 16: CREATEROLE already lets the connector grant any role to itself.
+      SetupVerification check = setup.verify(connector, List.of(db.name()));
+      assertThat(check.missing()).isEmpty();
+      try (Connection c = server.connect(db.name(), me, password)) {
+        assertThatThrownBy(() -> exec(c, "SET createrole_self_grant = 'set, inherit'"))
+            .hasFieldOrPropertyWithValue("SQLState", "42704");
+      }
+      return;
+    }
+    // A connector set up without it: the admin takes the setting away again.
+    try (Connection admin = server.adminConnection("postgres")) {
+      exec(admin, "ALTER ROLE " + me + " RESET createrole_self_grant");
+    }
+    String gap = me + " does not become a member (SET, INHERIT) of the roles it creates";
+    SetupVerification check = setup.verify(connector, List.of(db.name()));
+    assertThat(check.missing())
+        .singleElement()
+        .asString()
+        .startsWith(gap)
+        .endsWith("createrole_self_grant = ''");
+    SetupVerification.Fix fix = check.fixes().get(0);
+    String statement = "ALTER ROLE " + me + " SET createrole_self_grant = 'set, inherit'";
+    assertThat(fix.runAs()).isEqualTo(SetupVerification.Fix.RunAs.CONNECTOR);
+    assertThat(fix.description()).startsWith("run as " + me + " itself").endsWith(statement);
+    assertThat(fix.sql()).contains(statement + ";");
+    assertThat(check.fixScript()).as("nothing for the server admin").isEmpty();
+    assertThat(check.connectorFixScript()).contains(statement + ";");
+
+    // Only part of it still counts as missing.
+    try (Connection c = server.connect(db.name(), me, password)) {
+      exec(c, "ALTER ROLE " + me + " SET createrole_self_grant = 'inherit'");
+    }
+    assertThat(setup.verify(connector, List.of(db.name())).missing())
+        .singleElement()
+        .asString()
+        .endsWith("createrole_self_grant = 'inherit'");
+
+    // The connector closes the gap itself; a role it creates then has it as a member.
+    JdbcExecutor.builder().connections(connector).build().apply(check.connectorFixPlan());
+    assertThat(setup.verify(connector, List.of(db.name())).missing()).isEmpty();
+    String user = unique("user");
+    try (Connection c = server.connect(db.name(), me, password);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + user);
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT pg_has_role('" + user + "', 'USAGE'), pg_has_role('" + user + "', 'SET')")) {
+        rs.next();
+        assertThat(rs.getBoolean(1)).isTrue();
+        assertThat(rs.getBoolean(2)).isTrue();
+      }
+      st.execute("DROP ROLE " + user);
+    }
+  }
+
+  @AzurePostgresTest
   void verifyListsWhatIsMissingWithoutAzurePgAdmin(AzurePostgres server, TestDatabase db)
       throws SQLException {
     createSalesOrders(db);

@@ -126,6 +126,11 @@ public final class PooledConnectionSource implements ConnectionSource.Pooled {
   }
 
   @Override
+  public boolean logsInWithTokens() {
+    return delegate.logsInWithTokens();
+  }
+
+  @Override
   public void evictIdle() {
     List<Idle> out = new ArrayList<>();
     synchronized (this) {

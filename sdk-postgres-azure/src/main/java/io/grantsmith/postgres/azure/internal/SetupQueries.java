@@ -20,10 +20,16 @@ public final class SetupQueries {
           + " AND has_database_privilege(oid, 'CONNECT')"
           + " ORDER BY datname) AS databases";
 
+  /** Azure's function that lists the Microsoft Entra principals mapped to roles. */
+  public static final String LIST_ENTRA_PRINCIPALS =
+      "pg_catalog.pgaadauth_list_principals(boolean)";
+
   /**
    * The current user's name, LOGIN and CREATEROLE, whether {@code azure_pg_admin} exists and the
    * user is a member of it and uses its privileges, whether the marker role exists and the user
-   * holds it WITH ADMIN OPTION. Parameters: {@code azure_pg_admin}, the marker role.
+   * holds it WITH ADMIN OPTION, this session's {@code createrole_self_grant} (null before
+   * PostgreSQL 16), and whether {@value #LIST_ENTRA_PRINCIPALS} exists (null if not) and the user
+   * may execute it. Parameters: {@code azure_pg_admin}, the marker role.
    */
   public static final String ROLE =
       "SELECT r.rolname, r.rolcanlogin, r.rolcreaterole,"
@@ -31,11 +37,19 @@ public final class SetupQueries {
           + " coalesce(pg_has_role(r.oid, a.oid, 'MEMBER'), false) AS azure_member,"
           + " coalesce(pg_has_role(r.oid, a.oid, 'USAGE'), false) AS azure_usage,"
           + " m.oid IS NOT NULL AS marker_exists,"
-          + " coalesce(pg_has_role(r.oid, m.oid, 'MEMBER WITH ADMIN OPTION'), false) AS marker_admin"
+          + " coalesce(pg_has_role(r.oid, m.oid, 'MEMBER WITH ADMIN OPTION'), false) AS marker_admin,"
+          + " current_setting('createrole_self_grant', true) AS self_grant,"
+          + " (SELECT has_function_privilege(f.p, 'EXECUTE') FROM (SELECT to_regprocedure('"
+          + LIST_ENTRA_PRINCIPALS
+          + "') AS p) f WHERE f.p IS NOT NULL) AS entra_list"
           + " FROM pg_catalog.pg_roles r"
           + " LEFT JOIN pg_catalog.pg_roles a ON a.rolname = ?"
           + " LEFT JOIN pg_catalog.pg_roles m ON m.rolname = ?"
           + " WHERE r.rolname = current_user";
+
+  /** The Microsoft Entra administrators, their role name first. Parameters: none. */
+  public static final String ENTRA_ADMINISTRATORS =
+      "SELECT * FROM pg_catalog.pgaadauth_list_principals(true)";
 
   /**
    * The databases that accept connections (except {@link SetupSql#EXCLUDED_DATABASES}) with whether

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the checks of {@code ConnectorSetup.verify} as the connector: one query for the role, one
- * for the databases, and one per database for its schemas and objects. Each gap it can close comes
- * with the statements, for the server admin, that close it.
+ * Runs the checks of {@code ConnectorSetup.verify} as the connector: one query for the role (and,
+ * for a connector that logs in with tokens, one for the Entra administrators where the server lists
+ * them), one for the databases, and one per database for its schemas and objects. Each gap it can
+ * close comes with its fix: statements for the server admin, a statement for the connector itself,
+ * or the step an Azure administrator takes.
  */
 public final class SetupVerifier {
   /** How many objects per database are named before the rest is counted. */
@@ -55,6 +57,7 @@ public final class SetupVerifier {
     Gaps gaps = new Gaps();
     String me = connectorName;
     List<String> databases = new ArrayList<>();
+    boolean listEntraAdministrators = false;
     try (Connection c = connections.open(database)) {
       int major = c.getMetaData().getDatabaseMajorVersion();
       try (PreparedStatement ps = c.prepareStatement(SetupQueries.ROLE)) {
@@ -112,7 +115,14 @@ public final class SetupVerifier {
                 administer,
                 roleStep(administer, render.setupGrantMarker(markerRole, me)));
           }
+          if (major >= 16 && !setAndInherit(rs.getString(9))) {
+            selfGrantGap(me, rs.getString(9), gaps);
+          }
+          listEntraAdministrators = rs.getBoolean(10);
         }
+      }
+      if (listEntraAdministrators && connections.logsInWithTokens()) {
+        checkEntraAdministrator(c, me, gaps);
       }
       try (PreparedStatement ps = c.prepareStatement(SetupQueries.DATABASE_PRIVILEGES);
           ResultSet rs = ps.executeQuery()) {
@@ -163,6 +173,109 @@ public final class SetupVerifier {
     return gaps.into(result.connector(me)).build();
   }
 
+  /**
+   * Whether a value of {@code createrole_self_grant} names both {@code set} and {@code inherit}: a
+   * comma-separated list, case-insensitive, items optionally double-quoted, as PostgreSQL reads it.
+   *
+   * @param value the setting, or null where the server has none
+   * @return true if both are named
+   */
+  static boolean setAndInherit(String value) {
+    if (value == null) {
+      return false;
+    }
+    boolean set = false;
+    boolean inherit = false;
+    for (String item : value.split(",", -1)) {
+      String option = item.strip();
+      if (option.length() >= 2 && option.startsWith("\"") && option.endsWith("\"")) {
+        option = option.substring(1, option.length() - 1);
+      }
+      set |= option.equalsIgnoreCase("set");
+      inherit |= option.equalsIgnoreCase("inherit");
+    }
+    return set && inherit;
+  }
+
+  /**
+   * On 16 and later: the connector's sessions do not make it a member (SET, INHERIT) of the roles
+   * it creates. This session's value is what its {@code CREATE ROLE} uses, wherever it comes from
+   * (the role's own setting, which the setup makes, a database's, or the server's). The connector
+   * sets it on itself, which any role may: the server admin cannot alter an Entra administrator's
+   * role.
+   */
+  private void selfGrantGap(String me, String value, Gaps gaps) {
+    String statement = Renderer.setupCreateroleSelfGrant(me);
+    String description =
+        "run as "
+            + me
+            + " itself, logged in as it (the server admin cannot alter the role of an Entra"
+            + " administrator), then open new sessions: "
+            + statement;
+    Step step =
+        Step.builder()
+            .database(database)
+            .strict(false)
+            .description("make " + me + " a member of every role it creates")
+            .addStatement(
+                Statement.of(
+                    database,
+                    statement,
+                    "make "
+                        + me
+                        + " a member of every role it creates, so it may end their sessions"))
+            .build();
+    gaps.add(
+        me
+            + " does not become a member (SET, INHERIT) of the roles it creates: its sessions run"
+            + " with createrole_self_grant = '"
+            + (value == null ? "" : value)
+            + "'",
+        description,
+        Plan.builder().addStep(step).build(),
+        Fix.RunAs.CONNECTOR);
+  }
+
+  /**
+   * In Entra mode, where the server lists its Entra administrators ({@code
+   * pgaadauth_list_principals(true)}, on Azure and in the testkit's emulation): whether the
+   * connector is one of them. A server that refuses the list (SQLSTATE 42501) cannot say.
+   */
+  private static void checkEntraAdministrator(Connection c, String me, Gaps gaps) {
+    boolean found = false;
+    try (PreparedStatement ps = c.prepareStatement(SetupQueries.ENTRA_ADMINISTRATORS);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        found |= me.equals(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      if (!"42501".equals(e.getSQLState())) {
+        gaps.add(
+            "cannot list the Microsoft Entra administrators (SQLSTATE "
+                + e.getSQLState()
+                + ": "
+                + firstLine(e.getMessage())
+                + ")");
+      }
+      return;
+    }
+    if (!found) {
+      gaps.add(
+          me + " is not a Microsoft Entra administrator of the server",
+          "make "
+              + me
+              + " a Microsoft Entra administrator of the server, as an Azure administrator: in"
+              + " the Azure portal, Security > Authentication > Add Microsoft Entra administrators,"
+              + " or with the Azure CLI: az postgres flexible-server microsoft-entra-admin create"
+              + " -g RG -s SERVER --display-name "
+              + me
+              + " --object-id OBJECT_ID --type ServicePrincipal (User or Group for a person or a"
+              + " group)",
+          Plan.builder().build(),
+          Fix.RunAs.AZURE_ADMINISTRATOR);
+    }
+  }
+
   /** The missing items in order, and the fixes of those that have one. */
   private static final class Gaps {
     final List<String> missing = new ArrayList<>();
@@ -173,8 +286,12 @@ public final class SetupVerifier {
     }
 
     void add(String item, String description, Plan fix) {
+      add(item, description, fix, Fix.RunAs.SERVER_ADMIN);
+    }
+
+    void add(String item, String description, Plan fix, Fix.RunAs runAs) {
       missing.add(item);
-      fixes.add(new Fix(item, description, fix));
+      fixes.add(new Fix(item, description, fix, runAs));
     }
 
     SetupVerification.Builder into(SetupVerification.Builder b) {
