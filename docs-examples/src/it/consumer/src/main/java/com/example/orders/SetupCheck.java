@@ -33,6 +33,7 @@ public final class SetupCheck {
     if (!verification.isOk()) {
       verification.missing().forEach(System.out::println); // in plain words
       System.out.print(verification.fixScript()); // for the admin, to run in psql
+      System.out.print(verification.connectorFixScript()); // for the connector itself
     }
     // end::verify[]
   }
