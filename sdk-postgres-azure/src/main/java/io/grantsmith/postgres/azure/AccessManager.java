@@ -492,7 +492,7 @@ public final class AccessManager implements AutoCloseable {
     Lease expired = null;
     if (audit.isOn()) {
       // Only to record it: the grant reads the server again under the user's lock.
-      expired = expiredLease(rt.config.userName(request.grantee()));
+      expired = expiredLease(rt.config.userName(request));
     }
     AccessGrant g;
     try {
@@ -509,13 +509,17 @@ public final class AccessManager implements AutoCloseable {
       if (expired != null) {
         audit.publish(
             audit
-                .event(AuditEvent.Type.REVOKED, AuditEvent.Outcome.SUCCESS, g.username(), expired)
+                .event(
+                    AuditEvent.Type.REVOKED,
+                    AuditEvent.Outcome.SUCCESS,
+                    g.lease().roleName(),
+                    expired)
                 .reason(AuditEvent.Reason.EXPIRED));
       }
       audit.publish(
           audit
               .event(AuditEvent.Type.GRANTED, AuditEvent.Outcome.SUCCESS, request, requester)
-              .user(g.username())
+              .user(g.lease().roleName())
               .expiresAt(g.expiresAt())
               .addAllApprovers(approvers));
     }
