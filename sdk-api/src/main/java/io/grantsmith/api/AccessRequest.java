@@ -8,7 +8,8 @@ import org.immutables.value.Value;
 
 /**
  * A person's request for time-bound access: who, on which integration, to which resources, at which
- * level, for how long.
+ * level, for how long. The grantee may be a Microsoft Entra principal ({@link #entraPrincipal()}),
+ * whose grantee is then its role name.
  *
  * <pre>{@code
  * AccessRequest request = AccessRequest.builder()
@@ -53,6 +54,16 @@ public abstract class AccessRequest {
      * @return this builder
      */
     Builder grantee(String grantee);
+
+    /**
+     * Makes the grantee a Microsoft Entra principal (a user, group or service principal) that logs
+     * in with Entra tokens: its role gets the access, and no password is set. The grantee must be
+     * the principal's role name.
+     *
+     * @param principal the principal
+     * @return this builder
+     */
+    Builder entraPrincipal(EntraPrincipal principal);
 
     /**
      * Sets the integration.
@@ -151,6 +162,13 @@ public abstract class AccessRequest {
   public abstract String grantee();
 
   /**
+   * The Microsoft Entra principal that gets access, if the grantee is one.
+   *
+   * @return the principal, whose role name is the grantee
+   */
+  public abstract Optional<EntraPrincipal> entraPrincipal();
+
+  /**
    * The integration.
    *
    * @return the integration
@@ -210,6 +228,14 @@ public abstract class AccessRequest {
   void check() {
     Texts.printable("AccessRequest.requestId", requestId(), 128);
     Texts.printable("AccessRequest.grantee", grantee(), 256);
+    entraPrincipal()
+        .ifPresent(
+            p ->
+                InvalidValueException.check(
+                    grantee().equals(p.roleName()),
+                    "AccessRequest.grantee",
+                    "must be the Entra principal's role name " + p.roleName(),
+                    grantee()));
     InvalidValueException.check(
         !resources().isEmpty(),
         "AccessRequest.resources",

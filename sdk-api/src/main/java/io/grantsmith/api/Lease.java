@@ -6,7 +6,8 @@ import org.immutables.value.Value;
 
 /**
  * The terms of one managed role's access, kept on the server with the role: who it is for, which
- * request created it, when it expires and when the role is dropped.
+ * request created it, when it expires and when the role is dropped. For a Microsoft Entra principal
+ * the managed role is a lease role granted to the principal's own role.
  */
 @Value.Immutable
 public abstract class Lease {
@@ -45,6 +46,14 @@ public abstract class Lease {
      * @return this builder
      */
     Builder grantee(String grantee);
+
+    /**
+     * Sets the Microsoft Entra principal the lease is for.
+     *
+     * @param principal the principal
+     * @return this builder
+     */
+    Builder entraPrincipal(EntraPrincipal principal);
 
     /**
      * Sets when access was granted.
@@ -108,6 +117,14 @@ public abstract class Lease {
    * @return the identity
    */
   public abstract String grantee();
+
+  /**
+   * The Microsoft Entra principal the lease is for: its role is a member of the lease's role
+   * ({@link #roleName()}, which never logs in) while the lease is active.
+   *
+   * @return the principal, if the grantee is one
+   */
+  public abstract Optional<EntraPrincipal> entraPrincipal();
 
   /**
    * When access was granted.

@@ -74,6 +74,7 @@ class BuilderInterfacesTest {
             "io.grantsmith.api.Credentials$Builder",
             "io.grantsmith.api.DefaultPrivilege$Builder",
             "io.grantsmith.api.DesiredState$Builder",
+            "io.grantsmith.api.EntraPrincipal$Builder",
             "io.grantsmith.api.Grant$Builder",
             "io.grantsmith.api.Integration$Builder",
             "io.grantsmith.api.IntegrationOwner$Builder",

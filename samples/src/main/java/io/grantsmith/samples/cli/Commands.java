@@ -5,6 +5,7 @@ import io.grantsmith.api.AccessLevel;
 import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.ApplyResult;
 import io.grantsmith.api.Credentials;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.InvalidValueException;
@@ -19,6 +20,7 @@ import io.grantsmith.postgres.azure.AccessGrant;
 import io.grantsmith.postgres.azure.AccessManager;
 import io.grantsmith.postgres.azure.ConnectionSource;
 import io.grantsmith.postgres.azure.ConnectorSetup;
+import io.grantsmith.postgres.azure.Conventions;
 import io.grantsmith.postgres.azure.DiscoveredDatabase;
 import io.grantsmith.postgres.azure.DiscoveredObject;
 import io.grantsmith.postgres.azure.DiscoveredRole;
@@ -410,8 +412,31 @@ final class Commands {
         names = "--grantee",
         required = true,
         paramLabel = "EMAIL",
-        description = "Who gets access, e.g. alice@example.com.")
+        description =
+            "Who gets access, e.g. alice@example.com; with --entra-principal the principal's"
+                + " role name (a UPN, a group's or an application's name).")
     String grantee;
+
+    @Option(
+        names = "--entra-principal",
+        paramLabel = "user|group|service",
+        description =
+            "The grantee is a Microsoft Entra principal of this type, with --entra-object-id: its"
+                + " role (created if missing, by an Entra administrator connector) gets the access"
+                + " through a lease role; it logs in with Entra tokens and gets no password.")
+    String entraPrincipal;
+
+    @Option(
+        names = "--entra-object-id",
+        paramLabel = "UUID",
+        description = "The Entra principal's object id (with --entra-principal).")
+    String entraObjectId;
+
+    @Option(
+        names = "--entra-mfa",
+        description =
+            "A role created for the Entra principal requires the token's mfa claim (isMfa).")
+    boolean entraMfa;
 
     @Option(
         names = "--level",
@@ -462,13 +487,43 @@ final class Commands {
       if (cleanupAfterDays != null) {
         b.cleanupAfterDays(cleanupAfterDays);
       }
+      EntraPrincipal principal = principal();
+      if (principal != null) {
+        b.entraPrincipal(principal);
+      }
       return b.build();
+    }
+
+    /** The Entra principal the flags name, or null. */
+    EntraPrincipal principal() {
+      if (entraPrincipal == null && entraObjectId == null && !entraMfa) {
+        return null;
+      }
+      if (entraPrincipal == null) {
+        throw new GrantsmithCli.UsageException(
+            "missing --entra-principal user|group|service (--entra-object-id and --entra-mfa"
+                + " need it)");
+      }
+      EntraPrincipal.Type type = EntraPrincipal.Type.parse(entraPrincipal);
+      if (entraObjectId == null) {
+        throw new GrantsmithCli.UsageException(
+            "missing --entra-object-id UUID (--entra-principal needs it)");
+      }
+      return EntraPrincipal.builder()
+          .type(type)
+          .objectId(entraObjectId)
+          .roleName(grantee)
+          .mfa(entraMfa)
+          .build();
     }
   }
 
   /** {@code --username} or {@code --request-id}. */
   static final class Target {
-    @Option(names = "--username", required = true, description = "The managed user's name.")
+    @Option(
+        names = "--username",
+        required = true,
+        description = "The managed user's name, or an Entra principal's role name.")
     String username;
 
     @Option(names = "--request-id", required = true, description = "A request id it served.")
@@ -821,9 +876,18 @@ final class Commands {
         out()
             .println(
                 Json.write(
-                    Json.object()
-                        .put("username", AccessManager.userName(integration.name(), r.grantee()))
-                        .put("sql", plan.toSql())));
+                    r.entraPrincipal().isPresent()
+                        ? Json.object()
+                            .put("username", r.grantee())
+                            .put(
+                                "leaseRole",
+                                Conventions.defaults()
+                                    .leaseRoleName(integration.name(), r.entraPrincipal().get()))
+                            .put("sql", plan.toSql())
+                        : Json.object()
+                            .put(
+                                "username", AccessManager.userName(integration.name(), r.grantee()))
+                            .put("sql", plan.toSql())));
       } else {
         out().print(plan.toSql());
       }
@@ -877,6 +941,10 @@ final class Commands {
       if (sink != null) {
         b.auditSink(sink);
       }
+      if (newPassword && r.entraPrincipal().isPresent()) {
+        throw new GrantsmithCli.UsageException(
+            "--new-password does not apply to an Entra principal, which logs in with tokens");
+      }
       AccessManager manager = b.build();
       progress(
           "Granting " + r.level().label() + " on " + r.resources() + " to " + r.grantee() + "...");
@@ -892,6 +960,30 @@ final class Commands {
       }
       if (json) {
         out().println(grantJson(g, password, r.requestId()));
+      } else if (g.entraPrincipal().isPresent()) {
+        EntraPrincipal p = g.entraPrincipal().get();
+        out()
+            .println(
+                "Granted "
+                    + r.level().label()
+                    + " access to the Entra "
+                    + p.type().label()
+                    + " "
+                    + p.roleName()
+                    + " (request "
+                    + r.requestId()
+                    + ")");
+        out().println("  username:  " + g.username() + " (no password: an Entra access token)");
+        out()
+            .println(
+                "  token:     PGPASSWORD=$(az account get-access-token --resource-type oss-rdbms"
+                    + " --query accessToken --output tsv)");
+        out().println("  scope:     " + g.tokenScope().orElse(EntraPrincipal.TOKEN_SCOPE));
+        out().println("  leaseRole: " + g.lease().roleName());
+        out().println("  expiresAt: " + g.expiresAt());
+        out().println("  host:      " + g.host() + ":" + g.port());
+        out().println("  database:  " + g.database());
+        out().println("  jdbcUrl:   " + g.jdbcUrl());
       } else {
         out()
             .println(
@@ -923,18 +1015,30 @@ final class Commands {
    * passwordKept} then says so.
    */
   static String grantJson(AccessGrant g, Optional<Secret> password, String requestId) {
-    return Json.write(
+    ObjectNode o =
         Json.object()
             .put("username", g.username())
             .put("password", password.map(Secret::reveal).orElse(null))
-            .put("passwordKept", password.isEmpty())
+            .put("passwordKept", password.isEmpty() && g.entraPrincipal().isEmpty())
             .put("expiresAt", g.expiresAt().toString())
             .put("host", g.host())
             .put("port", g.port())
             .put("database", g.database())
             .put("jdbcUrl", g.jdbcUrl())
             .put("sslmode", g.sslMode().libpqName())
-            .put("requestId", requestId));
+            .put("requestId", requestId);
+    g.entraPrincipal()
+        .ifPresent(
+            p -> {
+              o.putObject("entraPrincipal")
+                  .put("type", p.type().label())
+                  .put("objectId", p.objectId())
+                  .put("roleName", p.roleName())
+                  .put("mfa", p.mfa());
+              o.put("tokenScope", g.tokenScope().orElse(EntraPrincipal.TOKEN_SCOPE));
+              o.put("leaseRole", g.lease().roleName());
+            });
+    return Json.write(o);
   }
 
   /**

@@ -467,7 +467,12 @@ public final class GrantsmithCli implements Runnable {
       case "SecretRef.secretName":
         return "--password-secret";
       case "AccessRequest.grantee":
+      case "EntraPrincipal.roleName":
         return "--grantee";
+      case "EntraPrincipal.type":
+        return "--entra-principal";
+      case "EntraPrincipal.objectId":
+        return "--entra-object-id";
       case "AccessRequest.requestId":
         return "--request-id";
       case "AccessRequest.duration":

@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * The CLI with an Entra connector on the testkit's Entra emulation: setup-sql --auth entra run by
  * the admin in psql, verify-setup, grant and revoke, logged in with tokens and no
- * GRANTSMITH_PASSWORD.
+ * GRANTSMITH_PASSWORD; then an Entra user as the grantee (plan, grant, log in with a token,
+ * revoke).
  */
 class CliEntraIT {
 
@@ -132,5 +133,59 @@ class CliEntraIT {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> server.connect(db.name(), user, password).close())
         .isInstanceOf(java.sql.SQLException.class);
+
+    // An Entra user as the grantee: the connector, an Entra administrator, creates its role; the
+    // user logs in as itself with a token, and no password is handed out.
+    String erin = "erin-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.com";
+    String oid = UUID.randomUUID().toString();
+    String[] principal = {
+      "--grantee",
+      erin,
+      "--entra-principal",
+      "user",
+      "--entra-object-id",
+      oid,
+      "--resource",
+      db.name() + "/sales/orders",
+      "--duration",
+      "PT15M"
+    };
+    CliTest.Result plan =
+        CliTest.run(
+            Map.of(),
+            CliIT.concat(
+                new String[] {"plan"},
+                conn,
+                CliIT.concat(principal, new String[] {"--output", "json"})));
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(CliIT.field(plan.out(), "username")).isEqualTo(erin);
+    assertThat(CliIT.field(plan.out(), "leaseRole")).startsWith("gs_e_erin_");
+    assertThat(plan.out()).contains("pgaadauth_create_principal_with_oid(").contains(oid);
+
+    CliTest.Result granted =
+        CliTest.run(Map.of(), CliIT.concat(new String[] {"grant"}, conn, principal));
+    assertThat(granted.code()).as(granted.err()).isZero();
+    assertThat(granted.out())
+        .contains("access to the Entra user " + erin)
+        .contains("username:  " + erin + " (no password")
+        .contains("az account get-access-token --resource-type oss-rdbms")
+        .contains("https://ossrdbms-aad.database.windows.net/.default")
+        .doesNotContain("  password:");
+    assertThat(entra.objectId(erin)).hasValue(oid);
+    String token = "erin-token-" + UUID.randomUUID(); // the connector's own tokens stay as they are
+    entra.acceptToken(erin, token);
+    try (Connection e = server.connect(db.name(), erin, token);
+        ResultSet rs = e.createStatement().executeQuery("SELECT count(*) FROM sales.orders")) {
+      assertThat(rs.next()).isTrue();
+    }
+    CliTest.Result revoked =
+        CliTest.run(Map.of(), CliIT.concat(new String[] {"revoke"}, conn, "--username", erin));
+    assertThat(revoked.code()).as(revoked.err()).isZero();
+    try (Connection e = server.connect(db.name(), erin, token);
+        Statement st = e.createStatement()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> st.executeQuery("SELECT count(*) FROM sales.orders"))
+          .hasFieldOrPropertyWithValue("SQLState", "42501");
+    }
   }
 }

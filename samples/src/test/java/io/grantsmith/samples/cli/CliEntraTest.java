@@ -130,6 +130,77 @@ class CliEntraTest {
   }
 
   @Test
+  void badEntraPrincipalFlagsAreRefusedBeforeAnyConnectionNamingTheFlag() {
+    String[] base = {
+      "grant", "--host", "db.invalid", "--user", "c", "--resource", "shop", "--grantee",
+    };
+    String oid = "3f2b8c4e-1d2a-4b5c-9e8f-0a1b2c3d4e5f";
+    Map<String, String> env = Map.of("GRANTSMITH_PASSWORD", "x");
+    CliTest.Result type =
+        CliTest.run(
+            env,
+            CliIT.concat(
+                base,
+                new String[] {"alice@contoso.com"},
+                "--entra-principal",
+                "robot",
+                "--entra-object-id",
+                oid));
+    assertThat(type.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(type.err()).contains("--entra-principal").contains("robot");
+
+    CliTest.Result id =
+        CliTest.run(
+            env,
+            CliIT.concat(
+                base,
+                new String[] {"alice@contoso.com"},
+                "--entra-principal",
+                "user",
+                "--entra-object-id",
+                "not-a-uuid"));
+    assertThat(id.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(id.err())
+        .contains("--entra-object-id")
+        .contains("must be a UUID")
+        .contains("not-a-uuid");
+
+    CliTest.Result missing =
+        CliTest.run(
+            env,
+            CliIT.concat(base, new String[] {"alice@contoso.com"}, "--entra-principal", "group"));
+    assertThat(missing.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(missing.err()).contains("missing --entra-object-id");
+
+    CliTest.Result name =
+        CliTest.run(
+            env,
+            CliIT.concat(
+                base,
+                new String[] {"pg_team"},
+                "--entra-principal",
+                "group",
+                "--entra-object-id",
+                oid));
+    assertThat(name.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(name.err()).contains("--grantee").contains("reserved").contains("pg_team");
+
+    CliTest.Result newPassword =
+        CliTest.run(
+            env,
+            CliIT.concat(
+                base,
+                new String[] {"alice@contoso.com"},
+                "--entra-principal",
+                "user",
+                "--entra-object-id",
+                oid,
+                "--new-password"));
+    assertThat(newPassword.code()).isEqualTo(GrantsmithCli.BAD_INPUT);
+    assertThat(newPassword.err()).contains("--new-password does not apply to an Entra principal");
+  }
+
+  @Test
   void rotationToKeyVaultExcludesAPasswordFile() {
     CliTest.Result r =
         CliTest.run(

@@ -1,6 +1,7 @@
 package io.grantsmith.postgres.azure;
 
 import io.grantsmith.api.ApplyResult;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Lease;
 import io.grantsmith.api.Secret;
 import io.grantsmith.api.SslMode;
@@ -14,7 +15,9 @@ import org.immutables.value.Value;
  * #passwordKept()} says the earlier one stays), when access ends, how to connect (host, port,
  * database, SSL mode, a JDBC URL and a libpq connection string, both without the password), the
  * integration's custom access details, the lease as recorded on the server, and what was applied.
- * {@link #toString()} never shows the password.
+ * For a Microsoft Entra principal there is no password: the principal logs in as its own role with
+ * an Entra token ({@link #entraPrincipal()}, {@link #tokenScope()}). {@link #toString()} never
+ * shows the password.
  */
 @Value.Immutable
 public abstract class AccessGrant {
@@ -37,6 +40,22 @@ public abstract class AccessGrant {
      * @return this builder
      */
     Builder password(Secret password);
+
+    /**
+     * Sets the Microsoft Entra principal the access is for.
+     *
+     * @param principal the principal
+     * @return this builder
+     */
+    Builder entraPrincipal(EntraPrincipal principal);
+
+    /**
+     * Sets the scope of the Entra token the principal logs in with.
+     *
+     * @param tokenScope the scope
+     * @return this builder
+     */
+    Builder tokenScope(String tokenScope);
 
     /**
      * Sets when access ends.
@@ -136,11 +155,32 @@ public abstract class AccessGrant {
   }
 
   /**
-   * The login name of the managed user.
+   * The name to log in as: the managed user's, or for a Microsoft Entra principal its own role name
+   * ({@link EntraPrincipal#roleName()}), which logs in with a token, never a password.
    *
    * @return the role name
    */
   public abstract String username();
+
+  /**
+   * The Microsoft Entra principal the access is for, if the request named one: it logs in as {@link
+   * #username()} with an Entra access token for {@link #tokenScope()}, and {@link #password()} is
+   * empty. The access is held by the lease's role ({@code lease().roleName()}), granted to the
+   * principal's role while the lease is active.
+   *
+   * @return the principal
+   */
+  public abstract Optional<EntraPrincipal> entraPrincipal();
+
+  /**
+   * The scope of the Entra access token an {@linkplain #entraPrincipal() Entra principal} logs in
+   * with, e.g. {@value EntraPrincipal#TOKEN_SCOPE} (the same host under a sovereign cloud's domain
+   * for a server there); get one with {@code az account get-access-token --resource-type
+   * oss-rdbms}.
+   *
+   * @return the scope, for an Entra principal
+   */
+  public abstract Optional<String> tokenScope();
 
   /**
    * The password: present when this call created the user or rotated or reset its password; absent
@@ -155,12 +195,13 @@ public abstract class AccessGrant {
    * Whether the user keeps the password it had: true when this call returned no password, i.e. an
    * active grant was widened or extended, or a dry run of {@link AccessManager#resetPassword}
    * changed nothing. A caller that lost that password gets a new one from {@link
-   * AccessManager#resetPassword}.
+   * AccessManager#resetPassword}. False for an {@linkplain #entraPrincipal() Entra principal},
+   * which has no password.
    *
-   * @return true if {@link #password()} is empty
+   * @return true if {@link #password()} is empty and the grantee is no Entra principal
    */
   public boolean passwordKept() {
-    return password().isEmpty();
+    return password().isEmpty() && entraPrincipal().isEmpty();
   }
 
   /**

@@ -47,6 +47,14 @@ import java.util.function.Function;
  * role comment and its {@code VALID UNTIL} at the lease's expiry, so the password stops working at
  * expiry even if no process runs. The server is the only state.
  *
+ * <p>A request may name a Microsoft Entra principal ({@link AccessRequest#entraPrincipal()}): its
+ * role is created if missing ({@code pgaadauth_create_principal_with_oid}, which only a connector
+ * that is an Entra administrator may run), and a NOLOGIN lease role, managed like a user and
+ * recording the principal in its lease, holds the access and is granted to the principal's role
+ * last. Revoking takes the lease role from its members and drops it; the principal's own role and
+ * its standing privileges are never touched. Azure does not document that a token login checks
+ * {@code VALID UNTIL}: for principals the {@linkplain #sweep sweep} is the safety net at expiry.
+ *
  * <p>Every change is a {@link Plan} sent through the {@link Executor}: with a {@link
  * DryRunExecutor} ({@link #withExecutor}) nothing is changed, and {@link #planGrant} and {@link
  * #planRevoke} return the plan itself. Passwords never appear in plans, logs or exceptions. Changes
@@ -392,7 +400,11 @@ public final class AccessManager implements AutoCloseable {
    * @throws AccessNotApprovedException if the manager has access flows (nothing is changed)
    * @throws ApplyException if the server refused a step (what committed is safe: LOGIN comes last;
    *     granting again converges)
-   * @throws GrantsmithException if the user name belongs to a role Grantsmith does not manage
+   * @throws GrantsmithException if the user name belongs to a role Grantsmith does not manage; for
+   *     an Entra principal, if its role may not be granted to (a superuser, the connector, a
+   *     managed role, mapped to another object, NOINHERIT before 16) or, when it is missing, the
+   *     connector may not create it (not an Entra administrator: the message names the statement to
+   *     run); nothing is changed then
    */
   public AccessGrant grant(AccessRequest request) {
     grants.checkIntegration(Objects.requireNonNull(request, "request"));
@@ -492,7 +504,7 @@ public final class AccessManager implements AutoCloseable {
     Lease expired = null;
     if (audit.isOn()) {
       // Only to record it: the grant reads the server again under the user's lock.
-      expired = expiredLease(rt.config.userName(request.grantee()));
+      expired = expiredLease(rt.config.userName(request));
     }
     AccessGrant g;
     try {
@@ -509,13 +521,17 @@ public final class AccessManager implements AutoCloseable {
       if (expired != null) {
         audit.publish(
             audit
-                .event(AuditEvent.Type.REVOKED, AuditEvent.Outcome.SUCCESS, g.username(), expired)
+                .event(
+                    AuditEvent.Type.REVOKED,
+                    AuditEvent.Outcome.SUCCESS,
+                    g.lease().roleName(),
+                    expired)
                 .reason(AuditEvent.Reason.EXPIRED));
       }
       audit.publish(
           audit
               .event(AuditEvent.Type.GRANTED, AuditEvent.Outcome.SUCCESS, request, requester)
-              .user(g.username())
+              .user(g.lease().roleName())
               .expiresAt(g.expiresAt())
               .addAllApprovers(approvers));
     }

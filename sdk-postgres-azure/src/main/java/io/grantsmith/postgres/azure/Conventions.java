@@ -1,5 +1,6 @@
 package io.grantsmith.postgres.azure;
 
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Identifiers;
 import io.grantsmith.api.InvalidValueException;
 import java.nio.charset.StandardCharsets;
@@ -177,6 +178,37 @@ public record Conventions(String markerRole, String connectorName, String userPr
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);
     }
+  }
+
+  /**
+   * The name of the lease role that holds a Microsoft Entra principal's access on an integration:
+   * the prefix, {@code e_}, the principal's role name in lower case with every run of characters
+   * but {@code [a-z0-9]} replaced by one {@code _}, {@code _} and the first 8 hex digits of
+   * SHA-256(integration name, NUL, {@code entra}, NUL, type, NUL, object id in lower case, NUL,
+   * role name); shortened to fit 63 bytes. The lease role never logs in: it is granted to the
+   * principal's own role while the lease is active.
+   *
+   * @param integrationName the integration's name
+   * @param principal the principal
+   * @return e.g. {@code gs_e_alice_contoso_com_5d0b7a21}
+   */
+  public String leaseRoleName(String integrationName, EntraPrincipal principal) {
+    Objects.requireNonNull(integrationName, "integrationName");
+    Objects.requireNonNull(principal, "principal");
+    String body = sanitized(principal.roleName());
+    int max = Identifiers.MAX_BYTES - userPrefix.length() - 2 - 1 - NAME_HASH_CHARS;
+    if (body.length() > max) {
+      body = body.substring(0, max);
+    }
+    String key =
+        String.join(
+            "\0",
+            integrationName,
+            "entra",
+            principal.type().label(),
+            principal.objectId().toLowerCase(Locale.ROOT),
+            principal.roleName());
+    return userPrefix + "e_" + body + "_" + sha256(key).substring(0, NAME_HASH_CHARS);
   }
 
   /**

@@ -27,6 +27,8 @@ public abstract class Drift {
     LOGIN_AFTER_LEASE,
     /** LOGIN is off although the lease is active (a grant that stopped half-way). */
     LOGIN_OFF_DURING_LEASE,
+    /** LOGIN is on for an Entra principal's lease role, which never logs in. */
+    LOGIN_ON_LEASE_ROLE,
     /** The role's {@code VALID UNTIL} is not the lease's expiry. */
     VALID_UNTIL_MISMATCH,
     /** A managed-looking role without a readable lease, or a lease on a role not marked. */

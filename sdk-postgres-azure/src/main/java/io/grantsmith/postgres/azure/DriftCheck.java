@@ -1,5 +1,6 @@
 package io.grantsmith.postgres.azure;
 
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Grant;
 import io.grantsmith.api.Lease;
 import io.grantsmith.api.Privilege;
@@ -47,7 +48,28 @@ final class DriftCheck {
       Set<String> memberOf,
       String marker,
       Instant now) {
+    return check(st, held, grants, memberOf, marker, now, List.of());
+  }
+
+  /**
+   * The differences for one managed role, an Entra principal's lease role included: such a role
+   * must never have LOGIN, and its members (but the connector and its administrators) must be its
+   * principal while the lease is active, and no one after.
+   *
+   * @param members the role's members but the connector and its administrators, as memberships (the
+   *     member as the item's role); judged for a lease role only
+   * @see #check(LeaseState, Collection, List, Set, String, Instant)
+   */
+  static List<Drift> check(
+      LeaseState st,
+      Collection<Footprint.Held> held,
+      List<Grant> grants,
+      Set<String> memberOf,
+      String marker,
+      Instant now,
+      Collection<Footprint.Held> members) {
     String role = st.roleName();
+    EntraPrincipal principal = st.principal().orElse(null);
     List<Drift> out = new ArrayList<>();
     boolean active = st.isActiveAt(now);
     if (st.lease().isEmpty()) {
@@ -163,7 +185,9 @@ final class DriftCheck {
         }
       }
     }
-    if (active && !st.login()) {
+    if (principal != null) {
+      leaseRole(st, principal, active, members, out);
+    } else if (active && !st.login()) {
       out.add(
           Drift.builder()
               .role(role)
@@ -172,7 +196,7 @@ final class DriftCheck {
                   "LOGIN is off although the lease is active until " + st.lease().get().expiresAt())
               .build());
     }
-    if (!active && st.login()) {
+    if (principal == null && !active && st.login()) {
       out.add(
           Drift.builder()
               .role(role)
@@ -188,6 +212,58 @@ final class DriftCheck {
     }
     st.lease().ifPresent(l -> validUntil(st, l, active).ifPresent(out::add));
     return out;
+  }
+
+  /** A lease role: LOGIN never, its principal as its only member while active, no one after. */
+  private static void leaseRole(
+      LeaseState st,
+      EntraPrincipal principal,
+      boolean active,
+      Collection<Footprint.Held> members,
+      List<Drift> out) {
+    String role = st.roleName();
+    String whose = "the lease role " + role + " of the Entra " + principal.type().label() + " ";
+    if (st.login()) {
+      out.add(
+          Drift.builder()
+              .role(role)
+              .kind(Drift.Kind.LOGIN_ON_LEASE_ROLE)
+              .detail("LOGIN is on, but " + whose + principal.roleName() + " never logs in")
+              .build());
+    }
+    boolean granted = false;
+    for (Footprint.Held m : members) {
+      if (active && m.role().equals(principal.roleName())) {
+        granted = true;
+        continue;
+      }
+      out.add(
+          item(m.role(), Drift.Kind.UNAPPROVED_MEMBERSHIP, m)
+              .detail(
+                  "member of "
+                      + whose
+                      + principal.roleName()
+                      + ", granted by "
+                      + m.grantor()
+                      + (active
+                          ? ", but only its principal may be"
+                          : ", although the lease is not active"))
+              .build());
+    }
+    if (active && !granted) {
+      out.add(
+          Drift.builder()
+              .role(principal.roleName())
+              .kind(Drift.Kind.MISSING_MEMBERSHIP)
+              .object("role " + role)
+              .privilege("member")
+              .detail(
+                  "membership in "
+                      + whose
+                      + principal.roleName()
+                      + " is approved by the lease but not held")
+              .build());
+    }
   }
 
   private static java.util.Optional<Drift> validUntil(LeaseState st, Lease l, boolean active) {

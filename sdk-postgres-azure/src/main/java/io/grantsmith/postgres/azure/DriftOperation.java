@@ -51,6 +51,13 @@ final class DriftOperation {
     }
     server.databases().forEach(report::addDatabase);
     Map<String, List<Footprint.Held>> held = held(server, states);
+    // The members of Entra principals' lease roles (but the connector and their administrators).
+    Map<String, List<Footprint.Held>> members = new HashMap<>();
+    List<String> leaseRoles =
+        states.stream().filter(st -> st.principal().isPresent()).map(LeaseState::roleName).toList();
+    for (Footprint.Held m : EntraPrincipals.members(rt, leaseRoles, server.major())) {
+      members.computeIfAbsent(m.names().get(0), k -> new ArrayList<>()).add(m);
+    }
     AccessExpansion.Catalog catalog = catalog(server, states, now);
     for (LeaseState st : states) {
       List<Grant> grants = null;
@@ -82,7 +89,13 @@ final class DriftOperation {
       }
       for (Drift d :
           DriftCheck.check(
-              st, held.getOrDefault(st.roleName(), List.of()), grants, memberOf, marker, now)) {
+              st,
+              held.getOrDefault(st.roleName(), List.of()),
+              grants,
+              memberOf,
+              marker,
+              now,
+              members.getOrDefault(st.roleName(), List.of()))) {
         report.addDrift(d);
       }
     }

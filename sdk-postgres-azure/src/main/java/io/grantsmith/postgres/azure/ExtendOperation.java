@@ -81,6 +81,7 @@ final class ExtendOperation {
     if (cleanupAt != null) {
       b.cleanupAt(cleanupAt);
     }
+    old.entraPrincipal().ifPresent(b::entraPrincipal);
     return new Attempt.Done<>(Optional.of(b.build()));
   }
 }

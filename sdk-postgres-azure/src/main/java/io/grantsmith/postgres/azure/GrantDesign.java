@@ -4,6 +4,7 @@ import io.grantsmith.api.AccessPolicy;
 import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.CatalogSnapshot;
 import io.grantsmith.api.DesiredState;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.InvalidValueException;
 import io.grantsmith.api.Lease;
@@ -26,10 +27,11 @@ import java.util.function.Supplier;
 /**
  * The pure core of a grant, second half: from a request, the lease it widens and the catalog
  * snapshots, the managed user's {@link DesiredState} (role, LOGIN, {@code VALID UNTIL}, the lease
- * as its comment, password, memberships and privileges), without I/O. Data flows one way: {@link
- * GrantOperation} reads the server, {@link AccessExpansion} expands the approvals, this designs the
- * desired state, the {@link Planner} plans it and the {@link io.grantsmith.api.Executor} applies
- * the plan.
+ * as its comment, password, memberships and privileges), without I/O. For a Microsoft Entra
+ * principal the managed role is its lease role: NOLOGIN, no password, the principal in its lease.
+ * Data flows one way: {@link GrantOperation} reads the server, {@link AccessExpansion} expands the
+ * approvals, this designs the desired state, the {@link Planner} plans it and the {@link
+ * io.grantsmith.api.Executor} applies the plan.
  *
  * @param desired the user's desired state
  * @param access what it is to hold
@@ -110,9 +112,13 @@ record GrantDesign(
             : null;
     Instant passwordSetAt = current != null ? current.passwordSetAt().orElse(null) : null;
     Secret password = null;
+    EntraPrincipal principal = request.entraPrincipal().orElse(null);
     // An active user without LOGIN is a grant that stopped half-way: its password was never
-    // handed out, so a new one is.
-    if (current == null || rotationDue(in.integration(), passwordSetAt, now) || !current.login()) {
+    // handed out, so a new one is. An Entra principal's lease role never logs in and has none.
+    if (principal == null
+        && (current == null
+            || rotationDue(in.integration(), passwordSetAt, now)
+            || !current.login())) {
       password = passwords.get();
       passwordSetAt = now;
     }
@@ -131,9 +137,10 @@ record GrantDesign(
                 cleanupAt,
                 passwordSetAt,
                 null,
-                legacy ? null : approvals));
+                legacy ? null : approvals,
+                principal));
     RoleSpec.Builder spec =
-        RoleSpec.builder().name(user).login(true).validUntil(expiry).comment(comment);
+        RoleSpec.builder().name(user).login(principal == null).validUntil(expiry).comment(comment);
     access.memberOf().forEach(spec::addMemberOf);
     if (password != null) {
       spec.password(password);
@@ -153,6 +160,9 @@ record GrantDesign(
             .expiresAt(expiry);
     if (cleanupAt != null) {
       lease.cleanupAt(cleanupAt);
+    }
+    if (principal != null) {
+      lease.entraPrincipal(principal);
     }
     String database =
         request.resources().stream()

@@ -1,8 +1,10 @@
 package io.grantsmith.postgres.azure;
 
 import io.grantsmith.api.AccessRequest;
+import io.grantsmith.api.ApplyException;
 import io.grantsmith.api.ApplyResult;
 import io.grantsmith.api.CatalogSnapshot;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Grant;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Integration;
@@ -57,15 +59,17 @@ final class GrantOperation {
      * The grant's plan, after {@code revokeFirst} (empty unless only planned).
      *
      * @param revokeFirst the revocation a dry run plans first
+     * @param create the creation of an Entra principal's missing role, first of all (else empty)
      * @param plan the grant
      * @param access what it hands out
      */
-    record Ready(Plan revokeFirst, Plan plan, IssuedAccess access) implements Prepared {}
+    record Ready(Plan revokeFirst, Plan create, Plan plan, IssuedAccess access)
+        implements Prepared {}
   }
 
   AccessGrant grant(AccessRequest request) {
     checkIntegration(request);
-    String user = rt.config.userName(request.grantee());
+    String user = rt.config.userName(request);
     return rt.locked(user, () -> attempt(request, user), () -> unrevoked(user));
   }
 
@@ -79,12 +83,36 @@ final class GrantOperation {
       p = prepare(request, user, false);
     }
     Prepared.Ready ready = (Prepared.Ready) p;
-    ApplyResult result = rt.execute(ready.plan());
+    ApplyResult result;
+    try {
+      result = rt.execute(ready.create().then(ready.plan()));
+    } catch (ApplyException e) {
+      EntraPrincipal principal = request.entraPrincipal().orElse(null);
+      boolean creating =
+          principal != null
+              && !ready.create().isEmpty()
+              && e.committedDatabases().isEmpty()
+              && e.step().filter(EntraPrincipals.createDescription(principal)::equals).isPresent();
+      String state = e.sqlState().orElse("");
+      if (creating && state.equals(EntraPrincipals.NOT_ALLOWED)) {
+        throw EntraPrincipals.notAllowed(rt.connector(), principal, e);
+      }
+      if (creating && state.equals(EntraPrincipals.NO_ENTRA)) {
+        throw EntraPrincipals.noEntra(principal, e);
+      }
+      if (creating && state.equals(EntraPrincipals.CREATED_MEANWHILE)) {
+        return new Attempt.Again<>();
+      }
+      throw e;
+    }
     LOG.info(
         "Granted {} access to {} as {} until {} (request {})",
         request.level().label(),
         request.resources(),
-        user,
+        request
+            .entraPrincipal()
+            .map(e -> "the Entra " + e.type().label() + " " + e.roleName() + " through " + user)
+            .orElse(user),
         ready.access().lease().expiresAt(),
         request.requestId());
     return new Attempt.Done<>(ready.access().toGrant(rt.config.integration(), result));
@@ -97,9 +125,8 @@ final class GrantOperation {
 
   Plan planGrant(AccessRequest request) {
     checkIntegration(request);
-    Prepared.Ready p =
-        (Prepared.Ready) prepare(request, rt.config.userName(request.grantee()), false);
-    return p.revokeFirst().isEmpty() ? p.plan() : p.revokeFirst().then(p.plan());
+    Prepared.Ready p = (Prepared.Ready) prepare(request, rt.config.userName(request), false);
+    return p.revokeFirst().then(p.create()).then(p.plan());
   }
 
   void checkIntegration(AccessRequest request) {
@@ -150,6 +177,20 @@ final class GrantOperation {
               + rt.config.marker()
               + "); refusing to touch it");
     }
+    EntraPrincipal principal = request.entraPrincipal().orElse(null);
+    if (st != null && !samePrincipal(st, principal)) {
+      throw new GrantsmithException(
+          "Role "
+              + user
+              + " holds the lease of "
+              + st.principal().map(x -> "the Entra principal " + x.roleName()).orElse("a user")
+              + ", not of "
+              + (principal == null ? "the user " + request.grantee() : principal.roleName())
+              + "; refusing to touch it");
+    }
+    // Before any SQL: the principal's role may be granted to (and, before 16, inherits).
+    EntraPrincipals.Found found =
+        principal == null ? null : EntraPrincipals.read(rt, principal, user, fresh);
     Plan revokeFirst = Plan.empty();
     if (st != null && !st.isActiveAt(now) && st.revokedAt().isEmpty()) {
       revokeFirst = revoke.revokePlan(st, fresh, now, false);
@@ -215,16 +256,50 @@ final class GrantOperation {
     // The bundles are brought up to date after the lease is written (so that the guards of
     // later transactions hold) and before LOGIN.
     Plan bundleObjects = Plan.builder().addAllSteps(bundles.objectSteps(r, syncs)).build();
+    // An Entra principal: its missing role is created first of all (only an Entra administrator
+    // may: a refusal then changes nothing), and the lease role is granted to it last, where a
+    // user's LOGIN is enabled.
+    Plan create = Plan.empty();
+    Plan last = Plan.empty();
+    if (principal != null) {
+      if (!found.exists()) {
+        create = Plan.builder().addStep(EntraPrincipals.createStep(principal)).build();
+      }
+      if (!found.member() || !revokeFirst.isEmpty()) {
+        last =
+            Plan.builder()
+                .addStep(
+                    Step.builder()
+                        .database(shared)
+                        .description("grant the lease role " + user + " to " + principal.roleName())
+                        .addAllStatements(
+                            EntraPrincipals.grantLease(r, shared, user, principal.roleName()))
+                        .build())
+                .build();
+      }
+    }
     Plan plan =
         beyondKeys.then(
             Renderer.guarded(
-                check.then(beforeLogin(planned, bundleObjects.then(unapproved))),
+                check.then(beforeLogin(planned, bundleObjects.then(unapproved))).then(last),
                 user,
                 design.comment()));
     return new Prepared.Ready(
         revokeFirst,
+        create,
         plan,
         new IssuedAccess(user, design.lease(), design.password(), design.database()));
+  }
+
+  /** Whether the lease of {@code st} is for {@code principal} (null: a password user's). */
+  private static boolean samePrincipal(LeaseState st, EntraPrincipal principal) {
+    EntraPrincipal held = st.principal().orElse(null);
+    if (held == null || principal == null) {
+      return held == null && principal == null || st.lease().isEmpty();
+    }
+    return held.type() == principal.type()
+        && held.objectId().equalsIgnoreCase(principal.objectId())
+        && held.roleName().equals(principal.roleName());
   }
 
   /** How {@code approvals} are held on this server. */

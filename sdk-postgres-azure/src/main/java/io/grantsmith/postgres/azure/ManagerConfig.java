@@ -1,6 +1,7 @@
 package io.grantsmith.postgres.azure;
 
 import io.grantsmith.api.AccessPolicy;
+import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.Credentials;
 import io.grantsmith.api.Integration;
 import io.grantsmith.api.PasswordGenerator;
@@ -42,5 +43,13 @@ record ManagerConfig(
   /** The managed user's name for a grantee of this integration. */
   String userName(String grantee) {
     return conventions.userName(integration.name(), grantee);
+  }
+
+  /** The managed role of a request: the grantee's user, or an Entra principal's lease role. */
+  String userName(AccessRequest request) {
+    return request
+        .entraPrincipal()
+        .map(p -> conventions.leaseRoleName(integration.name(), p))
+        .orElseGet(() -> userName(request.grantee()));
   }
 }

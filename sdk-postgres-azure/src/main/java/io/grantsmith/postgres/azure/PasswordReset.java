@@ -45,6 +45,16 @@ final class PasswordReset {
     if (st == null || !st.isActiveAt(now)) {
       throw noActiveLease(userOrRequestId, user);
     }
+    if (st.principal().isPresent()) {
+      throw new GrantsmithException(
+          "The lease of "
+              + user
+              + " is for the Entra "
+              + st.principal().get().type().label()
+              + " "
+              + st.principal().get().roleName()
+              + ", which logs in with Entra tokens and has no password to reset");
+    }
     if (!st.login()) {
       // LOGIN is enabled only by a grant, after it checked the user's whole footprint.
       throw new GrantsmithException(

@@ -1,6 +1,7 @@
 package io.grantsmith.postgres.azure;
 
 import io.grantsmith.api.ApplyResult;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.GrantsmithException;
 import io.grantsmith.api.Lease;
 import io.grantsmith.api.Plan;
@@ -24,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link AccessManager#revoke}, {@link AccessManager#planRevoke} and the sweep's drop: LOGIN off
  * and the revocation recorded first, then sessions ended, privileges and ownership removed in every
  * database the user holds something in, memberships revoked, and the role dropped when its cleanup
- * time has come; what the connector could not remove is reported.
+ * time has come; what the connector could not remove is reported. An Entra principal's lease role
+ * loses its members (the principal) in the first transaction, the principal's sessions are ended
+ * where the connector may signal them, and the lease role is dropped at once; the principal's own
+ * role is never touched.
  */
 final class RevokeOperation {
   private static final Logger LOG = LoggerFactory.getLogger(AccessManager.class);
@@ -125,7 +129,10 @@ final class RevokeOperation {
     boolean revoked = st.revokedAt().isPresent();
     Optional<Lease> lease = st.lease();
     Duration cleanup = cleanupPeriod(lease);
-    boolean dropNow = drop || cleanup != null && cleanup.isZero();
+    // An Entra principal's lease role is dropped at once: it is no one's login, and the principal's
+    // own role, which keeps its standing privileges, is never touched.
+    EntraPrincipal principal = st.principal().orElse(null);
+    boolean dropNow = drop || principal != null || cleanup != null && cleanup.isZero();
     Holdings.Traces traces = holdings.traces(user);
     List<String> unreadable = new ArrayList<>();
     // Only what DROP OWNED cannot remove: privileges from grantors the connector does not
@@ -163,6 +170,16 @@ final class RevokeOperation {
       }
       changes++;
     }
+    // A lease role's members (its principal, and anyone it was granted to) lose it in the first
+    // transaction: their next statement has none of its privileges.
+    List<Footprint.Held> members =
+        principal == null ? List.of() : EntraPrincipals.members(rt, user, server.major());
+    for (Footprint.Held m : members) {
+      if (m.removable()) {
+        first.add(Holdings.membershipRemoval(r, m, conn));
+        changes++;
+      }
+    }
     // Per database: what the user owns goes to the connector, every privilege goes away. The
     // server's own dependency records (pg_shdepend) name every database where the user owns
     // something or holds a privilege, so only those are visited.
@@ -189,13 +206,16 @@ final class RevokeOperation {
             .addStep(
                 step(shared, "disable login of " + user + " and record the revocation", first));
     if (terminate) {
-      plan.addStep(
+      Step.Builder end =
           Step.builder()
               .database(shared)
               .description("end the sessions of " + user)
               .autocommit(true)
-              .addStatement(r.terminateSessions(shared, user))
-              .build());
+              .addStatement(r.terminateSessions(shared, user));
+      if (principal != null && !revoked) {
+        end.addStatement(EntraPrincipals.terminateSessions(shared, principal.roleName()));
+      }
+      plan.addStep(end.build());
     }
     for (String db : dbs) {
       // Privileges from other grantors first, each revoked as its grantor; DROP OWNED then
@@ -273,7 +293,21 @@ final class RevokeOperation {
       unreadable.clear();
       held = holdings.heldBy(user, server, unreadable);
     }
-    List<Leftover> left = holdings.leftovers(r, user, held, unreadable, true);
+    List<Leftover> left = new ArrayList<>(holdings.leftovers(r, user, held, unreadable, true));
+    if (server.state(user).principal().isPresent()) {
+      // The lease role could not be dropped: whoever is still a member keeps its privileges.
+      List<Footprint.Held> members = EntraPrincipals.members(rt, user, server.major());
+      List<Footprint.Held> revocable = members.stream().filter(Footprint.Held::removable).toList();
+      if (!revocable.isEmpty()) {
+        rt.execute(
+            holdings.removal(
+                r, revocable, db -> "", "remove the members of the lease role " + user, false));
+        members = EntraPrincipals.members(rt, user, server.major());
+      }
+      for (Footprint.Held m : members) {
+        left.add(EntraPrincipals.leftover(r, m, rt.connector()));
+      }
+    }
     if (!left.isEmpty()) {
       throw new LeftoverAccessException(
           user, "Revoked the access of " + user + " (login off, sessions ended), but", left);

@@ -3,6 +3,7 @@ package io.grantsmith.postgres.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.InvalidValueException;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,44 @@ class ConventionsTest {
     assertThat(c.userName("prod", "Alice@Example.com"))
         .isEqualTo(AccessManager.userName("prod", "Alice@Example.com"))
         .startsWith("gs_alice_example_com_");
+  }
+
+  @Test
+  void anEntraPrincipalsLeaseRoleIsNamedFromAllOfItsIdentity() {
+    String oid = "3f2b8c4e-1d2a-4b5c-9e8f-0a1b2c3d4e5f";
+    EntraPrincipal alice = EntraPrincipal.of(EntraPrincipal.Type.USER, "alice@contoso.com", oid);
+    Conventions c = Conventions.defaults();
+    String lease = c.leaseRoleName("prod", alice);
+    assertThat(lease).matches("gs_e_alice_contoso_com_[0-9a-f]{8}");
+    // The object id's case does not matter; the integration, type, id and name do.
+    assertThat(
+            c.leaseRoleName(
+                "prod",
+                EntraPrincipal.of(
+                    EntraPrincipal.Type.USER, "alice@contoso.com", oid.toUpperCase())))
+        .isEqualTo(lease);
+    assertThat(c.leaseRoleName("test", alice)).isNotEqualTo(lease);
+    assertThat(
+            c.leaseRoleName(
+                "prod", EntraPrincipal.of(EntraPrincipal.Type.SERVICE, "alice@contoso.com", oid)))
+        .isNotEqualTo(lease);
+    assertThat(c.userName("prod", "alice@contoso.com")).isNotEqualTo(lease);
+    String longest =
+        c.leaseRoleName(
+            "prod", EntraPrincipal.of(EntraPrincipal.Type.GROUP, "ü".repeat(31) + "x", oid));
+    assertThat(longest).matches("gs_e_[_x]+_[0-9a-f]{8}");
+    assertThat(
+            c.withUserPrefix("jit_access_long_")
+                .leaseRoleName(
+                    "prod", EntraPrincipal.of(EntraPrincipal.Type.GROUP, "t".repeat(63), oid))
+                .length())
+        .isEqualTo(63);
+    assertThat(IssuedAccess.tokenScope("db.postgres.database.azure.com"))
+        .isEqualTo(EntraPrincipal.TOKEN_SCOPE);
+    assertThat(IssuedAccess.tokenScope("db.postgres.database.usgovcloudapi.net"))
+        .isEqualTo("https://ossrdbms-aad.database.usgovcloudapi.net/.default");
+    assertThat(IssuedAccess.tokenScope("db.postgres.database.chinacloudapi.cn"))
+        .isEqualTo("https://ossrdbms-aad.database.chinacloudapi.cn/.default");
   }
 
   @Test

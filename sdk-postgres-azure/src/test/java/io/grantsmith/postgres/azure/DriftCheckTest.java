@@ -2,6 +2,7 @@ package io.grantsmith.postgres.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Grant;
 import io.grantsmith.api.Lease;
 import io.grantsmith.api.Privilege;
@@ -69,6 +70,57 @@ class DriftCheckTest {
   private static LeaseState active(boolean login) {
     Instant expiry = NOW.plus(Duration.ofHours(1));
     return LeaseState.of("u", login, expiry, lease(expiry), null, List.of());
+  }
+
+  @Test
+  void aLeaseRoleNeverLogsInAndIsGrantedToItsPrincipalOnlyWhileActive() {
+    EntraPrincipal p =
+        EntraPrincipal.of(
+            EntraPrincipal.Type.GROUP, "Data Team", "3f2b8c4e-1d2a-4b5c-9e8f-0a1b2c3d4e5f");
+    Instant expiry = NOW.plus(Duration.ofHours(1));
+    Lease lease = Lease.builder().from(lease(expiry)).entraPrincipal(p).build();
+    LeaseState on = LeaseState.of("u", false, expiry, lease, null, List.of());
+    Held principal = memberOfLease("Data Team");
+    List<Held> marked = List.of(member(MARKER, "conn"));
+    // Active, NOLOGIN, granted to its principal: clean.
+    assertThat(
+            DriftCheck.check(
+                on, marked, List.of(), Set.of(MARKER), MARKER, NOW, List.of(principal)))
+        .isEmpty();
+    // Not granted to it (a grant that stopped before its last step), and granted to another.
+    List<Drift> other =
+        DriftCheck.check(
+            on, marked, List.of(), Set.of(MARKER), MARKER, NOW, List.of(memberOfLease("eve")));
+    assertThat(other)
+        .extracting(d -> d.kind() + " " + d.role())
+        .containsExactlyInAnyOrder("UNAPPROVED_MEMBERSHIP eve", "MISSING_MEMBERSHIP Data Team");
+    // LOGIN on, at any time, and the principal still a member after the lease.
+    LeaseState loginOn = LeaseState.of("u", true, expiry, lease, null, List.of());
+    assertThat(
+            kinds(
+                DriftCheck.check(
+                    loginOn, marked, List.of(), Set.of(MARKER), MARKER, NOW, List.of(principal))))
+        .containsExactly("LOGIN_ON_LEASE_ROLE");
+    Instant later = expiry.plus(Duration.ofMinutes(1));
+    List<Drift> after =
+        DriftCheck.check(on, marked, null, Set.of(MARKER), MARKER, later, List.of(principal));
+    assertThat(after)
+        .extracting(d -> d.kind() + " " + d.role())
+        .containsExactly("UNAPPROVED_MEMBERSHIP Data Team");
+  }
+
+  private static Held memberOfLease(String member) {
+    return new Held(
+        member,
+        "postgres",
+        Kind.MEMBERSHIP,
+        "role",
+        List.of("u"),
+        List.of(),
+        null,
+        null,
+        "conn",
+        true);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.grantsmith.postgres.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.ResourceRef;
 import io.grantsmith.postgres.azure.internal.LeaseCodec;
 import io.grantsmith.postgres.azure.internal.LifecycleQueries;
@@ -26,6 +27,30 @@ class LeaseCodecTest {
                 + "\"2030-01-02T03:04:05Z\",\"expiresAt\":\"2030-01-02T03:04:05Z\",\"cleanupAt\":null,"
                 + "\"passwordSetAt\":\"2030-01-02T03:04:05Z\",\"revokedAt\":null}");
     assertThat(json).startsWith("{\"grantsmith\":1").endsWith("}");
+  }
+
+  @Test
+  void recordsAnEntraPrincipalLastAndLeavesOtherLeasesAsTheyWere() {
+    EntraPrincipal p =
+        EntraPrincipal.builder()
+            .type(EntraPrincipal.Type.GROUP)
+            .roleName("Data \"Team\"")
+            .objectId("3f2b8c4e-1d2a-4b5c-9e8f-0a1b2c3d4e5f")
+            .mfa(true)
+            .build();
+    String json =
+        LeaseCodec.encode(
+            new LeaseCodec.Fields(
+                "prod", "R", List.of("R"), "Data \"Team\"", T, T, null, null, null, null, p));
+    assertThat(json)
+        .endsWith(
+            ",\"entra\":{\"type\":\"group\",\"objectId\":"
+                + "\"3f2b8c4e-1d2a-4b5c-9e8f-0a1b2c3d4e5f\",\"roleName\":\"Data \\\"Team\\\"\","
+                + "\"mfa\":true}}");
+    assertThat(
+            LeaseCodec.encode(
+                new LeaseCodec.Fields("p", "R", List.of(), "g", T, T, null, T, null, null, null)))
+        .doesNotContain("entra");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.grantsmith.postgres.azure.internal;
 
 import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.ResourceRef;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class LeaseCodec {
    * @param revokedAt when access was revoked, or null
    * @param approvals what the lease approves, or null if unknown (a lease written before approvals
    *     were recorded)
+   * @param principal the Microsoft Entra principal the lease is for, or null for a password user
    */
   public record Fields(
       String integration,
@@ -56,11 +58,51 @@ public final class LeaseCodec {
       Instant cleanupAt,
       Instant passwordSetAt,
       Instant revokedAt,
-      List<Approval> approvals) {
+      List<Approval> approvals,
+      EntraPrincipal principal) {
     /** Copies the lists. */
     public Fields {
       requestIds = List.copyOf(requestIds);
       approvals = approvals == null ? null : List.copyOf(approvals);
+    }
+
+    /**
+     * The fields of a password user's lease.
+     *
+     * @param integration the integration's name
+     * @param requestId the request that created or last changed the lease
+     * @param requestIds every request id served by the role, oldest first
+     * @param grantee the person
+     * @param grantedAt when access was first granted
+     * @param expiresAt when it expires
+     * @param cleanupAt when the role is dropped, or null
+     * @param passwordSetAt when the password was last set, or null
+     * @param revokedAt when access was revoked, or null
+     * @param approvals what the lease approves, or null if unknown
+     */
+    public Fields(
+        String integration,
+        String requestId,
+        List<String> requestIds,
+        String grantee,
+        Instant grantedAt,
+        Instant expiresAt,
+        Instant cleanupAt,
+        Instant passwordSetAt,
+        Instant revokedAt,
+        List<Approval> approvals) {
+      this(
+          integration,
+          requestId,
+          requestIds,
+          grantee,
+          grantedAt,
+          expiresAt,
+          cleanupAt,
+          passwordSetAt,
+          revokedAt,
+          approvals,
+          null);
     }
 
     /**
@@ -82,7 +124,8 @@ public final class LeaseCodec {
           l.cleanupAt().orElse(null),
           state.passwordSetAt().orElse(null),
           null,
-          state.approvals().orElse(null));
+          state.approvals().orElse(null),
+          l.entraPrincipal().orElse(null));
     }
 
     /**
@@ -128,7 +171,8 @@ public final class LeaseCodec {
           cleanupAt,
           passwordSetAt,
           revokedAt,
-          approvals);
+          approvals,
+          principal);
     }
   }
 
@@ -149,6 +193,7 @@ public final class LeaseCodec {
     Instant passwordSetAt = lease.passwordSetAt();
     Instant revokedAt = lease.revokedAt();
     List<Approval> approvals = lease.approvals();
+    EntraPrincipal principal = lease.principal();
     StringBuilder out = new StringBuilder(256);
     out.append("{\"grantsmith\":").append(VERSION);
     member(out, "integration", integration);
@@ -190,6 +235,13 @@ public final class LeaseCodec {
         out.append('}');
       }
       out.append(']');
+    }
+    if (principal != null) {
+      out.append(",\"entra\":{\"type\":");
+      string(out, principal.type().label());
+      member(out, "objectId", principal.objectId());
+      member(out, "roleName", principal.roleName());
+      out.append(",\"mfa\":").append(principal.mfa()).append('}');
     }
     return out.append('}').toString();
   }

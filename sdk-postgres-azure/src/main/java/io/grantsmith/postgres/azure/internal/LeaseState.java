@@ -1,6 +1,7 @@
 package io.grantsmith.postgres.azure.internal;
 
 import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Lease;
 import io.grantsmith.api.ResourceKind;
 import io.grantsmith.api.ResourceRef;
@@ -174,6 +175,16 @@ public final class LeaseState {
         if (cleanup != null) {
           b.cleanupAt(cleanup);
         }
+        String entraType = rs.getString("entra_type");
+        if (entraType != null) {
+          b.entraPrincipal(
+              EntraPrincipal.builder()
+                  .type(EntraPrincipal.Type.parse(entraType))
+                  .objectId(String.valueOf(rs.getString("entra_oid")))
+                  .roleName(String.valueOf(rs.getString("entra_role")))
+                  .mfa("true".equals(rs.getString("entra_mfa")))
+                  .build());
+        }
         lease = b.build();
         passwordSetAt = instant(rs.getString("password_set_at"));
         revokedAt = instant(rs.getString("revoked_at"));
@@ -330,6 +341,16 @@ public final class LeaseState {
   }
 
   /**
+   * The Microsoft Entra principal whose role is granted this (lease) role while the lease is
+   * active.
+   *
+   * @return the principal, if the lease is a principal's
+   */
+  public Optional<EntraPrincipal> principal() {
+    return lease == null ? Optional.empty() : lease.entraPrincipal();
+  }
+
+  /**
    * Whether the lease is readable, not revoked and not expired at {@code now}.
    *
    * @param now the current instant
@@ -340,15 +361,17 @@ public final class LeaseState {
   }
 
   /**
-   * Whether this role serves the given user name or request id.
+   * Whether this role serves the given user name or request id (or, for a lease role, its Entra
+   * principal's role name).
    *
-   * @param userOrRequestId a role name or request id
+   * @param userOrRequestId a role name, request id or principal's role name
    * @return true if it matches
    */
   public boolean matches(String userOrRequestId) {
     return roleName.equals(userOrRequestId)
         || requestIds.contains(userOrRequestId)
-        || lease != null && lease.requestId().equals(userOrRequestId);
+        || lease != null && lease.requestId().equals(userOrRequestId)
+        || principal().map(p -> p.roleName().equals(userOrRequestId)).orElse(false);
   }
 
   /**

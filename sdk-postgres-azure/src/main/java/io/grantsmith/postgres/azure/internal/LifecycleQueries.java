@@ -127,7 +127,9 @@ public final class LifecycleQueries {
         "  CASE WHEN jsonb_typeof(x.j -> 'approved') = 'array' THEN ARRAY(SELECT ARRAY[",
         "    e ->> 'level', e ->> 'kind', e ->> 'database', e ->> 'schema', e ->> 'name',",
         "    e ->> 'args'] FROM jsonb_array_elements(x.j -> 'approved') e) END AS approved,",
-        "  (SELECT count(*) FROM pg_stat_activity a WHERE a.usesysid = r.oid)::int AS sessions",
+        "  (SELECT count(*) FROM pg_stat_activity a WHERE a.usesysid = r.oid)::int AS sessions,",
+        "  x.j -> 'entra' ->> 'type' AS entra_type, x.j -> 'entra' ->> 'objectId' AS entra_oid,",
+        "  x.j -> 'entra' ->> 'roleName' AS entra_role, x.j -> 'entra' ->> 'mfa' AS entra_mfa",
         "FROM pg_roles r",
         "CROSS JOIN LATERAL (SELECT shobj_description(r.oid, 'pg_authid') AS txt) c",
         "CROSS JOIN LATERAL (SELECT CASE WHEN left(c.txt, 15) = '{\"grantsmith\":1'"

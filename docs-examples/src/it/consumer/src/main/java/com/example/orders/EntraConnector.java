@@ -1,15 +1,21 @@
 package com.example.orders;
 
+import io.grantsmith.api.AccessLevel;
+import io.grantsmith.api.AccessRequest;
 import io.grantsmith.api.Credentials;
+import io.grantsmith.api.EntraPrincipal;
 import io.grantsmith.api.Integration;
+import io.grantsmith.api.ResourceRef;
 import io.grantsmith.api.SecretRef;
 import io.grantsmith.azure.identity.EntraAuth;
 import io.grantsmith.azure.identity.EntraConnections;
 import io.grantsmith.azure.identity.KeyVaultSecretStore;
+import io.grantsmith.postgres.azure.AccessGrant;
 import io.grantsmith.postgres.azure.AccessManager;
 import io.grantsmith.postgres.azure.ConnectionSource;
+import java.time.Duration;
 
-/** The README's Entra connector and Key Vault store. */
+/** The README's Entra connector, Entra principal as grantee and Key Vault store. */
 public final class EntraConnector {
 
   private EntraConnector() {}
@@ -50,5 +56,35 @@ public final class EntraConnector {
       manager.rotateConnectorPassword(vault, ref); // a new version; the old password if it fails
     }
     // end::keyvault[]
+  }
+
+  /**
+   * Four hours of read access for an Entra group, one lease for the whole team, then revoked.
+   *
+   * @param manager a manager (its connector an Entra administrator if the group has no role yet)
+   * @param prod the integration
+   * @return the grant
+   */
+  public static AccessGrant principal(AccessManager manager, Integration prod) {
+    // tag::principal[]
+    EntraPrincipal dataTeam =
+        EntraPrincipal.of(
+            EntraPrincipal.Type.GROUP, "Data Team", "0f8fad5b-d9cb-469f-a165-70867728950e");
+    AccessGrant grant =
+        manager.grant(
+            AccessRequest.builder()
+                .requestId("REQ-1044")
+                .grantee("Data Team") // the principal's role name
+                .entraPrincipal(dataTeam)
+                .integration(prod)
+                .addResource(ResourceRef.schema("orders", "sales"))
+                .level(AccessLevel.READ_ONLY)
+                .duration(Duration.ofHours(4))
+                .build());
+    // No password: members log in as grant.username() ("Data Team") with an Entra token for
+    // grant.tokenScope(); grant.lease().roleName() is the lease role that holds the access.
+    manager.revoke("Data Team"); // or the request id, or the lease role
+    // end::principal[]
+    return grant;
   }
 }
