@@ -66,6 +66,7 @@ public final class Bench {
   private static final int WIDE_TABLES = 5000;
   private static final int SCHEMAS = 200;
   private static final int TABLES = 25;
+  private static final int ROLE_STEP = 500;
   private static final String ROLE = "__role__";
 
   // Options.
@@ -77,6 +78,7 @@ public final class Bench {
   private int bigRequests = 50;
   private int leases = 1000;
   private int holders = 20;
+  private int roles = 3000;
   private int perStatementSubset = 520;
   private List<Integer> scales = List.of(1, 4, 16);
   private java.util.Set<String> only = java.util.Set.of();
@@ -125,6 +127,7 @@ public final class Bench {
         case "--big-requests" -> bigRequests = Integer.parseInt(args[++i]);
         case "--leases" -> leases = Integer.parseInt(args[++i]);
         case "--holders" -> holders = Integer.parseInt(args[++i]);
+        case "--roles" -> roles = Math.max(ROLE_STEP, Integer.parseInt(args[++i]));
         case "--subset" -> perStatementSubset = Integer.parseInt(args[++i]);
         case "--scales" -> {
           List<Integer> s = new ArrayList<>();
@@ -148,6 +151,7 @@ public final class Bench {
                               --big-requests N         single requests timed in item 5 on the 5,000-table database (default 50)
                               --leases N               expired leases swept in item 8 (default 1000)
                               --holders N              people holding the 5,000-table schema before item 11 times (default 20)
+                              --roles N                roles the connector creates in item 12, in steps of 500 (default 3000)
                               --subset N               statements timed for one-per-round-trip under latency (default 520)
                               --scales 1,4,16          estate multiples for item 9 (default 1,4,16)
                               --out DIR                where results.json and results.md go (default benchmarks/target)
@@ -295,6 +299,7 @@ public final class Bench {
     guard("8", this::item8);
     guard("10", this::item10);
     guard("11", this::item11);
+    guard("12", this::item12);
     for (int scale : scales) {
       if (scale != 1) {
         guard("9", () -> item1and3(scaled(scale), scale));
@@ -1270,6 +1275,87 @@ public final class Bench {
         "AccessManager.revoke with cleanup period 0; the other "
             + othersAtFirst
             + " people still held the schema at the first of these revocations");
+  }
+
+  /**
+   * Item 12: what one person's role statements cost the server as the connector has created more
+   * roles. Raw SQL, no Grantsmith code: per person one transaction (CREATE ROLE, membership in a
+   * marker role and a bundle role, COMMENT), {@value #ROLE_STEP} people per step, timed per step.
+   * On 16+ a role's creator holds ADMIN OPTION on it (and, with {@code createrole_self_grant}, SET
+   * and INHERIT), and every membership change makes the server recompute the connector's
+   * memberships, which then number as many as the roles it created.
+   */
+  private void item12() throws Exception {
+    log("item 12: the connector creates " + roles + " roles, " + ROLE_STEP + " per step");
+    boolean v16 = server.majorVersion() >= 16;
+    String marker = quoteIdent("bench_r12_marker");
+    String bundle = quoteIdent("bench_r12_bundle");
+    List<Double> perPerson = new ArrayList<>();
+    try (Connection c = connections.open("postgres");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + marker + " NOLOGIN; CREATE ROLE " + bundle + " NOLOGIN");
+      int made = 0;
+      while (made < roles) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < ROLE_STEP; i++) {
+          String role = quoteIdent("bench_r12_" + ++made);
+          sql.append("BEGIN; CREATE ROLE ")
+              .append(role)
+              .append(" LOGIN PASSWORD 'x' VALID UNTIL '2100-01-01'; GRANT ")
+              .append(marker)
+              .append(" TO ")
+              .append(role)
+              .append("; GRANT ")
+              .append(bundle)
+              .append(" TO ")
+              .append(role)
+              .append(v16 ? " WITH INHERIT TRUE, SET FALSE" : "")
+              .append("; COMMENT ON ROLE ")
+              .append(role)
+              .append(" IS 'bench'; COMMIT;\n");
+        }
+        long t0 = System.nanoTime();
+        st.execute(sql.toString());
+        double ms = (System.nanoTime() - t0) / 1e6 / ROLE_STEP;
+        perPerson.add(ms);
+        log(String.format(Locale.ROOT, "item 12: %d roles, %.1f ms per person", made, ms));
+      }
+      for (int from = 1; from <= made; from += ROLE_STEP) {
+        StringBuilder drop = new StringBuilder("DROP ROLE ");
+        for (int i = from; i < from + ROLE_STEP && i <= made; i++) {
+          drop.append(i == from ? "" : ", ").append(quoteIdent("bench_r12_" + i));
+        }
+        st.execute(drop.toString());
+      }
+      st.execute("DROP ROLE " + marker + ", " + bundle);
+    }
+    double first = perPerson.get(0);
+    double last = perPerson.get(perPerson.size() - 1);
+    StringBuilder steps = new StringBuilder();
+    for (int i = 0; i < perPerson.size(); i++) {
+      steps
+          .append(i == 0 ? "" : ", ")
+          .append((i + 1) * ROLE_STEP)
+          .append(": ")
+          .append(Report.ms(perPerson.get(i)));
+    }
+    report.add(
+        "12",
+        "one person's role statements as the connector (CREATE ROLE, 2 memberships, COMMENT;"
+            + " one transaction) with "
+            + roles
+            + " roles it created vs with "
+            + ROLE_STEP,
+        Report.ms(last),
+        Report.ms(first),
+        last / first,
+        "—",
+        null,
+        "per person at each step: " + steps);
+  }
+
+  private static String quoteIdent(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   private AccessRequest personRequest(String who, ResourceRef resource) {
