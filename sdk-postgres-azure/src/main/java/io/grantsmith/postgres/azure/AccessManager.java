@@ -135,6 +135,7 @@ public final class AccessManager implements AutoCloseable {
     private AccessFlows flows;
     private AuditSink auditSink;
     private boolean auditFailuresBlockGrants;
+    private int sweepBatch = SweepOperation.DEFAULT_BATCH;
 
     private Builder() {}
 
@@ -258,6 +259,21 @@ public final class AccessManager implements AutoCloseable {
     }
 
     /**
+     * Sets how many expired leases a sweep revokes together at most, in one transaction (default
+     * {@value SweepOperation#DEFAULT_BATCH}). Tests set it low to cover partial batches.
+     *
+     * @param batch the most users per batch
+     * @return this builder
+     * @throws InvalidValueException if {@code batch} is less than 1
+     */
+    Builder sweepBatch(int batch) {
+      InvalidValueException.check(
+          batch >= 1, "AccessManager.sweepBatch", "must be at least 1", batch);
+      this.sweepBatch = batch;
+      return this;
+    }
+
+    /**
      * Sets the executor (default a {@link JdbcExecutor} over the connections).
      *
      * @param executor the executor
@@ -324,7 +340,8 @@ public final class AccessManager implements AutoCloseable {
               passwords != null ? passwords : new SecurePasswordGenerator(),
               conventions,
               RetryPolicy.lifecycle(),
-              logins != null ? logins : c -> ConnectionSource.of(i, c));
+              logins != null ? logins : c -> ConnectionSource.of(i, c),
+              sweepBatch);
       return new AccessManager(
           ManagerRuntime.start(config, credentials, connections, executor, connector),
           flows,
