@@ -135,18 +135,14 @@ final class BulkRevoke {
         drop.add(u);
       }
     }
+    // Statements that change pg_authid or pg_auth_members make the server compute the connector's
+    // role memberships again at the next privilege check, which costs in proportion to the roles
+    // it is a member of (every managed user): the comments and the REVOKEs go first, checked
+    // against one computation, then one ALTER ROLE per user. All of it commits at once.
     statements.add(Renderer.guardComments(shared, read));
     Map<String, List<String>> byBundle = new TreeMap<>();
     for (String u : batch) {
-      if (states.get(u).login()) {
-        statements.add(r.setLogin(shared, u, false));
-      }
-      statements.add(r.setValidUntil(shared, u, now));
       statements.add(r.commentOnRole(shared, u, written.get(u)));
-      // Membership in the user lets the connector end its sessions.
-      if (!traced.get(u).signal()) {
-        statements.add(r.grantRole(shared, u, conn, false));
-      }
       for (Membership m : memberships.getOrDefault(u, List.of())) {
         if (!m.granted().equals(marker)) {
           byBundle.computeIfAbsent(m.granted(), b -> new ArrayList<>()).add(u);
@@ -154,6 +150,13 @@ final class BulkRevoke {
       }
     }
     byBundle.forEach((bundle, members) -> statements.add(r.revokeRole(shared, bundle, members)));
+    for (String u : batch) {
+      statements.add(r.disableLogin(shared, u, now));
+      // Membership in the user lets the connector end its sessions.
+      if (!traced.get(u).signal()) {
+        statements.add(r.grantRole(shared, u, conn, false));
+      }
+    }
     ApplyResult first;
     try {
       first =

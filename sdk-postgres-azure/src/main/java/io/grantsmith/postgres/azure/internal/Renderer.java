@@ -178,6 +178,21 @@ public final class Renderer {
   }
 
   /**
+   * {@code ALTER ROLE ... NOLOGIN VALID UNTIL}: login off and the expiry set in one statement.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param validUntil the instant
+   * @return the statement
+   */
+  public Statement disableLogin(String db, String role, Instant validUntil) {
+    return Statement.of(
+        db,
+        "ALTER ROLE " + id(role) + " WITH NOLOGIN VALID UNTIL " + timestamp(validUntil),
+        "disable login of " + role + " and set its expiry to " + validUntil);
+  }
+
+  /**
    * {@code ALTER ROLE ... INHERIT} or {@code NOINHERIT} and {@code CONNECTION LIMIT}.
    *
    * @param db the database the statement runs in

@@ -140,6 +140,9 @@ class RendererTest {
         .isEqualTo("DROP ROLE IF EXISTS alice, \"o'brien\", \"Bob \"\"B\"\"\"");
     assertThat(r.revokeRole("postgres", "gs_b_x", users).sql())
         .isEqualTo("REVOKE gs_b_x FROM alice, \"o'brien\", \"Bob \"\"B\"\"\"");
+    assertThat(r.disableLogin("postgres", "o'brien", Instant.parse("2026-11-25T10:00:00Z")).sql())
+        .isEqualTo(
+            "ALTER ROLE \"o'brien\" WITH NOLOGIN VALID UNTIL '2026-11-25 10:00:00.000000+00'");
     assertThat(r.terminateSessions("postgres", users).sql())
         .contains("r.rolname IN ('alice', 'o''brien', 'Bob \"B\"')");
     java.util.Map<String, String> comments = new java.util.LinkedHashMap<>();
