@@ -76,10 +76,10 @@ import java.util.function.Function;
  * built from {@linkplain Builder#connections connections} uses them as given.
  *
  * <p>This class is a facade: each operation is a class of its own ({@code GrantOperation}, {@code
- * ExtendOperation}, {@code PasswordReset}, {@code RevokeOperation}, {@code SweepOperation}, {@code
- * ConnectorRotation}, {@code DriftOperation}) over a shared {@code ManagerRuntime}; a grant's
- * request is expanded into a desired state without I/O ({@code AccessExpansion}), planned by the
- * {@link Planner} and applied by the {@link Executor}.
+ * ExtendOperation}, {@code PasswordReset}, {@code RevokeOperation}, {@code SweepOperation} with its
+ * {@code BulkRevoke}, {@code ConnectorRotation}, {@code DriftOperation}) over a shared {@code
+ * ManagerRuntime}; a grant's request is expanded into a desired state without I/O ({@code
+ * AccessExpansion}), planned by the {@link Planner} and applied by the {@link Executor}.
  */
 public final class AccessManager implements AutoCloseable {
   /** The NOLOGIN role whose members are the users Grantsmith manages, unless configured. */
