@@ -84,10 +84,10 @@ import java.util.function.Function;
  * built from {@linkplain Builder#connections connections} uses them as given.
  *
  * <p>This class is a facade: each operation is a class of its own ({@code GrantOperation}, {@code
- * ExtendOperation}, {@code PasswordReset}, {@code RevokeOperation}, {@code SweepOperation}, {@code
- * ConnectorRotation}, {@code DriftOperation}) over a shared {@code ManagerRuntime}; a grant's
- * request is expanded into a desired state without I/O ({@code AccessExpansion}), planned by the
- * {@link Planner} and applied by the {@link Executor}.
+ * ExtendOperation}, {@code PasswordReset}, {@code RevokeOperation}, {@code SweepOperation} with its
+ * {@code BulkRevoke}, {@code ConnectorRotation}, {@code DriftOperation}) over a shared {@code
+ * ManagerRuntime}; a grant's request is expanded into a desired state without I/O ({@code
+ * AccessExpansion}), planned by the {@link Planner} and applied by the {@link Executor}.
  */
 public final class AccessManager implements AutoCloseable {
   /** The NOLOGIN role whose members are the users Grantsmith manages, unless configured. */
@@ -143,6 +143,7 @@ public final class AccessManager implements AutoCloseable {
     private AccessFlows flows;
     private AuditSink auditSink;
     private boolean auditFailuresBlockGrants;
+    private int sweepBatch = SweepOperation.DEFAULT_BATCH;
 
     private Builder() {}
 
@@ -266,6 +267,21 @@ public final class AccessManager implements AutoCloseable {
     }
 
     /**
+     * Sets how many expired leases a sweep revokes together at most, in one transaction (default
+     * {@value SweepOperation#DEFAULT_BATCH}). Tests set it low to cover partial batches.
+     *
+     * @param batch the most users per batch
+     * @return this builder
+     * @throws InvalidValueException if {@code batch} is less than 1
+     */
+    Builder sweepBatch(int batch) {
+      InvalidValueException.check(
+          batch >= 1, "AccessManager.sweepBatch", "must be at least 1", batch);
+      this.sweepBatch = batch;
+      return this;
+    }
+
+    /**
      * Sets the executor (default a {@link JdbcExecutor} over the connections).
      *
      * @param executor the executor
@@ -332,7 +348,8 @@ public final class AccessManager implements AutoCloseable {
               passwords != null ? passwords : new SecurePasswordGenerator(),
               conventions,
               RetryPolicy.lifecycle(),
-              logins != null ? logins : c -> ConnectionSource.of(i, c));
+              logins != null ? logins : c -> ConnectionSource.of(i, c),
+              sweepBatch);
       return new AccessManager(
           ManagerRuntime.start(config, credentials, connections, executor, connector),
           flows,

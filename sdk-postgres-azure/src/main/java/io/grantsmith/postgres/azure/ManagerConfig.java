@@ -20,6 +20,7 @@ import java.util.function.Function;
  * @param conventions the marker role and the managed users' names
  * @param retry when the lifecycle retries a change that met a concurrent one
  * @param logins how rotation logs in with given credentials
+ * @param sweepBatch how many expired leases the sweep revokes together at most
  */
 record ManagerConfig(
     Integration integration,
@@ -28,7 +29,8 @@ record ManagerConfig(
     PasswordGenerator passwords,
     Conventions conventions,
     RetryPolicy retry,
-    Function<Credentials, ConnectionSource> logins) {
+    Function<Credentials, ConnectionSource> logins,
+    int sweepBatch) {
 
   /** The database where roles and memberships are changed and the server state is read. */
   String shared() {

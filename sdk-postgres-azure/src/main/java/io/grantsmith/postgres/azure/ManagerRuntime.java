@@ -185,7 +185,7 @@ final class ManagerRuntime {
    * last failure is thrown, or {@code exhausted} if the body kept asking.
    */
   <T> T locked(String user, Supplier<Attempt<T>> body, Supplier<RuntimeException> exhausted) {
-    ReentrantLock lock = locks[Math.floorMod(user.hashCode(), locks.length)];
+    ReentrantLock lock = locks[stripe(user)];
     lock.lock();
     try {
       for (int attempt = 1; ; attempt++) {
@@ -215,6 +215,35 @@ final class ManagerRuntime {
    */
   String knownConnector() {
     return connector.get();
+  }
+
+  /**
+   * Runs {@code body} once, holding this process's locks for all of {@code users} (the lock {@link
+   * #locked} takes for each), so that no change to one of them in this process runs meanwhile. The
+   * locks are taken in one global order; every other holder takes one lock at a time, so this
+   * cannot deadlock.
+   */
+  <T> T lockedAll(Collection<String> users, Supplier<T> body) {
+    TreeSet<Integer> stripes = new TreeSet<>();
+    for (String u : users) {
+      stripes.add(stripe(u));
+    }
+    List<ReentrantLock> held = new ArrayList<>();
+    try {
+      for (int i : stripes) {
+        locks[i].lock();
+        held.add(locks[i]);
+      }
+      return body.get();
+    } finally {
+      for (int i = held.size() - 1; i >= 0; i--) {
+        held.get(i).unlock();
+      }
+    }
+  }
+
+  private int stripe(String user) {
+    return Math.floorMod(user.hashCode(), locks.length);
   }
 
   /** The connector's role name: as configured, else {@code current_user}, read once. */

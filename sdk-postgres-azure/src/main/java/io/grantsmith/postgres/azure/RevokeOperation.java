@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,20 +47,36 @@ final class RevokeOperation {
     if (user == null) {
       return ApplyResult.builder().build();
     }
-    return rt.locked(user, () -> revokeOnce(user, false), IllegalStateException::new);
+    return rt.locked(
+        user, () -> revokeOnce(user, s -> true, s -> false), IllegalStateException::new);
   }
 
-  /** Revokes and drops {@code user} now, whatever its cleanup time. */
-  void drop(String user) {
-    rt.locked(user, () -> revokeOnce(user, true), IllegalStateException::new);
+  /**
+   * Revokes {@code user} as {@link #revoke} does if its state, read under the user's lock (and read
+   * again after a conflict), is {@code due}; otherwise changes nothing. The sweep's per-lease path:
+   * a lease extended or granted again since the sweep read it is left alone. With {@code drop} true
+   * of that state, the role is dropped whatever its cleanup period.
+   *
+   * @return empty if the user is not due, else the result (empty if the role is gone)
+   */
+  Optional<ApplyResult> revokeIf(
+      String user, Predicate<LeaseState> due, Predicate<LeaseState> drop) {
+    return Optional.ofNullable(
+        rt.locked(user, () -> revokeOnce(user, due, drop), IllegalStateException::new));
   }
 
-  private Attempt<ApplyResult> revokeOnce(String user, boolean drop) {
+  /** Done with null if the user's state is not {@code due}. */
+  private Attempt<ApplyResult> revokeOnce(
+      String user, Predicate<LeaseState> due, Predicate<LeaseState> dropIf) {
     ServerState server = rt.readServer(user);
     LeaseState st = server.state(user);
     if (st == null) {
       return new Attempt.Done<>(ApplyResult.builder().build());
     }
+    if (!due.test(st)) {
+      return new Attempt.Done<>(null);
+    }
+    boolean drop = dropIf.test(st);
     Plan plan = revokePlan(st, server, rt.config.clock().instant(), drop);
     ApplyResult result = rt.apply(plan);
     if (drop) {
@@ -160,12 +177,7 @@ final class RevokeOperation {
     if (!revoked) {
       first.add(r.setValidUntil(shared, user, now));
       if (lease.isPresent()) {
-        Instant expiry = lease.get().expiresAt().isBefore(now) ? lease.get().expiresAt() : now;
-        comment =
-            LeaseCodec.encode(
-                LeaseCodec.Fields.of(st, rt.config.integration().name())
-                    .withExpiry(expiry, cleanup == null ? null : now.plus(cleanup))
-                    .withRevokedAt(now));
+        comment = revokedComment(st, now);
         first.add(r.commentOnRole(shared, user, comment));
       }
       changes++;
@@ -248,8 +260,22 @@ final class RevokeOperation {
         .build();
   }
 
+  /**
+   * The comment that records the revocation of {@code st}'s lease (which must be present) at {@code
+   * now}: the expiry no later than now, the cleanup time a cleanup period after now.
+   */
+  String revokedComment(LeaseState st, Instant now) {
+    Lease lease = st.lease().orElseThrow();
+    Duration cleanup = cleanupPeriod(st.lease());
+    Instant expiry = lease.expiresAt().isBefore(now) ? lease.expiresAt() : now;
+    return LeaseCodec.encode(
+        LeaseCodec.Fields.of(st, rt.config.integration().name())
+            .withExpiry(expiry, cleanup == null ? null : now.plus(cleanup))
+            .withRevokedAt(now));
+  }
+
   /** The lease's cleanup period, else the integration's, else none. */
-  private Duration cleanupPeriod(Optional<Lease> lease) {
+  Duration cleanupPeriod(Optional<Lease> lease) {
     var days = rt.config.integration().userCleanupAfterDays();
     return lease
         .flatMap(l -> l.cleanupAt().map(c -> Duration.between(l.expiresAt(), c)))

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,19 +24,36 @@ import org.slf4j.LoggerFactory;
  * {@link AccessManager#sweep}: under a transaction-scoped advisory lock on the shared database
  * (held by a transaction open for the whole sweep), revokes every expired lease of this integration
  * and drops every revoked user whose cleanup time passed; one user's failure is recorded and the
- * sweep goes on.
+ * sweep goes on. Expired leases are revoked in batches ({@link BulkRevoke}); a user a batch cannot
+ * take or finish goes through {@link RevokeOperation} alone, which reads its lease again first.
  */
 final class SweepOperation {
+  /** How many expired leases one batch revokes at most, unless configured. */
+  static final int DEFAULT_BATCH = 200;
+
   private static final Logger LOG = LoggerFactory.getLogger(AccessManager.class);
 
   private final ManagerRuntime rt;
   private final RevokeOperation revoke;
   private final Bundles bundles;
+  private final BulkRevoke bulk;
 
   SweepOperation(ManagerRuntime rt, RevokeOperation revoke) {
     this.rt = rt;
     this.revoke = revoke;
     this.bundles = new Bundles(rt);
+    this.bulk = new BulkRevoke(rt, revoke);
+  }
+
+  /** Whether {@code st} holds a lease that expired by {@code now} and is not revoked. */
+  static boolean expired(LeaseState st, Instant now) {
+    return st.lease().isPresent() && st.revokedAt().isEmpty() && st.lease().get().isExpiredAt(now);
+  }
+
+  /** Whether {@code st} was revoked and its cleanup time passed by {@code now}. */
+  private static boolean cleanupDue(LeaseState st, Instant now) {
+    return st.revokedAt().isPresent()
+        && st.lease().flatMap(Lease::cleanupAt).map(t -> !now.isBefore(t)).orElse(false);
   }
 
   SweepResult sweep() {
@@ -53,10 +71,19 @@ final class SweepOperation {
           return result.skipped(true).build();
         }
         Instant now = rt.config.clock().instant();
+        List<String> expired = new ArrayList<>();
         for (LeaseState st : LeaseState.readAll(c, rt.config.marker())) {
           if (st.integration().map(rt.config.integration().name()::equals).orElse(true)) {
-            sweepOne(st, now, result);
+            if (expired(st, now)) {
+              expired.add(st.roleName());
+            } else if (cleanupDue(st, now)) {
+              dropOne(st.roleName(), now, result);
+            }
           }
+        }
+        int size = rt.config.sweepBatch();
+        for (int i = 0; i < expired.size(); i += size) {
+          sweepBatch(expired.subList(i, Math.min(expired.size(), i + size)), now, result);
         }
         sweepBundles(now, result);
       } finally {
@@ -75,27 +102,81 @@ final class SweepOperation {
     return r;
   }
 
-  private void sweepOne(LeaseState st, Instant now, SweepResult.Builder result) {
-    String user = st.roleName();
-    Optional<Lease> lease = st.lease();
+  /**
+   * Revokes a batch of expired leases together; the users the batch did not take, or could not
+   * finish, one at a time.
+   */
+  private void sweepBatch(List<String> users, Instant now, SweepResult.Builder result) {
+    BulkRevoke.Outcome o;
     try {
-      if (lease.isPresent() && st.revokedAt().isEmpty() && lease.get().isExpiredAt(now)) {
-        ApplyResult r = revoke.revoke(user);
-        if (!r.databases().isEmpty()) {
-          result.addRevoked(user);
-        }
-        if (rt.readServer(user).state(user) == null) {
-          result.addDropped(user);
-        }
-      } else if (st.revokedAt().isPresent()
-          && lease.flatMap(Lease::cleanupAt).map(t -> !now.isBefore(t)).orElse(false)) {
-        revoke.drop(user);
+      o = bulk.run(users);
+    } catch (RuntimeException e) {
+      LOG.warn("Sweep batch of {} users failed: {}", users.size(), e.getMessage());
+      o = new BulkRevoke.Outcome(List.of(), List.of(), users, List.of());
+    }
+    o.revoked().forEach(result::addRevoked);
+    o.dropped().forEach(result::addDropped);
+    for (String user : o.perLease()) {
+      revokeOne(user, now, result);
+    }
+    for (String user : o.unfinished()) {
+      finishOne(user, result);
+    }
+  }
+
+  /** Revokes one expired lease, if its lease, read again, is still expired and not revoked. */
+  private void revokeOne(String user, Instant now, SweepResult.Builder result) {
+    try {
+      Optional<ApplyResult> r = revoke.revokeIf(user, st -> expired(st, now), st -> false);
+      if (r.isEmpty()) {
+        LOG.info("Sweep left {}: its lease changed since the sweep read it", user);
+        return;
+      }
+      if (!r.get().databases().isEmpty()) {
+        result.addRevoked(user);
+      }
+      if (rt.readServer(user).state(user) == null) {
         result.addDropped(user);
       }
-    } catch (LeftoverAccessException e) {
-      LOG.warn("Sweep could not finish {}: {}", user, e.getMessage());
-      result.putFailed(user, e.getMessage()).putLeftover(user, e.leftovers());
     } catch (RuntimeException e) {
+      failed(user, e, result);
+    }
+  }
+
+  /**
+   * Finishes a user a batch revoked but left holding something (or not dropped, or with sessions
+   * perhaps open): the per-lease revocation, while the lease is still revoked; dropped if its
+   * cleanup time has come.
+   */
+  private void finishOne(String user, SweepResult.Builder result) {
+    Instant now = rt.config.clock().instant();
+    try {
+      revoke.revokeIf(user, st -> st.revokedAt().isPresent(), st -> cleanupDue(st, now));
+      result.addRevoked(user);
+      if (rt.readServer(user).state(user) == null) {
+        result.addDropped(user);
+      }
+    } catch (RuntimeException e) {
+      failed(user, e, result);
+    }
+  }
+
+  /** Drops one revoked user whose cleanup time passed, if it still is. */
+  private void dropOne(String user, Instant now, SweepResult.Builder result) {
+    try {
+      if (revoke.revokeIf(user, st -> cleanupDue(st, now), st -> true).isPresent()) {
+        result.addDropped(user);
+      }
+    } catch (RuntimeException e) {
+      failed(user, e, result);
+    }
+  }
+
+  private static void failed(String user, RuntimeException e, SweepResult.Builder result) {
+    if (e instanceof LeftoverAccessException left) {
+      LOG.warn("Sweep could not finish {}: {}", user, e.getMessage());
+      result.putFailed(user, e.getMessage()).putLeftover(user, left.leftovers());
+    } else {
       LOG.warn("Sweep could not handle {}: {}", user, e.getMessage());
       result.putFailed(user, String.valueOf(e.getMessage()));
     }

@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.postgresql.PGStatement;
@@ -120,10 +121,28 @@ public final class LeaseState {
     return read(c, markerRole, java.util.Objects.requireNonNull(role, "role"));
   }
 
+  /**
+   * Reads the managed roles among {@code roles}, with one query.
+   *
+   * @param c a connection to any database of the server
+   * @param markerRole the marker role
+   * @param roles the roles' names
+   * @return the states of those that are managed roles, by role name (absent roles are left out)
+   * @throws SQLException if the query fails
+   */
+  public static List<LeaseState> readMany(Connection c, String markerRole, Collection<String> roles)
+      throws SQLException {
+    int major = c.getMetaData().getDatabaseMajorVersion();
+    try (java.sql.PreparedStatement ps = c.prepareStatement(LifecycleQueries.leasesOf(major))) {
+      ps.setString(1, markerRole);
+      ps.setArray(2, c.createArrayOf("text", roles.toArray()));
+      return rows(ps);
+    }
+  }
+
   private static List<LeaseState> read(Connection c, String markerRole, String role)
       throws SQLException {
     int major = c.getMetaData().getDatabaseMajorVersion();
-    List<LeaseState> out = new ArrayList<>();
     // Prepared, so that a pooled session plans it once.
     try (java.sql.PreparedStatement ps =
         c.prepareStatement(LifecycleQueries.leases(major, role != null))) {
@@ -131,10 +150,15 @@ public final class LeaseState {
       if (role != null) {
         ps.setString(2, role);
       }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(fromRow(rs));
-        }
+      return rows(ps);
+    }
+  }
+
+  private static List<LeaseState> rows(java.sql.PreparedStatement ps) throws SQLException {
+    List<LeaseState> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(fromRow(rs));
       }
     }
     return out;

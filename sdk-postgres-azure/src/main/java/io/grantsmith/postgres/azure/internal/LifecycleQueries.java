@@ -78,6 +78,34 @@ public final class LifecycleQueries {
           + " WHERE s.refclassid = 'pg_authid'::regclass"
           + " AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?)";
 
+  /**
+   * For each of the roles given that exists: whether the server's dependency records name it in any
+   * database or on a shared object (it owns something, holds a privilege, is named in a policy, or
+   * granted something), and whether the current user has its privileges (which ending its sessions
+   * needs). One index lookup per role. Parameters: the roles ({@code text[]}). Columns: rolname,
+   * traced, signal.
+   */
+  public static final String TRACED =
+      "SELECT r.rolname::text AS rolname, EXISTS (SELECT 1 FROM pg_shdepend s"
+          + " WHERE s.refclassid = 'pg_authid'::regclass AND s.refobjid = r.oid) AS traced,"
+          + " pg_has_role(r.oid, 'USAGE') AS signal"
+          + " FROM pg_roles r WHERE r.rolname = ANY (?::text[])";
+
+  /**
+   * Every membership of the roles given, whoever granted it: the member, the granted role, the
+   * grantor, whether with ADMIN OPTION, and whether the granted role is a bundle (the bundle marker
+   * role is a member of it). Parameters: the bundle marker role, the roles ({@code text[]}).
+   * Columns: rolname, granted, grantor, admin_option, bundle.
+   */
+  public static final String MEMBERSHIPS_OF =
+      "SELECT u.rolname::text AS rolname, g.rolname::text AS granted,"
+          + " pg_get_userbyid(m.grantor)::text AS grantor, m.admin_option,"
+          + " EXISTS (SELECT 1 FROM pg_auth_members b JOIN pg_roles k ON k.oid = b.member"
+          + " WHERE b.roleid = g.oid AND k.rolname = ?) AS bundle"
+          + " FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member"
+          + " JOIN pg_roles g ON g.oid = m.roleid WHERE u.rolname = ANY (?::text[])"
+          + " ORDER BY 1, 2, 3";
+
   /** The roles a role is a member of. Parameters: the role. */
   public static final String MEMBER_OF =
       "SELECT g.rolname::text"
@@ -114,6 +142,21 @@ public final class LifecycleQueries {
    * @return the SQL
    */
   public static String leases(int majorVersion, boolean one) {
+    return leases(majorVersion, one ? "AND r.rolname = ?" : "");
+  }
+
+  /**
+   * {@link #leases(int, boolean)} of the managed roles among those given. Parameters: the marker
+   * role, the roles ({@code text[]}).
+   *
+   * @param majorVersion the server's major version
+   * @return the SQL
+   */
+  public static String leasesOf(int majorVersion) {
+    return leases(majorVersion, "AND r.rolname = ANY (?::text[])");
+  }
+
+  private static String leases(int majorVersion, String filter) {
     String valid = majorVersion >= 16 ? " AND pg_input_is_valid(c.txt, 'jsonb')" : "";
     return String.join(
         "\n",
@@ -140,7 +183,7 @@ public final class LifecycleQueries {
         // Members holding ADMIN OPTION administer the marker (the connector; on 16+ whoever
         // created it): they are not managed users.
         "  WHERE m.member = r.oid AND NOT m.admin_option AND k.rolname = ?)",
-        one ? "AND r.rolname = ?" : "",
+        filter,
         "ORDER BY r.rolname");
   }
 }

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.postgresql.util.PasswordUtil;
 
@@ -177,6 +178,21 @@ public final class Renderer {
   }
 
   /**
+   * {@code ALTER ROLE ... NOLOGIN VALID UNTIL}: login off and the expiry set in one statement.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param validUntil the instant
+   * @return the statement
+   */
+  public Statement disableLogin(String db, String role, Instant validUntil) {
+    return Statement.of(
+        db,
+        "ALTER ROLE " + id(role) + " WITH NOLOGIN VALID UNTIL " + timestamp(validUntil),
+        "disable login of " + role + " and set its expiry to " + validUntil);
+  }
+
+  /**
    * {@code ALTER ROLE ... INHERIT} or {@code NOINHERIT} and {@code CONNECTION LIMIT}.
    *
    * @param db the database the statement runs in
@@ -221,6 +237,26 @@ public final class Renderer {
    */
   public Statement dropRole(String db, String role) {
     return Statement.of(db, "DROP ROLE IF EXISTS " + id(role), "drop role " + role);
+  }
+
+  /**
+   * {@code DROP ROLE IF EXISTS a, b, ...}: one statement for many roles, all dropped or none.
+   *
+   * @param db the database the statement runs in
+   * @param roles the roles, at least one
+   * @return the statement
+   */
+  public Statement dropRoles(String db, Collection<String> roles) {
+    return Statement.of(
+        db, "DROP ROLE IF EXISTS " + idList(roles), "drop " + roles.size() + " role(s)");
+  }
+
+  /** The names quoted and joined with commas; at least one. */
+  private String idList(Collection<String> names) {
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("no role named");
+    }
+    return names.stream().map(this::id).collect(Collectors.joining(", "));
   }
 
   /**
@@ -270,6 +306,22 @@ public final class Renderer {
    */
   public Statement revokeRole(String db, String role, String member) {
     return revokeRole(db, role, member, null);
+  }
+
+  /**
+   * {@code REVOKE role FROM a, b, ...}: the current user's own grants of {@code role} to each
+   * member, in one statement.
+   *
+   * @param db the database the statement runs in
+   * @param role the role
+   * @param members the members, at least one
+   * @return the statement
+   */
+  public Statement revokeRole(String db, String role, Collection<String> members) {
+    return Statement.of(
+        db,
+        "REVOKE " + id(role) + " FROM " + idList(members),
+        "remove " + members.size() + " member(s) from " + role);
   }
 
   /**
@@ -507,6 +559,26 @@ public final class Renderer {
             + literal(role)
             + " AND a.pid <> pg_backend_pid()",
         "end the open sessions of " + role);
+  }
+
+  /**
+   * Ends every session of each of {@code roles} on the server, in one statement.
+   *
+   * @param db the database the statement runs in
+   * @param roles the roles, at least one
+   * @return the statement
+   */
+  public Statement terminateSessions(String db, Collection<String> roles) {
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("no role named");
+    }
+    return Statement.of(
+        db,
+        "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a "
+            + "JOIN pg_roles r ON r.oid = a.usesysid WHERE r.rolname IN ("
+            + roles.stream().map(Sql::literal).collect(Collectors.joining(", "))
+            + ") AND a.pid <> pg_backend_pid()",
+        "end the open sessions of " + roles.size() + " role(s)");
   }
 
   // ==== The connector's setup =================================================================
@@ -1176,6 +1248,44 @@ public final class Renderer {
         "the lease of % changed concurrently",
         user,
         "check that the lease of " + user + " is unchanged");
+  }
+
+  /**
+   * Fails with {@link #CONFLICT_SQLSTATE}, naming the first such role, if the comment of any of the
+   * roles is no longer the one given for it (or the role is gone): {@link #guardComment} for many
+   * roles in one statement.
+   *
+   * @param db the database the statement runs in
+   * @param comments each role's name and the comment it must still have, at least one
+   * @return the statement
+   */
+  public static Statement guardComments(String db, Map<String, String> comments) {
+    if (comments.isEmpty()) {
+      throw new IllegalArgumentException("no role named");
+    }
+    StringBuilder values = new StringBuilder();
+    comments.forEach(
+        (role, comment) ->
+            values
+                .append(values.length() == 0 ? "" : ", ")
+                .append('(')
+                .append(literal(role))
+                .append(", ")
+                .append(comment == null ? "NULL" : literal(comment))
+                .append("::text)"));
+    String body =
+        " DECLARE changed text; BEGIN SELECT v.n INTO changed FROM (VALUES "
+            + values
+            + ") v(n, c) LEFT JOIN pg_roles r ON r.rolname = v.n"
+            + " WHERE shobj_description(r.oid, 'pg_authid') IS DISTINCT FROM v.c LIMIT 1;"
+            + " IF FOUND THEN RAISE EXCEPTION 'the lease of % changed concurrently', changed"
+            + " USING ERRCODE = '"
+            + CONFLICT_SQLSTATE
+            + "'; END IF; END ";
+    return Statement.of(
+        db,
+        "DO " + dollar(body),
+        "check that the leases of " + comments.size() + " role(s) are unchanged");
   }
 
   /**

@@ -134,6 +134,32 @@ class RendererTest {
   }
 
   @Test
+  void batchStatementsQuoteEveryNameAndLiteral() {
+    List<String> users = List.of("alice", "o'brien", "Bob \"B\"");
+    assertThat(r.dropRoles("postgres", users).sql())
+        .isEqualTo("DROP ROLE IF EXISTS alice, \"o'brien\", \"Bob \"\"B\"\"\"");
+    assertThat(r.revokeRole("postgres", "gs_b_x", users).sql())
+        .isEqualTo("REVOKE gs_b_x FROM alice, \"o'brien\", \"Bob \"\"B\"\"\"");
+    assertThat(r.disableLogin("postgres", "o'brien", Instant.parse("2026-11-25T10:00:00Z")).sql())
+        .isEqualTo(
+            "ALTER ROLE \"o'brien\" WITH NOLOGIN VALID UNTIL '2026-11-25 10:00:00.000000+00'");
+    assertThat(r.terminateSessions("postgres", users).sql())
+        .contains("r.rolname IN ('alice', 'o''brien', 'Bob \"B\"')");
+    java.util.Map<String, String> comments = new java.util.LinkedHashMap<>();
+    comments.put("o'brien", "{\"a\":\"$grantsmith$ 'x\"}");
+    comments.put("carol", null);
+    String guard = Renderer.guardComments("postgres", comments).sql();
+    // The dollar quote cannot be ended by a literal; the literals are quoted.
+    assertThat(guard)
+        .startsWith("DO $grantsmith0$")
+        .endsWith("$grantsmith0$")
+        .contains("('o''brien', '{\"a\":\"$grantsmith$ ''x\"}'::text), ('carol', NULL::text)")
+        .contains("USING ERRCODE = '" + Renderer.CONFLICT_SQLSTATE + "'");
+    assertThatThrownBy(() -> r.dropRoles("postgres", List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void quotingFollowsTheServerVersionsKeywords() {
     assertThat(Sql.ident("json", 15)).isEqualTo("json");
     assertThat(Sql.ident("json", 17)).isEqualTo("\"json\"");
