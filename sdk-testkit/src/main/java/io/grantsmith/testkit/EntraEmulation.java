@@ -1,5 +1,7 @@
 package io.grantsmith.testkit;
 
+import io.grantsmith.api.EntraPrincipal;
+import io.grantsmith.testkit.internal.AzureEntraDirectory;
 import io.grantsmith.testkit.internal.EntraSql;
 import io.grantsmith.testkit.internal.Identifiers;
 import java.sql.Connection;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.WeakHashMap;
 
 /**
@@ -36,9 +39,13 @@ import java.util.WeakHashMap;
  * {@code isMfa} is only recorded); a principal logs in only with the token last accepted for it;
  * group members do not log in with the group's name; the functions exist in {@code postgres} only.
  * On an {@linkplain AzurePostgres#external() external} Azure server nothing is emulated: the
- * server's own functions and Entra are used.
+ * server's own functions and Entra are used ({@link EntraDirectory#of} chooses).
+ *
+ * <p>As an {@link EntraDirectory} it makes principals with the names a test asks for and fresh
+ * object ids, creates and drops roles as the superuser, and issues a new opaque token at each
+ * {@link #token(EntraPrincipal)}, which the server then accepts instead of the previous one.
  */
-public final class EntraEmulation {
+public final class EntraEmulation implements EntraDirectory {
   /** Servers the emulation is installed on, in this JVM (installing again is harmless). */
   private static final Set<AzurePostgres> INSTALLED =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
@@ -61,7 +68,8 @@ public final class EntraEmulation {
     Objects.requireNonNull(server, "server");
     if (server.type() == ServerType.EXTERNAL) {
       throw new UnsupportedOperationException(
-          "An external server has Azure's own pgaadauth functions; nothing is emulated there");
+          "An external server has Azure's own pgaadauth functions; nothing is emulated there"
+              + " (EntraDirectory.of uses the tenant configured by GRANTSMITH_ENTRA_* instead)");
     }
     if (!INSTALLED.contains(server)) {
       synchronized (INSTALLED) {
@@ -81,6 +89,105 @@ public final class EntraEmulation {
       }
     }
     return new EntraEmulation(server);
+  }
+
+  @Override
+  public AzurePostgres server() {
+    return server;
+  }
+
+  @Override
+  public boolean emulated() {
+    return true;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: {@link #createAdministrator} with a fresh object id, as a service principal.
+   */
+  @Override
+  public EntraPrincipal administrator(String roleName) {
+    EntraPrincipal admin =
+        EntraPrincipal.of(EntraPrincipal.Type.SERVICE, roleName, UUID.randomUUID().toString());
+    createAdministrator(admin.roleName(), admin.objectId(), admin.type().label());
+    return admin;
+  }
+
+  @Override
+  public EntraPrincipal principal(EntraPrincipal.Type type, String roleName) {
+    return EntraPrincipal.of(type, roleName, UUID.randomUUID().toString());
+  }
+
+  @Override
+  public void ensureRole(EntraPrincipal principal) {
+    Optional<EntraPrincipal> mapped = mapping(principal.roleName());
+    if (mapped.isPresent()) {
+      AzureEntraDirectory.checkSameMapping(principal, mapped.get());
+      return;
+    }
+    try (Connection c = server.superuserConnection(EntraSql.DATABASE);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT pg_catalog.pgaadauth_create_principal_with_oid(?, ?, ?, false, false)")) {
+      ps.setString(1, principal.roleName());
+      ps.setString(2, principal.objectId());
+      ps.setString(3, principal.type().label());
+      ps.execute();
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot create the role of "
+              + principal.roleName()
+              + " (SQLSTATE "
+              + e.getSQLState()
+              + ")",
+          e);
+    }
+  }
+
+  @Override
+  public void dropRole(EntraPrincipal principal) {
+    try (Connection c = server.superuserConnection(EntraSql.DATABASE);
+        Statement st = c.createStatement()) {
+      st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(principal.roleName()));
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot drop the role " + principal.roleName() + " (SQLSTATE " + e.getSQLState() + ")",
+          e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: a new opaque token, passed to {@link #acceptToken}.
+   */
+  @Override
+  public String token(EntraPrincipal principal) {
+    String token = "token-" + UUID.randomUUID();
+    acceptToken(principal.roleName(), token);
+    return token;
+  }
+
+  @Override
+  public Optional<EntraPrincipal> mapping(String roleName) {
+    try (Connection c = server.superuserConnection(EntraSql.DATABASE);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT principaltype, objectid FROM pgaadauth_list_principals(false)"
+                    + " WHERE rolname = ?")) {
+      ps.setString(1, roleName);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(
+                EntraPrincipal.of(
+                    EntraPrincipal.Type.parse(rs.getString(1)), roleName, rs.getString(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot read the principals (SQLSTATE " + e.getSQLState() + ")", e);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.grantsmith.testkit;
 import static io.grantsmith.testkit.GrantsmithAssertions.assertThat;
 import static io.grantsmith.testkit.GrantsmithAssertions.assertThatThrownBy;
 
+import io.grantsmith.api.EntraPrincipal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,6 +66,39 @@ class EntraEmulationIT {
         assertThat(rs.getInt(3)).isEqualTo(1);
       }
     }
+  }
+
+  @AzurePostgresTest
+  void asTheEntraDirectoryItCreatesMapsAndDropsRolesAndIssuesTokens(AzurePostgres server)
+      throws SQLException {
+    EntraDirectory entra = EntraDirectory.of(server, EntraTokenSource.none());
+    assertThat(entra).isInstanceOf(EntraEmulation.class);
+    assertThat(entra.emulated()).isTrue();
+    String name = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+    EntraPrincipal service = entra.principal(EntraPrincipal.Type.SERVICE, name);
+    assertThat(service.roleName()).isEqualTo(name);
+    assertThat(entra.mapping(name)).isEmpty();
+    entra.ensureRole(service);
+    entra.ensureRole(service); // mapped to it already: nothing changes
+    assertThat(entra.mapping(name)).contains(service);
+    EntraPrincipal other = entra.principal(EntraPrincipal.Type.SERVICE, name);
+    assertThatThrownBy(() -> entra.ensureRole(other))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(other.objectId())
+        .hasMessageContaining(service.objectId());
+
+    String first = entra.token(service);
+    server.connect("postgres", name, first).close();
+    String second = entra.token(service);
+    assertThat(second).isNotEqualTo(first);
+    assertThatThrownBy(() -> server.connect("postgres", name, first))
+        .hasFieldOrPropertyWithValue("SQLState", "28P01");
+    server.connect("postgres", name, second).close();
+
+    entra.dropRole(service);
+    entra.dropRole(service); // gone already: nothing to do
+    assertThat(server).role(name).doesNotExist();
+    assertThat(entra.mapping(name)).isEmpty();
   }
 
   @AzurePostgresTest

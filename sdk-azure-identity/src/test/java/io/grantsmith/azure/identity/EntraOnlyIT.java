@@ -19,26 +19,25 @@ import io.grantsmith.postgres.azure.JdbcExecutor;
 import io.grantsmith.postgres.azure.SweepResult;
 import io.grantsmith.testkit.AzurePostgres;
 import io.grantsmith.testkit.AzurePostgresTest;
-import io.grantsmith.testkit.EntraEmulation;
+import io.grantsmith.testkit.EntraDirectory;
+import io.grantsmith.testkit.ServerType;
 import io.grantsmith.testkit.internal.GroundTruth;
 import io.grantsmith.testkit.internal.Identifiers;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * An Entra-only integration end to end on the testkit's Entra emulation: the connector is a
- * Microsoft Entra administrator with no password, logging in through azure-identity-extensions'
- * real pgjdbc plugin with tokens from a test credential, and every grantee is an Entra principal
- * whose access is proven by logging in as it with its emulated token.
+ * An Entra-only integration end to end: the connector is a Microsoft Entra administrator with no
+ * password, logging in through azure-identity-extensions' real pgjdbc plugin with tokens from a
+ * test credential, and every grantee is an Entra principal whose access is proven by logging in as
+ * it with its token. The principals come from the testkit's {@link EntraDirectory}: on embedded
+ * servers the emulation (fresh principals, opaque tokens); on {@code GRANTSMITH_PG_SERVER=external}
+ * a real Azure server with the principals named by {@code GRANTSMITH_ENTRA_*} and real tokens.
  */
 class EntraOnlyIT {
 
@@ -53,7 +52,7 @@ class EntraOnlyIT {
   @AzurePostgresTest
   void anEntraOnlyIntegrationGrantsExtendsRevokesAndSweepsPrincipalsThroughThePlugin(
       AzurePostgres server) throws Exception {
-    EntraEmulation entra = EntraEmulation.install(server);
+    EntraDirectory entra = EntraDirectory.of(server, new ClientSecretTokens());
     String db = server.createDatabase();
     try (Connection c = server.adminConnection(db);
         Statement st = c.createStatement()) {
@@ -62,22 +61,15 @@ class EntraOnlyIT {
       st.execute("CREATE TABLE app.secret (id int)");
     }
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    String connector = "grantsmith-mi-" + suffix;
-    entra.createAdministrator(connector, UUID.randomUUID().toString(), "service");
-    String first = TestTokens.next();
-    entra.acceptToken(connector, first);
+    EntraPrincipal administrator = entra.administrator("grantsmith-mi-" + suffix);
+    String connector = administrator.roleName();
+    String first = entra.token(administrator);
+    TestTokens.use(first);
 
-    // A service principal created beforehand, with standing privileges of its own.
-    String reporting = "reporting-" + suffix;
-    String reportingOid = UUID.randomUUID().toString();
-    try (Connection su = server.superuserConnection("postgres");
-        PreparedStatement ps =
-            su.prepareStatement(
-                "SELECT pgaadauth_create_principal_with_oid(?, ?, 'service', false, false)")) {
-      ps.setString(1, reporting);
-      ps.setString(2, reportingOid);
-      ps.execute();
-    }
+    // A service principal whose role exists beforehand, with standing privileges of its own.
+    EntraPrincipal service = entra.principal(EntraPrincipal.Type.SERVICE, "reporting-" + suffix);
+    String reporting = service.roleName();
+    entra.ensureRole(service);
     try (Connection c = server.adminConnection(db);
         Statement st = c.createStatement()) {
       String role = Identifiers.quote(reporting);
@@ -86,8 +78,7 @@ class EntraOnlyIT {
     }
     List<String> standing = GroundTruth.privilegeFindings(server, db, reporting);
     List<String> standingShared = GroundTruth.privilegeFindings(server, "postgres", reporting);
-    String reportingToken = "reporting-token-" + UUID.randomUUID();
-    entra.acceptToken(reporting, reportingToken);
+    String reportingToken = entra.token(service);
     assertThat(server)
         .user(reporting, reportingToken)
         .canSelectFrom(db, "app.secret")
@@ -100,7 +91,7 @@ class EntraOnlyIT {
             .name("entra-only-" + suffix)
             .hostname(server.host())
             .port(server.port())
-            .sslMode(SslMode.DISABLE)
+            .sslMode(server.type() == ServerType.EXTERNAL ? SslMode.REQUIRE : SslMode.DISABLE)
             .userCleanupAfterDays(0)
             .build();
     ConnectorSetup setup =
@@ -126,14 +117,18 @@ class EntraOnlyIT {
         .isNotEmpty()
         .allMatch(r -> r.equals(EntraPrincipal.TOKEN_SCOPE + " -> " + first));
 
-    String alice = "alice-" + suffix + "@contoso.com";
     EntraPrincipal user =
-        EntraPrincipal.of(EntraPrincipal.Type.USER, alice, UUID.randomUUID().toString());
-    String team = "Data Team " + suffix;
-    EntraPrincipal group =
-        EntraPrincipal.of(EntraPrincipal.Type.GROUP, team, UUID.randomUUID().toString());
-    EntraPrincipal service =
-        EntraPrincipal.of(EntraPrincipal.Type.SERVICE, reporting, reportingOid);
+        entra.principal(EntraPrincipal.Type.USER, "alice-" + suffix + "@contoso.com");
+    String alice = user.roleName();
+    EntraPrincipal group = entra.principal(EntraPrincipal.Type.GROUP, "Data Team " + suffix);
+    String team = group.roleName();
+    // The manager creates their roles (a run on a real tenant drops them again at the end).
+    for (String role : List.of(alice, team)) {
+      assertThat(server)
+          .role(role)
+          .as("the role %s, which the manager must create (left by an earlier run?)", role)
+          .doesNotExist();
+    }
     ResourceRef table = ResourceRef.relation(db, "app", "t");
 
     try (ConnectionSource.Pooled pool = ConnectionSource.pooled(tokens)) {
@@ -157,13 +152,11 @@ class EntraOnlyIT {
           List.of(
               alice + " user " + user.objectId(),
               team + " group " + group.objectId(),
-              reporting + " service " + reportingOid);
-      assertThat(principalsOf(server, alice, team, reporting)).isEqualTo(mapped);
+              reporting + " service " + service.objectId());
+      assertThat(principalsOf(entra, alice, team, reporting)).isEqualTo(mapped);
 
-      String aliceToken = "alice-token-" + UUID.randomUUID();
-      entra.acceptToken(alice, aliceToken);
-      String teamToken = "team-token-" + UUID.randomUUID();
-      entra.acceptToken(team, teamToken);
+      String aliceToken = entra.token(user);
+      String teamToken = entra.token(group);
       assertThat(server)
           .user(alice, aliceToken)
           .canSelectFrom(db, "app.t")
@@ -178,12 +171,16 @@ class EntraOnlyIT {
           .canInsertInto(db, "app.t")
           .canSelectFrom(db, "app.secret");
 
-      // The connector's token expires while the pool lives: the server accepts only the new one.
-      // Idle connections are closed, as after their idle time; the next operation logs in anew.
-      String second = TestTokens.next();
-      entra.acceptToken(connector, second);
-      assertThatThrownBy(() -> server.connect("postgres", connector, first).close())
-          .hasFieldOrPropertyWithValue("SQLState", "28P01");
+      // The connector's token changes while the pool lives. On the emulation the server then
+      // accepts only the new one, as after the old one's expiry (Azure takes the old one until it
+      // expires). Idle connections are closed, as after their idle time; the next operation logs
+      // in anew, with the new token.
+      String second = entra.token(administrator);
+      TestTokens.use(second);
+      if (entra.emulated()) {
+        assertThatThrownBy(() -> server.connect("postgres", connector, first).close())
+            .hasFieldOrPropertyWithValue("SQLState", "28P01");
+      }
       pool.evictIdle();
       int before = TestTokens.requests().size();
       assertThat(manager.extend(alice, Duration.ofHours(2)).orElseThrow().expiresAt())
@@ -227,8 +224,13 @@ class EntraOnlyIT {
         assertThat(server).role(g.lease().roleName()).doesNotExist();
       }
       // The principals' roles stay, still mapped: they are Entra's, not the lease's.
-      assertThat(principalsOf(server, alice, team, reporting)).isEqualTo(mapped);
+      assertThat(principalsOf(entra, alice, team, reporting)).isEqualTo(mapped);
     }
+    // So that the next run's manager creates them again (on a real tenant they persist).
+    entra.dropRole(user);
+    entra.dropRole(group);
+    assertThat(server).role(alice).doesNotExist();
+    assertThat(server).role(team).doesNotExist();
   }
 
   private static AccessRequest request(
@@ -244,25 +246,15 @@ class EntraOnlyIT {
         .build();
   }
 
-  /** What {@code pgaadauth_list_principals} says of the roles: name, type and object id. */
-  private static List<String> principalsOf(AzurePostgres server, String... roles)
-      throws SQLException {
-    try (Connection c = server.superuserConnection("postgres");
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT rolname || ' ' || principaltype || ' ' || objectid"
-                    + " FROM pgaadauth_list_principals(false) WHERE rolname = ANY (?)"
-                    + " ORDER BY array_position(?, rolname)")) {
-      Array names = c.createArrayOf("text", roles);
-      ps.setArray(1, names);
-      ps.setArray(2, names);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<String> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-        return out;
-      }
-    }
+  /** What the server maps each role to ({@code pgaadauth_list_principals}): name, type, id. */
+  private static List<String> principalsOf(EntraDirectory entra, String... roles) {
+    return Arrays.stream(roles)
+        .map(
+            role ->
+                entra
+                    .mapping(role)
+                    .map(p -> p.roleName() + " " + p.type().label() + " " + p.objectId())
+                    .orElse(role + " (not mapped)"))
+        .toList();
   }
 }

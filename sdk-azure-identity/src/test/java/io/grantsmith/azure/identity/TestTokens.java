@@ -40,6 +40,15 @@ public final class TestTokens implements TokenCredentialProvider {
     return token;
   }
 
+  /**
+   * Hands out {@code token} from now on (one a test got from its {@code EntraDirectory}).
+   *
+   * @param token the token
+   */
+  static void use(String token) {
+    CURRENT.set(token);
+  }
+
   /** The scopes of every token request so far, and the token handed out, one entry each. */
   static List<String> requests() {
     return List.copyOf(REQUESTS);
