@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Shared bundle roles: NOLOGIN roles that hold the privileges of one access level on one resource
@@ -236,6 +238,24 @@ final class Bundles {
   }
 
   /**
+   * The key's parameters of {@link BundleQueries#MISSING} and {@link BundleQueries#BEYOND}: its
+   * resource (kind, schema, name, arguments), then its privilege keywords on each kind of object.
+   */
+  private static List<Object> keyParams(BundleKey key) {
+    ResourceRef r = key.resource();
+    return Arrays.asList(
+        r.kind().name(),
+        r.schema().orElse(null),
+        r.name().orElse(null),
+        r.arguments().orElse(null),
+        keywords(key.on(ResourceKind.DATABASE)),
+        keywords(key.on(ResourceKind.SCHEMA)),
+        keywords(key.on(ResourceKind.RELATION)),
+        keywords(key.on(ResourceKind.SEQUENCE)),
+        keywords(key.on(ResourceKind.FUNCTION)));
+  }
+
+  /**
    * What a bundle lacks of its key.
    *
    * @param missing the objects and what they lack
@@ -250,7 +270,6 @@ final class Bundles {
    * key ({@link BundleQueries#BEYOND}, a second query on the same connection).
    */
   Lacking lacking(String name, BundleKey key, boolean full, boolean beyond) {
-    ResourceRef r = key.resource();
     String db = key.database();
     List<Missing> missing = new ArrayList<>();
     boolean found = false;
@@ -268,17 +287,7 @@ final class Bundles {
                     strings(rs.getArray("missing")),
                     rs.getBoolean("target")
                   },
-              r.kind().name(),
-              r.schema().orElse(null),
-              r.name().orElse(null),
-              r.arguments().orElse(null),
-              keywords(key.on(ResourceKind.DATABASE)),
-              keywords(key.on(ResourceKind.SCHEMA)),
-              keywords(key.on(ResourceKind.RELATION)),
-              keywords(key.on(ResourceKind.SEQUENCE)),
-              keywords(key.on(ResourceKind.FUNCTION)),
-              full,
-              name);
+              Stream.concat(keyParams(key).stream(), Stream.of(full, name)).toArray());
       for (Object[] row : rows) {
         found |= (Boolean) row[5];
         @SuppressWarnings("unchecked")
@@ -296,16 +305,7 @@ final class Bundles {
                     c,
                     BundleQueries.BEYOND,
                     rs -> rs.getBoolean("beyond"),
-                    name,
-                    r.kind().name(),
-                    r.schema().orElse(null),
-                    r.name().orElse(null),
-                    r.arguments().orElse(null),
-                    keywords(key.on(ResourceKind.DATABASE)),
-                    keywords(key.on(ResourceKind.SCHEMA)),
-                    keywords(key.on(ResourceKind.RELATION)),
-                    keywords(key.on(ResourceKind.SEQUENCE)),
-                    keywords(key.on(ResourceKind.FUNCTION)))
+                    Stream.concat(Stream.of(name), keyParams(key).stream()).toArray())
                 .get(0);
       }
     } catch (SQLException e) {
