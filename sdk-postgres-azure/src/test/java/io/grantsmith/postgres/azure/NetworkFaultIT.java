@@ -348,6 +348,11 @@ class NetworkFaultIT {
       // The password the caller holds: the re-run's, or the first call's if it was not cut (a
       // busy machine may let the cutter fire too late) and the re-run had nothing to change.
       Optional<Secret> held = again.password().isPresent() ? again.password() : received;
+      if (held.isEmpty() && error != null && again.passwordKept()) {
+        // The cut lost the reply after the server had committed the password: the re-run keeps
+        // that password and returns none, and the documented way back is a reset.
+        held = manager.resetPassword(user).password();
+      }
       if (held.isEmpty() || !loginWorks(server, dbs[0], user, held.get())) {
         problems.add(at + ": no working password after the re-run");
       }
